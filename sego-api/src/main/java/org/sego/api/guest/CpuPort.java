@@ -1,0 +1,38 @@
+package org.sego.api.guest;
+
+import org.sego.api.Experimental;
+import org.sego.api.sim.Program;
+
+/**
+ * The kernel's handle on the simulated CPUs: start, switch and block processes, manage the TLB, and
+ * charge its own work. Scheduling is deterministic: a switch happens only at a block, a yield, an
+ * exit or the end of a time slice.
+ */
+@Experimental("grows with the guest kernel")
+public interface CpuPort {
+  /** Starts {@code program} as process {@code pid} in the address space rooted at {@code cr3}. */
+  void spawn(int pid, long cr3, Program program);
+
+  /** The process running on the current vCPU, or -1 in an event. */
+  int currentPid();
+
+  int currentCpu();
+
+  /** The current process gives up its vCPU. */
+  void yield();
+
+  /** The current process sleeps until {@link #wake}; time passes as {@code category}. */
+  void block(int category);
+
+  void wake(int pid);
+
+  /** Changes a process's page-table root (exec, or a new address space). */
+  void setCr3(int pid, long cr3);
+
+  void invalidatePage(long cr3, long gva);
+
+  void invalidateAddressSpace(long cr3);
+
+  /** Charges kernel work to the current vCPU. */
+  void charge(int category, long nanos);
+}

@@ -1,0 +1,22 @@
+package org.sego.api.guest;
+
+import java.util.SplittableRandom;
+import org.sego.api.Experimental;
+import org.sego.api.sim.Clock;
+import org.sego.api.sim.EventQueue;
+import org.sego.api.sim.StatsSink;
+
+/**
+ * Everything an (untrusted) guest kernel may use, handed to its constructor by the run orchestrator.
+ * It holds no host object: memory is the OS's EPT view, disks are a request queue.
+ */
+@Experimental("grows with the guest kernel")
+public record KernelPorts(
+    OsView memory,
+    Hypercalls hypercalls,
+    BlockQueue blocks,
+    Clock clock,
+    CpuPort cpu,
+    EventQueue events,
+    StatsSink stats,
+    SplittableRandom random) {}

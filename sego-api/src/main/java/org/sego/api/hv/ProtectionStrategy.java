@@ -1,0 +1,43 @@
+package org.sego.api.hv;
+
+import org.sego.api.Experimental;
+import org.sego.api.hw.EptView;
+
+/**
+ * How the hypervisor protects HAPs. It is called only on an EPT violation, a hypercall, DMA, a
+ * context switch or a crash, never on a TLB hit or a permitted access. Bound by the strategy
+ * plug-in's Guice module; a host-side component.
+ */
+@Experimental("composition and lifecycle")
+public interface ProtectionStrategy {
+  String name();
+
+  Capabilities capabilities();
+
+  /**
+   * An access through {@code view} violated its EPT permissions. Return {@code true} when the
+   * strategy changed something so that the access can be retried, {@code false} to deny it.
+   */
+  default boolean onEptViolation(EptView view, long gfn, int qualification) {
+    return false;
+  }
+
+  default HypercallResult hypercall(int callerPid, Hypercall call) {
+    return new HypercallResult.Refused("strategy " + name() + " offers no hypercall '" + call.name() + "'");
+  }
+
+  /** Asked only when {@link Capabilities#mediatesDma()}: may a device DMA touch {@code gfn}? */
+  default boolean permitDma(String device, boolean toMemory, long gfn) {
+    return true;
+  }
+
+  /** The EPT view process {@code pid} runs in: 0 (the OS's) unless the strategy gave it its own. */
+  default int viewOf(int pid) {
+    return 0;
+  }
+
+  /** Whether entering the kernel from process {@code pid} must save and scrub its registers. */
+  default boolean isProtected(int pid) {
+    return false;
+  }
+}

@@ -1,0 +1,3 @@
+/** Stability annotations shared by every Sego module. */
+@Stable(since = "0.1")
+package org.sego.api;

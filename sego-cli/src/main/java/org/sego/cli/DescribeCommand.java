@@ -1,0 +1,86 @@
+package org.sego.cli;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.sego.api.cost.CostFigure;
+import org.sego.api.plugin.CostProfileProvider;
+import org.sego.api.plugin.Parameter;
+import org.sego.api.plugin.PluginKind;
+import org.sego.api.plugin.PluginProvider;
+import org.sego.core.compose.PluginRegistry;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code sego describe NAME}: a plug-in's parameters with units, defaults and descriptions. */
+@Command(name = "describe", description = "Show a plug-in's parameters (units, defaults, descriptions) or a cost profile's figures.")
+final class DescribeCommand implements Callable<Integer> {
+  @Parameters(index = "0", paramLabel = "NAME", description = "plug-in name, as `sego list` shows it")
+  String name;
+
+  @Option(names = "--kind", description = "kind, when two kinds share the name: ${COMPLETION-CANDIDATES}",
+      converter = KindConverter.class, completionCandidates = KindNames.class)
+  PluginKind kind;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    PluginRegistry registry = SegoCommand.registry();
+    List<PluginProvider> found = registry.named(name);
+    if (kind != null) {
+      found = found.stream().filter(p -> p.kind() == kind).toList();
+    }
+    if (found.isEmpty()) {
+      throw new SegoCommand.UserError("no plug-in named '" + name + "'" + (kind == null ? "" : " of kind " + kind.id())
+          + "; accepted: " + SegoCommand.join(registry.allNames()));
+    }
+    if (found.size() > 1) {
+      throw new SegoCommand.UserError("'" + name + "' names plug-ins of several kinds; add --kind with one of: "
+          + SegoCommand.join(found.stream().map(p -> p.kind().id()).toList()));
+    }
+    PluginProvider p = found.get(0);
+    var out = spec.commandLine().getOut();
+    out.printf(Locale.ROOT, "%s %s (%s %s)%n  %s%n", p.kind().id(), p.name(), PluginRegistry.moduleName(p), p.version(),
+        p.description());
+    if (p.kind() == PluginKind.DEVICE) {
+      out.println("  defaults shown are the model's own; a cost profile may set others (see `sego describe modern`)");
+    }
+    List<Parameter> params = p.parameters().parameters();
+    out.println(params.isEmpty() ? "parameters: none" : "parameters:");
+    for (Parameter q : params) {
+      out.printf(Locale.ROOT, "  %-16s %-10s default %-10s unit %-9s %s; %s%n", q.name(), q.type().label(),
+          q.required() ? "(required)" : q.defaultValue(), q.unit().isEmpty() ? "-" : q.unit(), q.description(),
+          q.accepted());
+    }
+    if (p instanceof CostProfileProvider) {
+      out.println("figures:");
+      for (CostFigure f : ((CostProfileProvider) p).profile().figures().values()) {
+        out.printf(Locale.ROOT, "  %-22s %-10s %s%n", f.key(), f.value(), f.source());
+      }
+    }
+    out.flush();
+    return 0;
+  }
+
+  static final class KindConverter implements CommandLine.ITypeConverter<PluginKind> {
+    @Override
+    public PluginKind convert(String value) {
+      try {
+        return PluginKind.fromId(value);
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.TypeConversionException(e.getMessage());
+      }
+    }
+  }
+
+  static final class KindNames implements Iterable<String> {
+    @Override
+    public java.util.Iterator<String> iterator() {
+      return java.util.Arrays.stream(PluginKind.values()).map(PluginKind::id).iterator();
+    }
+  }
+}

@@ -1,0 +1,64 @@
+package org.sego.cli;
+
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.sego.core.compose.PluginDiscoveryException;
+import org.sego.core.compose.PluginRegistry;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code sego}: the root command. Errors print one clear message and exit non-zero. */
+@Command(name = "sego", mixinStandardHelpOptions = true, version = "sego 0.1.0",
+    description = "Build, run, attack and compare hypervisor-based protection against a hostile OS.",
+    subcommands = {ListCommand.class, DescribeCommand.class, ValidateCommand.class})
+public final class SegoCommand implements Callable<Integer> {
+  static final int USAGE = 2;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    spec.commandLine().usage(spec.commandLine().getOut());
+    return USAGE;
+  }
+
+  /** Discovers plug-ins, turning a discovery error into a message and exit code. */
+  static PluginRegistry registry() {
+    return PluginRegistry.discover();
+  }
+
+  public static void main(String[] args) {
+    System.exit(execute(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+  }
+
+  /** Runs the command line with the given streams; returns the exit code. */
+  public static int execute(String[] args, PrintWriter out, PrintWriter err) {
+    CommandLine cl = new CommandLine(new SegoCommand());
+    cl.setOut(out);
+    cl.setErr(err);
+    cl.setExecutionExceptionHandler((ex, line, parse) -> {
+      if (ex instanceof PluginDiscoveryException || ex instanceof UserError) {
+        line.getErr().println("sego: " + ex.getMessage());
+        return USAGE;
+      }
+      line.getErr().println("sego: " + ex);
+      return 1;
+    });
+    return cl.execute(args);
+  }
+
+  /** A mistake of the user's, reported as one message without a stack trace. */
+  static final class UserError extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    UserError(String message) {
+      super(message);
+    }
+  }
+
+  static String join(List<String> names) {
+    return String.join(", ", names);
+  }
+}

@@ -1,0 +1,2 @@
+/** The {@code sego} command line: list, describe, validate. */
+package org.sego.cli;

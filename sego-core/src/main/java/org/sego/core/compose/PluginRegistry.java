@@ -1,0 +1,119 @@
+package org.sego.core.compose;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.sego.api.Experimental;
+import org.sego.api.plugin.PluginKind;
+import org.sego.api.plugin.PluginProvider;
+
+/**
+ * Every plug-in found by {@link ServiceLoader} on the module path (including {@code
+ * SEGO_PLUGIN_PATH}), by kind and name. A provider that fails to load, or two providers of one
+ * kind and name, is an error that names them.
+ */
+@Experimental("composition and lifecycle")
+public final class PluginRegistry {
+  private final Map<PluginKind, Map<String, PluginProvider>> byKind = new LinkedHashMap<>();
+
+  public PluginRegistry(Iterable<PluginProvider> providers) {
+    for (PluginKind k : PluginKind.values()) {
+      byKind.put(k, new TreeMap<>());
+    }
+    List<String> problems = new ArrayList<>();
+    for (PluginProvider p : providers) {
+      PluginProvider old = byKind.get(p.kind()).putIfAbsent(p.name(), p);
+      if (old != null) {
+        problems.add("two " + p.kind().id() + " plug-ins are named '" + p.name() + "': " + describe(old) + " and "
+            + describe(p) + "; remove one of them from the module path");
+      }
+    }
+    if (!problems.isEmpty()) {
+      throw new PluginDiscoveryException(String.join("\n", problems));
+    }
+  }
+
+  /** Discovers every provider visible to this module's layer. */
+  public static PluginRegistry discover() {
+    return new PluginRegistry(load(ServiceLoader.load(PluginProvider.class)));
+  }
+
+  static List<PluginProvider> load(ServiceLoader<PluginProvider> loader) {
+    List<PluginProvider> out = new ArrayList<>();
+    Iterator<ServiceLoader.Provider<PluginProvider>> it = loader.stream().iterator();
+    while (true) {
+      ServiceLoader.Provider<PluginProvider> provider;
+      try {
+        if (!it.hasNext()) {
+          break;
+        }
+        provider = it.next();
+      } catch (ServiceConfigurationError e) {
+        throw new PluginDiscoveryException("a plug-in provider could not be loaded: " + e.getMessage(), e);
+      }
+      try {
+        out.add(provider.get());
+      } catch (ServiceConfigurationError | RuntimeException e) {
+        throw new PluginDiscoveryException("plug-in provider " + provider.type().getName() + " in module "
+            + provider.type().getModule().getName() + " failed to start: " + rootMessage(e), e);
+      }
+    }
+    return out;
+  }
+
+  private static String rootMessage(Throwable e) {
+    Throwable t = e;
+    while (t.getCause() != null) {
+      t = t.getCause();
+    }
+    return t.toString();
+  }
+
+  static String describe(PluginProvider p) {
+    return p.getClass().getName() + " (module " + moduleName(p) + ")";
+  }
+
+  public static String moduleName(PluginProvider p) {
+    String n = p.getClass().getModule().getName();
+    return n == null ? "unnamed" : n;
+  }
+
+  /** Plug-ins of {@code kind}, sorted by name. */
+  public List<PluginProvider> all(PluginKind kind) {
+    return List.copyOf(byKind.get(kind).values());
+  }
+
+  /** Every plug-in, by kind order then name. */
+  public List<PluginProvider> all() {
+    List<PluginProvider> out = new ArrayList<>();
+    byKind.values().forEach(m -> out.addAll(m.values()));
+    return out;
+  }
+
+  public Optional<PluginProvider> find(PluginKind kind, String name) {
+    return Optional.ofNullable(byKind.get(kind).get(name));
+  }
+
+  /** Plug-ins of any kind with this name. */
+  public List<PluginProvider> named(String name) {
+    return all().stream().filter(p -> p.name().equals(name)).collect(Collectors.toList());
+  }
+
+  public List<String> names(PluginKind kind) {
+    return List.copyOf(byKind.get(kind).keySet());
+  }
+
+  /** Every name, sorted, for "accepted" lists. */
+  public List<String> allNames() {
+    return all().stream().map(PluginProvider::name).distinct().sorted(Comparator.naturalOrder())
+        .collect(Collectors.toList());
+  }
+}

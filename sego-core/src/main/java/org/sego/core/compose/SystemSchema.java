@@ -1,0 +1,43 @@
+package org.sego.core.compose;
+
+import java.util.List;
+import org.sego.api.Experimental;
+import org.sego.api.plugin.Parameter;
+import org.sego.api.plugin.ParameterSchema;
+
+/** The schemas of the spec's own tables: {@code [system]}, device volumes, {@code [strategy]}. */
+@Experimental("composition and lifecycle")
+public final class SystemSchema {
+  private SystemSchema() {}
+
+  public static final List<String> TABLES = List.of("system", "strategy", "devices");
+
+  static ParameterSchema system(List<String> costProfiles) {
+    return ParameterSchema.of(
+        Parameter.integer("seed", 1, Long.MIN_VALUE, Long.MAX_VALUE, "", "the run's seed; every random stream derives from it"),
+        Parameter.integer("vcpus", 1, 1, 64, "vCPUs", "virtual CPUs, each with its own simulated clock"),
+        Parameter.dataSize("memory", "1 GiB", "guest-physical memory; frames hold bytes only once touched"),
+        Parameter.dataSize("hypervisor-memory", "64 MiB", "host memory beyond the guest's, for the hypervisor's own frames"),
+        choice("cost-profile", "modern", "CPU, crypto, hypervisor and device-default costs", costProfiles),
+        Parameter.duration("time-slice", "1 ms", "simulated time a process runs before another runnable one may take its vCPU"),
+        Parameter.integer("tlb-sets", 64, 1, 1 << 16, "sets", "TLB sets (a power of two)"),
+        Parameter.integer("tlb-ways", 4, 1, 64, "ways", "TLB associativity"),
+        Parameter.bool("trace", false, "write trace.jsonl: every exit, hypercall, fault and block I/O"));
+  }
+
+  /** Keys every device table has besides its model's parameters. */
+  static ParameterSchema volume() {
+    return ParameterSchema.of(
+        Parameter.dataSize("size", "1 GiB", "capacity of the device's volume"),
+        Parameter.dataSize("block-size", "4 KiB", "bytes per block"),
+        Parameter.string("image", "", "image file holding the volume (empty: in memory); an existing file is validated, never overwritten"),
+        Parameter.bool("write-cache", true, "a volatile write cache: writes are durable only after flush or FUA"),
+        Parameter.dataSize("atomic-write", "512 B", "bytes written indivisibly; a power failure tears writes at this size"),
+        Parameter.choice("access", "guest", "who may address the volume: the guest's block queue, or only the hypervisor",
+            "guest", "hypervisor"));
+  }
+
+  static Parameter choice(String name, String def, String description, List<String> choices) {
+    return Parameter.choice(name, def, description, choices.toArray(new String[0]));
+  }
+}

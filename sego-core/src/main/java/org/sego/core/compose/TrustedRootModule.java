@@ -1,0 +1,96 @@
+package org.sego.core.compose;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Key;
+import com.google.inject.Module;
+import com.google.inject.PrivateModule;
+import com.google.inject.multibindings.MapBinder;
+import com.google.inject.name.Names;
+import java.nio.file.Path;
+import org.sego.api.Experimental;
+import org.sego.api.hv.ProtectionStrategy;
+import org.sego.api.hw.DeviceModel;
+import org.sego.api.hw.MachineConfig;
+import org.sego.api.hw.MachineFactory;
+import org.sego.api.plugin.PluginConfig;
+import org.sego.api.plugin.Parameters;
+import org.sego.api.storage.VolumeFactory;
+import org.sego.api.cost.CostProfile;
+import org.sego.core.hv.HypervisorShell;
+import org.sego.core.hv.VolumeSet;
+import org.sego.core.sim.Simulation;
+import org.sego.core.sim.StatsRegistry;
+import org.sego.core.sim.Trace;
+
+/**
+ * The Guice root of one run's trusted side: machine, cost profile, strategy, device models, volumes,
+ * the simulation and the hypervisor shell. Each plug-in's module is installed in a private module
+ * keyed by its component path, so two instances of one plug-in never collide. Nothing untrusted is
+ * bound here.
+ */
+@Experimental("composition and lifecycle")
+public final class TrustedRootModule extends AbstractModule {
+  private final SystemSpec spec;
+  private final MachineFactory machine;
+  private final VolumeFactory volumes;
+  private final Path baseDir;
+  private final Trace trace;
+
+  public TrustedRootModule(SystemSpec spec, MachineFactory machine, VolumeFactory volumes, Path baseDir, Trace trace) {
+    this.spec = spec;
+    this.machine = machine;
+    this.volumes = volumes;
+    this.baseDir = baseDir;
+    this.trace = trace;
+  }
+
+  @Override
+  protected void configure() {
+    binder().requireExplicitBindings();
+    binder().disableCircularProxies();
+    long guest = spec.system().dataSize("memory").bytes();
+    long host = guest + spec.system().dataSize("hypervisor-memory").bytes();
+    install(machine.module(new MachineConfig(host, guest, (int) spec.system().integer("tlb-sets"),
+        (int) spec.system().integer("tlb-ways"))));
+    bind(SystemSpec.class).toInstance(spec);
+    install(spec.costProvider().module(
+        new PluginConfig("system.cost-profile", Parameters.none(), spec.costProfile(), spec.seed())));
+
+    Component strategy = spec.strategy();
+    Module strategyModule = strategy.provider().module(config(strategy));
+    install(new PrivateModule() {
+      @Override
+      protected void configure() {
+        install(strategyModule);
+        expose(ProtectionStrategy.class);
+      }
+    });
+
+    MapBinder<String, DeviceModel> models = MapBinder.newMapBinder(binder(), String.class, DeviceModel.class);
+    for (DeviceSpec d : spec.devices()) {
+      Key<DeviceModel> key = Key.get(DeviceModel.class, Names.named(d.path()));
+      Module m = d.model().provider().module(config(d.model()));
+      install(new PrivateModule() {
+        @Override
+        protected void configure() {
+          install(m);
+          bind(key).to(DeviceModel.class);
+          expose(key);
+        }
+      });
+      models.addBinding(d.name()).to(key);
+    }
+
+    CostProfile cost = spec.costProfile();
+    StatsRegistry stats = new StatsRegistry();
+    Simulation sim = new Simulation((int) spec.system().integer("vcpus"), spec.system().duration("time-slice").nanos(),
+        cost.duration(CostProfile.CPU_CONTEXT_SWITCH).nanos(), stats, trace);
+    bind(Simulation.class).toInstance(sim);
+    bind(VolumeSet.class).toInstance(new VolumeSet(spec, volumes, baseDir));
+    bind(HypervisorShell.class);
+  }
+
+  private PluginConfig config(Component c) {
+    return new PluginConfig(c.path(), c.parameters(), spec.costProfile(), spec.seed());
+  }
+}

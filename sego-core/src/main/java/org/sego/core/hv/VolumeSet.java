@@ -1,0 +1,67 @@
+package org.sego.core.hv;
+
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import org.sego.api.storage.Volume;
+import org.sego.api.storage.VolumeConfig;
+import org.sego.api.storage.VolumeException;
+import org.sego.api.storage.VolumeFactory;
+import org.sego.api.storage.VolumeKind;
+import org.sego.core.compose.DeviceSpec;
+import org.sego.core.compose.SystemSpec;
+
+/** The run's volumes, one per device: described at composition, opened at start, closed at the end. */
+public final class VolumeSet implements AutoCloseable {
+  private final Map<String, VolumeConfig> configs = new TreeMap<>();
+  private final Map<String, Volume> open = new TreeMap<>();
+  private final VolumeFactory factory;
+
+  public VolumeSet(SystemSpec spec, VolumeFactory factory, Path baseDir) {
+    this.factory = factory;
+    for (DeviceSpec d : spec.devices()) {
+      var v = d.volume();
+      String image = v.string("image");
+      Optional<Path> path = image.isEmpty() ? Optional.empty() : Optional.of(baseDir.resolve(image));
+      int blockSize = (int) v.dataSize("block-size").bytes();
+      configs.put(d.name(), new VolumeConfig(d.name(),
+          v.string("access").equals("hypervisor") ? VolumeKind.HYPERVISOR : VolumeKind.GUEST, blockSize,
+          v.dataSize("size").bytes() / blockSize, (int) v.dataSize("atomic-write").bytes(), v.bool("write-cache"),
+          true, path));
+    }
+  }
+
+  /** Opens every volume; on a failure closes those already open and names the device. */
+  public void start() {
+    for (Map.Entry<String, VolumeConfig> e : configs.entrySet()) {
+      try {
+        open.put(e.getKey(), factory.open(e.getValue()));
+      } catch (VolumeException ex) {
+        close();
+        throw new VolumeException("device '" + e.getKey() + "': " + ex.getMessage(), ex);
+      }
+    }
+  }
+
+  public Map<String, Volume> volumes() {
+    return Collections.unmodifiableMap(open);
+  }
+
+  public Volume get(String device) {
+    Volume v = open.get(device);
+    if (v == null) {
+      throw new IllegalArgumentException("no open volume for device '" + device + "'; open: " + open.keySet());
+    }
+    return v;
+  }
+
+  @Override
+  public void close() {
+    for (Volume v : open.values()) {
+      v.close();
+    }
+    open.clear();
+  }
+}

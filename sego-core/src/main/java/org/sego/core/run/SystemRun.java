@@ -1,0 +1,174 @@
+package org.sego.core.run;
+
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import com.google.inject.Stage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.ServiceLoader;
+import java.util.function.Function;
+import org.sego.api.Experimental;
+import org.sego.api.guest.GuestKernel;
+import org.sego.api.guest.KernelPorts;
+import org.sego.api.hw.MachineFactory;
+import org.sego.api.hw.Mmu;
+import org.sego.api.hw.PhysicalMemory;
+import org.sego.api.sim.Program;
+import org.sego.api.storage.VolumeFactory;
+import org.sego.core.compose.SystemSpec;
+import org.sego.core.compose.TrustBoundary;
+import org.sego.core.compose.TrustedRootModule;
+import org.sego.core.hv.HypervisorShell;
+import org.sego.core.hv.VolumeSet;
+import org.sego.core.output.Json;
+import org.sego.core.sim.Simulation;
+import org.sego.core.sim.StatsRegistry;
+import org.sego.core.sim.Trace;
+import org.sego.support.RandomStreams;
+
+/**
+ * One run of a system: the trusted side composed by one injector, then started; untrusted
+ * principals constructed here and handed their ports. Nothing after start uses the injector.
+ */
+@Experimental("composition and lifecycle")
+public final class SystemRun implements AutoCloseable {
+  private final SystemSpec spec;
+  private final Simulation sim;
+  private final HypervisorShell shell;
+  private final VolumeSet volumes;
+  private final Mmu mmu;
+  private final PhysicalMemory memory;
+  private final RunCosts costs;
+  private final Trace trace;
+  private GuestKernel kernel;
+  private KernelPorts ports;
+  private boolean ran;
+
+  private SystemRun(SystemSpec spec, Injector injector, Trace trace) {
+    this.spec = spec;
+    this.trace = trace;
+    this.sim = injector.getInstance(Simulation.class);
+    this.shell = injector.getInstance(HypervisorShell.class);
+    this.volumes = injector.getInstance(VolumeSet.class);
+    this.mmu = injector.getInstance(Mmu.class);
+    this.memory = injector.getInstance(PhysicalMemory.class);
+    this.costs = RunCosts.of(spec.costProfile());
+  }
+
+  /**
+   * Composes the trusted side, checks the trust boundary, and opens the volumes. Relative image
+   * paths resolve against {@code baseDir}; a trace is written to {@code traceFile} when the spec
+   * asks for one.
+   */
+  public static SystemRun start(SystemSpec spec, Path baseDir, Path traceFile) {
+    MachineFactory machine = only(MachineFactory.class);
+    VolumeFactory volumeFactory = only(VolumeFactory.class);
+    Trace trace = spec.system().bool("trace") && traceFile != null ? Trace.to(traceFile) : Trace.off();
+    Injector injector = Guice.createInjector(Stage.PRODUCTION,
+        new TrustedRootModule(spec, machine, volumeFactory, baseDir, trace));
+    TrustBoundary.verify(injector);
+    SystemRun run = new SystemRun(spec, injector, trace);
+    run.volumes.start();
+    return run;
+  }
+
+  private static <T> T only(Class<T> service) {
+    var found = ServiceLoader.load(service).stream().map(ServiceLoader.Provider::get).toList();
+    if (found.size() != 1) {
+      throw new IllegalStateException("expected exactly one " + service.getSimpleName() + " on the module path, found "
+          + found.stream().map(f -> f.getClass().getName()).toList()
+          + "; sego-hw-x86 provides the machine and sego-storage the volumes");
+    }
+    return found.get(0);
+  }
+
+  public SystemSpec spec() {
+    return spec;
+  }
+
+  public Simulation simulation() {
+    return sim;
+  }
+
+  public StatsRegistry stats() {
+    return sim.stats();
+  }
+
+  /** The ports a guest kernel gets; also what a device probe without a kernel drives. */
+  public KernelPorts ports() {
+    if (ports == null) {
+      ports = new KernelPorts(shell.osView(), shell.hypercallPort(), shell.blockQueue(), sim,
+          new KernelCpu(sim, mmu, this::spawnProcess), sim, sim.stats(),
+          RandomStreams.derive(spec.seed(), "system.guest"));
+    }
+    return ports;
+  }
+
+  /** Constructs the (untrusted) guest kernel with its ports, and boots it on vCPU 0. */
+  public GuestKernel boot(Function<KernelPorts, ? extends GuestKernel> factory) {
+    if (kernel != null) {
+      throw new IllegalStateException("a guest kernel is already booted in this run");
+    }
+    GuestKernel k = factory.apply(ports());
+    TrustBoundary.verifyUntrusted(k.getClass());
+    kernel = k;
+    k.boot();
+    return k;
+  }
+
+  private void spawnProcess(int pid, long cr3, Program program) {
+    if (kernel == null) {
+      throw new IllegalStateException("processes need a booted guest kernel");
+    }
+    TrustBoundary.verifyUntrusted(program.getClass());
+    ProcessContext ctx = new ProcessContext(pid, sim, mmu, memory, shell, kernel, costs);
+    GuestKernel k = kernel;
+    sim.spawn(pid, cr3, () -> program.run(ctx), status -> k.exited(pid, status));
+  }
+
+  /** Runs until every process has ended and no event is pending, then computes the run's stats. */
+  public void run() {
+    if (ran) {
+      throw new IllegalStateException("a run runs once");
+    }
+    ran = true;
+    sim.run();
+    shell.finish();
+    StatsRegistry st = sim.stats();
+    st.set("system.time.completion", "ns", "simulated time when the last vCPU finished", sim.completionNanos());
+    for (int v = 0; v < sim.vcpuCount(); v++) {
+      String p = "system.cpu" + v;
+      st.set(p + ".time", "ns", "simulated time of this vCPU", sim.clock(v));
+      for (Map.Entry<String, Long> e : sim.timeByCategory(v).entrySet()) {
+        st.set(p + ".time." + e.getKey(), "ns", "time charged to this category and principal", e.getValue());
+      }
+    }
+    st.set("system.mmu.tlb-hits", "lookups", "translations served by the TLB", mmu.tlbHits());
+    st.set("system.mmu.tlb-misses", "lookups", "translations that walked the page tables", mmu.tlbMisses());
+    st.set("system.mmu.walk-steps", "reads", "page-table entries read by the walker", mmu.walkSteps());
+  }
+
+  /** Writes {@code config.json} and {@code stats.json} into {@code dir}; returns it. */
+  public Path writeOutputs(Path dir) {
+    try {
+      Files.createDirectories(dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create run folder " + dir, e);
+    }
+    Json.write(dir.resolve("config.json"), spec.tree());
+    Map<String, Object> stats = new java.util.TreeMap<>();
+    stats.put("schemaVersion", 1);
+    stats.put("stats", sim.stats().toTree());
+    Json.write(dir.resolve("stats.json"), stats);
+    return dir;
+  }
+
+  @Override
+  public void close() {
+    volumes.close();
+    trace.close();
+  }
+}

@@ -1,0 +1,480 @@
+package org.sego.core.sim;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Semaphore;
+import java.util.function.IntConsumer;
+import org.sego.api.sim.Clock;
+import org.sego.api.sim.CostCategory;
+import org.sego.api.sim.CostMeter;
+import org.sego.api.sim.Event;
+import org.sego.api.sim.EventQueue;
+import org.sego.api.sim.Principal;
+
+/**
+ * One run's simulated machine time: vCPUs with {@code long}-nanosecond clocks, the event queue and
+ * the scheduler. Exactly one thread at a time runs simulation code: it holds the baton. The
+ * scheduler resumes the runnable vCPU whose clock is furthest behind and runs each event before
+ * any vCPU passes its time; a process thread hands the baton on only when its process blocks,
+ * yields, exits or uses up its time slice, so a run is deterministic whatever the host does. The
+ * first process runs on the thread that called {@link #run()}: a single-process run creates no
+ * thread.
+ */
+public final class Simulation implements Clock, CostMeter, EventQueue {
+  /** A process's body, run on its thread with the baton held. */
+  @FunctionalInterface
+  public interface ProcessBody {
+    void run();
+  }
+
+  private final Vcpu[] vcpus;
+  private final long timeSliceNanos;
+  private final long contextSwitchNanos;
+  private final EventList events = new EventList();
+  private final CostAccounts accounts;
+  private final StatsRegistry stats;
+  private final Trace trace;
+  private final ArrayDeque<Proc> runQueue = new ArrayDeque<>();
+  private final Map<Integer, Proc> procs = new TreeMap<>();
+  private final Map<Integer, IntConsumer> exitHooks = new TreeMap<>();
+  private final Semaphore driverDone = new Semaphore(0);
+  private Thread driver;
+  private Vcpu current;
+  /** Time of the event being run, or -1 outside events. */
+  private long eventTime = -1;
+  private volatile boolean aborted;
+  private volatile Throwable failure;
+  private boolean finished;
+  private final List<Thread> threads = new ArrayList<>();
+
+  public Simulation(int vcpuCount, long timeSliceNanos, long contextSwitchNanos, StatsRegistry stats, Trace trace) {
+    if (vcpuCount < 1) {
+      throw new IllegalArgumentException("at least one vCPU");
+    }
+    this.vcpus = new Vcpu[vcpuCount];
+    for (int i = 0; i < vcpuCount; i++) {
+      vcpus[i] = new Vcpu(i);
+      vcpus[i].idleCategory = CostCategory.IDLE;
+    }
+    this.timeSliceNanos = timeSliceNanos;
+    this.contextSwitchNanos = contextSwitchNanos;
+    this.accounts = new CostAccounts(vcpuCount);
+    this.stats = stats;
+    this.trace = trace;
+    this.current = vcpus[0];
+  }
+
+  // ---- time -----------------------------------------------------------------------------------
+
+  @Override
+  public long nowNanos() {
+    return eventTime >= 0 ? eventTime : current.clock;
+  }
+
+  @Override
+  public void charge(int category, int principal, long nanos) {
+    if (nanos < 0) {
+      throw new IllegalArgumentException("negative charge " + nanos + " to category " + category);
+    }
+    Vcpu v = current;
+    if (eventTime > v.clock) {
+      // Work done by an event (a daemon) starts no earlier than the event's time.
+      advance(v, eventTime, CostCategory.IDLE, Principal.KERNEL);
+    }
+    v.clock += nanos;
+    accounts.add(v.id, category, principal, nanos);
+  }
+
+  private void advance(Vcpu v, long to, int category, int principal) {
+    if (to > v.clock) {
+      accounts.add(v.id, category, principal, to - v.clock);
+      v.clock = to;
+    }
+  }
+
+  public CostAccounts accounts() {
+    return accounts;
+  }
+
+  public StatsRegistry stats() {
+    return stats;
+  }
+
+  public Trace trace() {
+    return trace;
+  }
+
+  public int vcpuCount() {
+    return vcpus.length;
+  }
+
+  public long clock(int vcpu) {
+    return vcpus[vcpu].clock;
+  }
+
+  /** The latest vCPU clock: when the last work finished. */
+  public long completionNanos() {
+    long max = 0;
+    for (Vcpu v : vcpus) {
+      max = Math.max(max, v.clock);
+    }
+    return max;
+  }
+
+  // ---- events ---------------------------------------------------------------------------------
+
+  @Override
+  public long schedule(long atNanos, String componentPath, Event event) {
+    return events.add(Math.max(atNanos, 0), componentPath, event);
+  }
+
+  @Override
+  public boolean cancel(long id) {
+    return events.cancel(id);
+  }
+
+  /** Runs every event due at or before the current vCPU's clock; called at kernel entry and exit. */
+  public void pollEvents() {
+    if (eventTime >= 0) {
+      return;
+    }
+    EventList.Scheduled s = events.peek();
+    while (s != null && s.time() <= current.clock) {
+      fire(events.poll());
+      s = events.peek();
+    }
+  }
+
+  private void fire(EventList.Scheduled s) {
+    long saved = eventTime;
+    eventTime = s.time();
+    try {
+      if (trace.on) {
+        trace.record(s.time(), current.id, s.path(), "event", Map.of());
+      }
+      s.event().fire(s.time());
+    } finally {
+      eventTime = saved;
+    }
+  }
+
+  // ---- processes ------------------------------------------------------------------------------
+
+  private ProcessBody pendingBody(Proc p) {
+    return bodies.get(p.pid);
+  }
+
+  private final Map<Integer, ProcessBody> bodies = new TreeMap<>();
+
+  /** Makes process {@code pid} runnable; {@code onExit} receives its status when it ends. */
+  public void spawn(int pid, long cr3, ProcessBody body, IntConsumer onExit) {
+    if (procs.containsKey(pid) && procs.get(pid).state != Proc.State.EXITED) {
+      throw new IllegalStateException("process " + pid + " already exists");
+    }
+    Proc p = new Proc(pid, cr3, null);
+    p.readyAt = nowNanos();
+    procs.put(pid, p);
+    bodies.put(pid, body);
+    exitHooks.put(pid, onExit);
+    runQueue.add(p);
+  }
+
+  public int currentPid() {
+    Proc p = eventTime >= 0 ? null : current.current;
+    return p == null ? -1 : p.pid;
+  }
+
+  public int currentCpu() {
+    return current.id;
+  }
+
+  private Proc proc(int pid) {
+    Proc p = procs.get(pid);
+    if (p == null) {
+      throw new IllegalArgumentException("no process " + pid);
+    }
+    return p;
+  }
+
+  public long cr3(int pid) {
+    return proc(pid).cr3;
+  }
+
+  public void setCr3(int pid, long cr3) {
+    proc(pid).cr3 = cr3;
+  }
+
+  public long[] registers(int pid) {
+    return proc(pid).registers;
+  }
+
+  private Proc running() {
+    Proc p = current.current;
+    if (p == null || eventTime >= 0 || Thread.currentThread() != p.thread) {
+      throw new IllegalStateException("no process is running on this thread (called from an event?)");
+    }
+    return p;
+  }
+
+  /** The current process gives up its vCPU and goes to the back of the run queue. */
+  public void yieldCurrent() {
+    Proc p = running();
+    releaseVcpu(p, CostCategory.IDLE);
+    p.state = Proc.State.RUNNABLE;
+    p.readyAt = current.clock;
+    runQueue.add(p);
+    switchAway(p);
+  }
+
+  /** The current process sleeps until {@link #wake}; its vCPU's idle time is charged as {@code category}. */
+  public void blockCurrent(int category) {
+    Proc p = running();
+    releaseVcpu(p, category);
+    p.state = Proc.State.BLOCKED;
+    switchAway(p);
+  }
+
+  public void wake(int pid) {
+    Proc p = proc(pid);
+    if (p.state != Proc.State.BLOCKED) {
+      return;
+    }
+    p.state = Proc.State.RUNNABLE;
+    p.readyAt = nowNanos();
+    runQueue.add(p);
+  }
+
+  /** At a kernel entry or exit: runs due events and preempts a process whose slice has ended. */
+  public void checkpoint() {
+    pollEvents();
+    Proc p = current.current;
+    if (p != null && eventTime < 0 && current.clock - p.sliceStart >= timeSliceNanos && !runQueue.isEmpty()) {
+      yieldCurrent();
+    }
+  }
+
+  /** Ends the current process with {@code status}; does not return. */
+  public RuntimeException exitCurrent(int status) {
+    Proc p = running();
+    p.exitStatus = status;
+    throw ProcessExit.INSTANCE;
+  }
+
+  private void releaseVcpu(Proc p, int idleCategory) {
+    Vcpu v = p.vcpu;
+    v.current = null;
+    v.idleCategory = idleCategory;
+    p.vcpu = null;
+  }
+
+  // ---- the scheduler --------------------------------------------------------------------------
+
+  /** Runs until no process is left and no event is pending. Rethrows a failure of any process. */
+  public void run() {
+    if (driver != null) {
+      throw new IllegalStateException("a simulation runs once");
+    }
+    driver = Thread.currentThread();
+    try {
+      while (true) {
+        Proc next = pickNext(null);
+        if (next == null) {
+          break;
+        }
+        if (next.thread == null) {
+          next.thread = driver;
+          runBody(next);
+          continue;
+        }
+        next.baton.release();
+        driverDone.acquireUninterruptibly();
+        break;
+      }
+    } catch (RuntimeException | Error e) {
+      fail(e);
+    } finally {
+      finished = true;
+    }
+    if (failure != null) {
+      if (failure instanceof RuntimeException) {
+        throw (RuntimeException) failure;
+      }
+      if (failure instanceof Error) {
+        throw (Error) failure;
+      }
+      throw new IllegalStateException(failure);
+    }
+    accounts.verify(clocks());
+  }
+
+  public long[] clocks() {
+    long[] c = new long[vcpus.length];
+    for (int i = 0; i < c.length; i++) {
+      c[i] = vcpus[i].clock;
+    }
+    return c;
+  }
+
+  public boolean finished() {
+    return finished;
+  }
+
+  /**
+   * Chooses what runs next, running every event that comes first. Returns the process to run (with
+   * {@link #current} set to its vCPU), or null when nothing is left.
+   */
+  private Proc pickNext(Proc self) {
+    while (true) {
+      if (aborted) {
+        throw new SimulationAborted();
+      }
+      for (Vcpu v : vcpus) {
+        if (v.current == null && !runQueue.isEmpty()) {
+          Proc p = runQueue.poll();
+          advance(v, p.readyAt, v.idleCategory, Principal.KERNEL);
+          v.idleCategory = CostCategory.IDLE;
+          if (v.last != null && v.last != p) {
+            v.clock += contextSwitchNanos;
+            accounts.add(v.id, CostCategory.CONTEXT_SWITCH, Principal.KERNEL, contextSwitchNanos);
+          }
+          v.current = p;
+          v.last = p;
+          p.vcpu = v;
+          p.state = Proc.State.RUNNING;
+          p.sliceStart = v.clock;
+        }
+      }
+      Vcpu best = null;
+      for (Vcpu v : vcpus) {
+        if (v.current != null && (best == null || v.clock < best.clock)) {
+          best = v;
+        }
+      }
+      EventList.Scheduled ev = events.peek();
+      if (ev != null && (best == null || ev.time() <= best.clock)) {
+        events.poll();
+        if (best == null) {
+          // Nothing runs until the event: it fires on the vCPU that is furthest behind.
+          current = furthestBehind();
+        }
+        fire(ev);
+        continue;
+      }
+      if (best == null) {
+        List<Integer> blocked = new ArrayList<>();
+        procs.values().stream().filter(p -> p.state == Proc.State.BLOCKED).forEach(p -> blocked.add(p.pid));
+        if (!blocked.isEmpty()) {
+          throw new IllegalStateException("deadlock: processes " + blocked + " are blocked and no event is pending");
+        }
+        return null;
+      }
+      current = best;
+      return best.current;
+    }
+  }
+
+  private Vcpu furthestBehind() {
+    Vcpu best = vcpus[0];
+    for (Vcpu v : vcpus) {
+      if (v.clock < best.clock) {
+        best = v;
+      }
+    }
+    return best;
+  }
+
+  /** Hands the baton from {@code self} (which can no longer run now) to whatever runs next. */
+  private void switchAway(Proc self) {
+    Proc next = pickNext(self);
+    if (next == self) {
+      return;
+    }
+    if (next == null) {
+      throw new IllegalStateException("process " + self.pid + " cannot continue and nothing else is pending");
+    }
+    handTo(next);
+    self.baton.acquireUninterruptibly();
+    if (aborted) {
+      throw new SimulationAborted();
+    }
+  }
+
+  private void handTo(Proc next) {
+    if (next.thread == null) {
+      Thread t = new Thread(() -> threadMain(next), "sego-process-" + next.pid);
+      t.setDaemon(true);
+      next.thread = t;
+      threads.add(t);
+      t.start();
+    } else {
+      next.baton.release();
+    }
+  }
+
+  private void threadMain(Proc p) {
+    try {
+      runBody(p);
+      Proc next = pickNext(null);
+      if (next == null) {
+        driverDone.release();
+      } else {
+        handTo(next);
+      }
+    } catch (SimulationAborted e) {
+      // Another part failed; the driver reports it.
+    } catch (RuntimeException | Error e) {
+      fail(e);
+    }
+  }
+
+  private void runBody(Proc p) {
+    try {
+      pendingBody(p).run();
+    } catch (ProcessExit e) {
+      // exit() unwinds the program; the status is in the process.
+    }
+    p.state = Proc.State.EXITED;
+    Vcpu v = p.vcpu;
+    if (v != null) {
+      v.current = null;
+      p.vcpu = null;
+    }
+    bodies.remove(p.pid);
+    IntConsumer hook = exitHooks.remove(p.pid);
+    if (hook != null) {
+      hook.accept(p.exitStatus);
+    }
+  }
+
+  /** Records the first failure and wakes every parked thread so that each unwinds. */
+  private void fail(Throwable e) {
+    if (failure == null && !(e instanceof SimulationAborted)) {
+      failure = e;
+    }
+    aborted = true;
+    for (Proc p : procs.values()) {
+      if (p.thread != null) {
+        p.baton.release();
+      }
+    }
+    driverDone.release();
+  }
+
+  /** Snapshot of per-vCPU time by category, for stats. */
+  public Map<String, Long> timeByCategory(int vcpu) {
+    Map<String, Long> m = new TreeMap<>();
+    List<String> names = accounts.categories();
+    for (int c = 0; c < names.size(); c++) {
+      for (int pr = 0; pr < Principal.NAMES.size(); pr++) {
+        long v = accounts.get(vcpu, c, pr);
+        if (v != 0) {
+          m.put(names.get(c) + "." + Principal.NAMES.get(pr), v);
+        }
+      }
+    }
+    return m;
+  }
+}

@@ -1,0 +1,182 @@
+package org.sego.hw.x86.mmu;
+
+import java.util.Arrays;
+
+/**
+ * A set-associative TLB as parallel {@code long[]}s, with LRU replacement within a set. Two arrays
+ * of sets: one for 4 KiB pages, one for 2 MiB pages. An entry is tagged by address space (CR3),
+ * EPT view and virtual page; it caches the host frame, the effective permissions, the guest frame
+ * of the final page (for exact EPT invalidation) and whether the dirty bit is already set.
+ */
+public final class Tlb {
+  static final long VALID = 1L << 63;
+  // Flag bits kept in the low bits of data (a page-aligned hpa).
+  static final long F_WRITE = 1;
+  static final long F_USER = 2;
+  static final long F_EXEC = 4;
+  static final long F_DIRTY = 8;
+  static final long F_PRESENT = 32;
+
+  private final int sets;
+  private final int ways;
+  private final Level small;
+  private final Level large;
+  private long clock;
+  private long hits;
+  private long misses;
+
+  public Tlb(int sets, int ways) {
+    this.sets = sets;
+    this.ways = ways;
+    this.small = new Level(sets * ways);
+    this.large = new Level(Math.max(ways, sets * ways / 8));
+  }
+
+  private static final class Level {
+    final long[] tag;
+    final long[] cr3;
+    final long[] data;
+    final long[] gfn;
+    final long[] stamp;
+
+    Level(int n) {
+      tag = new long[n];
+      cr3 = new long[n];
+      data = new long[n];
+      gfn = new long[n];
+      stamp = new long[n];
+    }
+  }
+
+  private static long tag(int view, long vpn) {
+    return VALID | ((long) view << 40) | vpn;
+  }
+
+  private int setsOf(Level l) {
+    return l.tag.length / ways;
+  }
+
+  /** The matching entry's data for the 4 KiB page {@code vpn}, or 0 on a miss. Counts nothing. */
+  long lookup(long cr3, int view, long gva) {
+    long d = find(small, cr3, view, gva >>> 12);
+    if (d != 0) {
+      return d;
+    }
+    return find(large, cr3, view, gva >>> 21);
+  }
+
+  private long find(Level l, long cr3, int view, long vpn) {
+    int n = setsOf(l);
+    int base = (int) (vpn & (n - 1)) * ways;
+    long t = tag(view, vpn);
+    for (int i = base; i < base + ways; i++) {
+      if (l.tag[i] == t && l.cr3[i] == cr3) {
+        l.stamp[i] = ++clock;
+        return l.data[i] | (l == large ? LARGE : 0) | F_PRESENT;
+      }
+    }
+    return 0;
+  }
+
+  /** Marks data returned by {@link #lookup} as coming from the 2 MiB level. */
+  static final long LARGE = 1L << 4;
+
+  void insert(long cr3, int view, long gva, boolean largePage, long hpaPage, long flags, long gfn) {
+    Level l = largePage ? large : small;
+    long vpn = largePage ? gva >>> 21 : gva >>> 12;
+    int n = setsOf(l);
+    int base = (int) (vpn & (n - 1)) * ways;
+    long t = tag(view, vpn);
+    int victim = base;
+    for (int i = base; i < base + ways; i++) {
+      if (l.tag[i] == t && l.cr3[i] == cr3) {
+        victim = i;
+        break;
+      }
+      if (l.tag[i] == 0) {
+        victim = i;
+        break;
+      }
+      if (l.stamp[i] < l.stamp[victim]) {
+        victim = i;
+      }
+    }
+    l.tag[victim] = t;
+    l.cr3[victim] = cr3;
+    l.data[victim] = hpaPage | flags;
+    l.gfn[victim] = gfn;
+    l.stamp[victim] = ++clock;
+  }
+
+  void countHit() {
+    hits++;
+  }
+
+  void countMiss() {
+    misses++;
+  }
+
+  public long hits() {
+    return hits;
+  }
+
+  public long misses() {
+    return misses;
+  }
+
+  public int sets() {
+    return sets;
+  }
+
+  public int ways() {
+    return ways;
+  }
+
+  /** Drops the translations of one page in one address space, in every view. */
+  public void invalidatePage(long cr3, long gva) {
+    dropMatching(small, cr3, gva >>> 12);
+    dropMatching(large, cr3, gva >>> 21);
+  }
+
+  private void dropMatching(Level l, long cr3, long vpn) {
+    int n = setsOf(l);
+    int base = (int) (vpn & (n - 1)) * ways;
+    for (int i = base; i < base + ways; i++) {
+      if (l.tag[i] != 0 && l.cr3[i] == cr3 && (l.tag[i] & ((1L << 40) - 1)) == vpn) {
+        l.tag[i] = 0;
+      }
+    }
+  }
+
+  public void invalidateAddressSpace(long cr3) {
+    for (Level l : new Level[] {small, large}) {
+      for (int i = 0; i < l.tag.length; i++) {
+        if (l.cr3[i] == cr3) {
+          l.tag[i] = 0;
+        }
+      }
+    }
+  }
+
+  /**
+   * Drops every 4 KiB entry of view {@code view} whose final page is guest frame {@code gfn}. The 2
+   * MiB entries cache guest-physical addresses and are checked against the EPT on every hit, so an
+   * EPT change never leaves them stale.
+   */
+  public void invalidateGfn(int view, long gfn) {
+    for (int i = 0; i < small.tag.length; i++) {
+      if (small.tag[i] != 0 && small.gfn[i] == gfn && viewOf(small.tag[i]) == view) {
+        small.tag[i] = 0;
+      }
+    }
+  }
+
+  private static int viewOf(long tag) {
+    return (int) ((tag >>> 40) & 0x7FFFFF);
+  }
+
+  public void flushAll() {
+    Arrays.fill(small.tag, 0);
+    Arrays.fill(large.tag, 0);
+  }
+}

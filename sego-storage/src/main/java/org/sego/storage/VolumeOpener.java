@@ -1,0 +1,15 @@
+package org.sego.storage;
+
+import org.sego.api.storage.Volume;
+import org.sego.api.storage.VolumeConfig;
+import org.sego.api.storage.VolumeFactory;
+
+/** Opens a volume in memory, or on an image file that is validated, or created when missing. */
+public final class VolumeOpener implements VolumeFactory {
+  @Override
+  public Volume open(VolumeConfig config) {
+    DurableStore store = config.image().<DurableStore>map(p -> ImageFile.open(p, config))
+        .orElseGet(() -> new MemoryStore(config.blockSize()));
+    return new CachedVolume(config, store);
+  }
+}
