@@ -58,7 +58,18 @@ public final class X86 {
   public static final int EPT_X = 1 << 2;
   public static final int EPT_RWX = EPT_R | EPT_W | EPT_X;
 
-  /** The EPT permission an access needs: R for reads, W for writes, X for fetches. */
+  /**
+   * The EPT permissions an access requires: R for a read, R and W for a write (W without R is an EPT
+   * misconfiguration on x86), X for a fetch.
+   */
+  public static int eptRequired(int access) {
+    if ((access & ACCESS_EXEC) != 0) {
+      return EPT_X;
+    }
+    return (access & ACCESS_WRITE) != 0 ? EPT_R | EPT_W : EPT_R;
+  }
+
+  /** The kind of an access as an EPT qualification reports it: R for reads, W for writes, X for fetches. */
   public static int eptNeed(int access) {
     if ((access & ACCESS_EXEC) != 0) {
       return EPT_X;

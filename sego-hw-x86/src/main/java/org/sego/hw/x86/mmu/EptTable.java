@@ -91,9 +91,9 @@ public final class EptTable implements EptView {
   public long translate(long gpa, int access) {
     long gfn = gpa >>> X86.PAGE_SHIFT;
     long e = entry(gfn);
-    int need = X86.eptNeed(access);
-    if ((e & need) == 0) {
-      int qual = need | (int) ((e & X86.EPT_RWX) << Translation.EPT_Q_ALLOWED_SHIFT) | Translation.EPT_Q_FINAL;
+    int required = X86.eptRequired(access);
+    if ((e & required) != required) {
+      int qual = X86.eptNeed(access) | (int) ((e & X86.EPT_RWX) << Translation.EPT_Q_ALLOWED_SHIFT) | Translation.EPT_Q_FINAL;
       return Translation.eptViolation(gfn, qual);
     }
     return (e & X86.PTE_ADDR) | (gpa & X86.PAGE_MASK);

@@ -103,15 +103,17 @@ public final class PageWalkMmu implements Mmu {
           long gpa = gpaBase | (gva & (X86.LARGE_PAGE_SIZE - 1));
           long hpa = view.translate(gpa, access);
           if (!Translation.isFault(hpa)) {
+            // The 2 MiB entry caches the guest walk only; the EPT is checked on every hit.
             tlb.insert(cr3, view.id(), gva, true, gpaBase, flags, gpaBase >>> X86.PAGE_SHIFT);
           }
           return hpa;
         }
         long gpa = (e & X86.PTE_ADDR) | (gva & X86.PAGE_MASK);
         long hpa = view.translate(gpa, access);
-        if (!Translation.isFault(hpa)) {
-          // The cached entry combines guest and EPT permissions, as a hardware TLB does.
-          long ept = view.entry(gpa >>> X86.PAGE_SHIFT);
+        long ept = view.entry(gpa >>> X86.PAGE_SHIFT);
+        if (!Translation.isFault(hpa) && (ept & X86.EPT_R) != 0) {
+          // The cached entry combines guest and EPT permissions, as a hardware TLB does; an
+          // entry the EPT makes unreadable is not cached at all.
           long eptFlags = ((ept & X86.EPT_W) != 0 ? Tlb.F_WRITE : 0) | ((ept & X86.EPT_X) != 0 ? Tlb.F_EXEC : 0)
               | Tlb.F_USER | Tlb.F_DIRTY;
           tlb.insert(cr3, view.id(), gva, false, hpa & ~X86.PAGE_MASK, flags & eptFlags, gpa >>> X86.PAGE_SHIFT);

@@ -1,0 +1,72 @@
+package org.sego.hw.x86.memory;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.sego.api.hw.X86;
+
+class FrameMemoryTest {
+  @Test
+  void aSixteenGibMachineHoldsOnlyWhatItsWorkloadTouches() {
+    FrameMemory m = new FrameMemory(16L << 30);
+    long touched = (256L << 20) >>> X86.PAGE_SHIFT;
+    Runtime rt = Runtime.getRuntime();
+    System.gc();
+    long before = rt.totalMemory() - rt.freeMemory();
+    SplittableRandom rnd = new SplittableRandom(3);
+    long stride = m.frameCount() / touched;
+    for (long i = 0; i < touched; i++) {
+      m.store64((i * stride) << X86.PAGE_SHIFT, rnd.nextLong());
+    }
+    System.gc();
+    long after = rt.totalMemory() - rt.freeMemory();
+    assertEquals(touched, m.residentFrames());
+    long grown = after - before;
+    // 256 MiB of frames plus directory overhead; far from 16 GiB.
+    assertTrue(grown < (400L << 20), "heap grew by " + (grown >> 20) + " MiB for 256 MiB touched");
+  }
+
+  @Test
+  void untouchedFramesReadAsZerosAndCostNothing() {
+    FrameMemory m = new FrameMemory(1L << 30);
+    assertEquals(0, m.load64(12345 * 8L));
+    assertEquals(0, m.residentFrames());
+  }
+
+  @Test
+  void bytesRoundTripAcrossFrameBoundaries() {
+    FrameMemory m = new FrameMemory(1L << 20);
+    byte[] data = new byte[10_000];
+    new SplittableRandom(1).nextBytes(data);
+    m.write(4000, data, 0, data.length);
+    byte[] back = new byte[data.length];
+    m.read(4000, back, 0, back.length);
+    assertArrayEquals(data, back);
+    m.store64(X86.PAGE_SIZE - 4, 0x1122334455667788L);
+    assertEquals(0x1122334455667788L, m.load64(X86.PAGE_SIZE - 4));
+    assertEquals((byte) 0x88, m.load8(X86.PAGE_SIZE - 4), "little-endian");
+  }
+
+  @Test
+  void zeroingCopyingAndComparingFrames() {
+    FrameMemory m = new FrameMemory(1L << 20);
+    m.store64(5L << 12, 42);
+    m.copyFrame(5, 6);
+    assertTrue(m.framesEqual(5, 6));
+    m.zeroFrame(5);
+    assertEquals(0, m.load64(5L << 12));
+    assertEquals(42, m.load64(6L << 12));
+    assertEquals(1, m.residentFrames());
+  }
+
+  @Test
+  void anAddressBeyondMemoryIsRefusedNamingTheFrame() {
+    FrameMemory m = new FrameMemory(1L << 20);
+    var e = assertThrows(IndexOutOfBoundsException.class, () -> m.store64(1L << 20, 1));
+    assertTrue(e.getMessage().contains("0x100"), e.getMessage());
+  }
+}
