@@ -47,8 +47,12 @@ public final class PluginRegistry {
   }
 
   static List<PluginProvider> load(ServiceLoader<PluginProvider> loader) {
+    return load(loader.stream().iterator());
+  }
+
+  /** Instantiates each provider; a broken one is named with its module and cause. */
+  static List<PluginProvider> load(Iterator<ServiceLoader.Provider<PluginProvider>> it) {
     List<PluginProvider> out = new ArrayList<>();
-    Iterator<ServiceLoader.Provider<PluginProvider>> it = loader.stream().iterator();
     while (true) {
       ServiceLoader.Provider<PluginProvider> provider;
       try {

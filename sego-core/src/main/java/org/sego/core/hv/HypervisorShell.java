@@ -42,7 +42,9 @@ public final class HypervisorShell {
   private final long zeroPageNanos;
   private final IntentRegistry intents;
   private final OsMemoryView osView;
-  private final BlockDevices blocks;
+  private final Map<String, DeviceModel> devices;
+  private final VolumeSet volumes;
+  private BlockDevices blocks;
   private final Map<Integer, long[]> savedRegisters = new TreeMap<>();
   private final StatsSink.Counter exits;
   private final StatsSink.Counter hypercalls;
@@ -64,7 +66,8 @@ public final class HypervisorShell {
     this.intents = new IntentRegistry(RandomStreams.derive(spec.seed(), "system.hv.intents"));
     long guestFrames = spec.system().dataSize("memory").bytes() >>> X86.PAGE_SHIFT;
     this.osView = new OsMemoryView(this, memory, views.os(), guestFrames);
-    this.blocks = new BlockDevices(sim, memory, views, strategy, devices, volumes.volumes());
+    this.devices = devices;
+    this.volumes = volumes;
     StatsSink s = sim.stats();
     exits = s.counter("system.hv.ept-violations", "exits", "EPT violations handled by the hypervisor");
     hypercalls = s.counter("system.hv.hypercalls", "calls", "hypercalls dispatched to the strategy");
@@ -81,7 +84,19 @@ public final class HypervisorShell {
     return osView;
   }
 
+  /** Opens the volumes and connects them to the devices: the first thing a started run does. */
+  public void start() {
+    if (blocks != null) {
+      throw new IllegalStateException("the hypervisor shell is already started");
+    }
+    volumes.start();
+    blocks = new BlockDevices(sim, memory, views, strategy, devices, volumes.volumes());
+  }
+
   public BlockQueue blockQueue() {
+    if (blocks == null) {
+      throw new IllegalStateException("the hypervisor shell is not started");
+    }
     return blocks;
   }
 

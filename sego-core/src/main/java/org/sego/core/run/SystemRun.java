@@ -71,7 +71,7 @@ public final class SystemRun implements AutoCloseable {
         new TrustedRootModule(spec, machine, volumeFactory, baseDir, trace));
     TrustBoundary.verify(injector);
     SystemRun run = new SystemRun(spec, injector, trace);
-    run.volumes.start();
+    run.shell.start();
     return run;
   }
 
