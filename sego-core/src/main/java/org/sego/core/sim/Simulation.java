@@ -45,6 +45,7 @@ public final class Simulation implements Clock, CostMeter, EventQueue {
   private Vcpu current;
   /** Time of the event being run, or -1 outside events. */
   private long eventTime = -1;
+  private long lastEventTime;
   private volatile boolean aborted;
   private volatile Throwable failure;
   private boolean finished;
@@ -115,9 +116,9 @@ public final class Simulation implements Clock, CostMeter, EventQueue {
     return vcpus[vcpu].clock;
   }
 
-  /** The latest vCPU clock: when the last work finished. */
+  /** When the last work finished: the latest vCPU clock or the last event, whichever is later. */
   public long completionNanos() {
-    long max = 0;
+    long max = lastEventTime;
     for (Vcpu v : vcpus) {
       max = Math.max(max, v.clock);
     }
@@ -151,6 +152,7 @@ public final class Simulation implements Clock, CostMeter, EventQueue {
   private void fire(EventList.Scheduled s) {
     long saved = eventTime;
     eventTime = s.time();
+    lastEventTime = Math.max(lastEventTime, s.time());
     try {
       if (trace.on) {
         trace.record(s.time(), current.id, s.path(), "event", Map.of());

@@ -1,0 +1,107 @@
+package org.sego.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Launches the packaged CLI as the {@code ./sego} launcher does ({@code java -p ... -m}), so a
+ * missing {@code opens}, {@code uses} or {@code requires} fails here even where surefire hides it.
+ */
+class PackagedModulePathIT {
+  @TempDir
+  Path dir;
+
+  record Outcome(int exit, String out, String err) {}
+
+  static Outcome sego(Map<String, String> env, String... args) throws IOException, InterruptedException {
+    String modulePath = System.getProperty("sego.modules") + java.io.File.pathSeparator + System.getProperty("sego.cli.jar");
+    if (env.containsKey("SEGO_PLUGIN_PATH")) {
+      modulePath += java.io.File.pathSeparator + env.get("SEGO_PLUGIN_PATH");
+    }
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "-Djava.awt.headless=true", "-p", modulePath, "-m", "org.sego.cli/org.sego.cli.SegoCommand"));
+    cmd.addAll(List.of(args));
+    Process p = new ProcessBuilder(cmd).start();
+    byte[] out = p.getInputStream().readAllBytes();
+    byte[] err = p.getErrorStream().readAllBytes();
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+    return new Outcome(p.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err, StandardCharsets.UTF_8));
+  }
+
+  static String spec(String name) {
+    return Path.of(System.getProperty("sego.specs"), name).toString();
+  }
+
+  @Test
+  void listShowsTheFoundationsPluginsByKind() throws Exception {
+    Outcome o = sego(Map.of(), "list", "--json");
+    assertEquals(0, o.exit(), o.err());
+    for (String s : List.of("\"name\" : \"none\"", "\"name\" : \"hdd\"", "\"name\" : \"sata-ssd\"", "\"name\" : \"nvme\"",
+        "\"name\" : \"ramdisk\"", "\"name\" : \"paper-2015\"", "\"name\" : \"modern\"", "\"kind\" : \"cost-profile\"",
+        "\"module\" : \"org.sego.hw.x86\"", "\"version\" : \"0.1.0-SNAPSHOT\"")) {
+      assertTrue(o.out().contains(s), s + " in " + o.out());
+    }
+    assertFalse(o.out().contains("tape"), "the example plug-in is not on the default module path");
+  }
+
+  @Test
+  void describeShowsParametersWithUnitsAndAWrongNameListsTheChoices() throws Exception {
+    Outcome o = sego(Map.of(), "describe", "nvme");
+    assertEquals(0, o.exit(), o.err());
+    assertTrue(o.out().contains("bandwidth") && o.out().contains("3 GB/s") && o.out().contains("B/s"), o.out());
+    assertTrue(o.out().contains("latency") && o.out().contains("20 us"), o.out());
+    Outcome bad = sego(Map.of(), "describe", "no-such-thing");
+    assertEquals(2, bad.exit());
+    assertTrue(bad.err().contains("no plug-in named 'no-such-thing'") && bad.err().contains("hdd, modern, none, nvme"),
+        bad.err());
+  }
+
+  @Test
+  void validateResolvesACorrectSpecAndReportsAllThreeMistakes() throws Exception {
+    Outcome ok = sego(Map.of(), "validate", spec("minimal.toml"));
+    assertEquals(0, ok.exit(), ok.err());
+    assertTrue(ok.out().contains("\"queue-depth\" : 32") && ok.out().contains("\"seed\" : 42"), ok.out());
+    Outcome bad = sego(Map.of(), "validate", spec("three-mistakes.toml"));
+    assertEquals(2, bad.exit());
+    assertTrue(bad.err().contains("3 problems"), bad.err());
+    assertTrue(bad.err().contains("system.memory") && bad.err().contains("devices.disk.queue-dept")
+        && bad.err().contains("devices.swap.model"), bad.err());
+  }
+
+  @Test
+  void theExamplePluginOnThePluginPathIsListedAndChosenInASpec() throws Exception {
+    Map<String, String> env = Map.of("SEGO_PLUGIN_PATH", System.getProperty("sego.examples.jar"));
+    Outcome list = sego(env, "list");
+    assertEquals(0, list.exit(), list.err());
+    assertTrue(list.out().contains("tape") && list.out().contains("org.sego.examples"), list.out());
+    Path spec = dir.resolve("tape.toml");
+    Files.writeString(spec, "[devices.archive]\nmodel = \"tape\"\nsize = \"64 MiB\"\nstream = \"300 MB/s\"\n");
+    Outcome probe = sego(env, "probe", spec.toString(), "--depth", "1", "--requests", "64", "--out", dir.resolve("out").toString());
+    assertEquals(0, probe.exit(), probe.err());
+    assertTrue(probe.out().contains("archive (tape)"), probe.out());
+    assertTrue(Files.readString(dir.resolve("out/qd1/config.json")).contains("\"module\" : \"org.sego.examples\""));
+  }
+
+  @Test
+  void aProbeIsDeterministicByteForByte() throws Exception {
+    for (String run : List.of("a", "b")) {
+      Outcome o = sego(Map.of(), "probe", spec("minimal.toml"), "--random", "--requests", "256", "--out",
+          dir.resolve(run).toString());
+      assertEquals(0, o.exit(), o.err());
+    }
+    assertEquals(Files.readString(dir.resolve("a/qd32/stats.json")), Files.readString(dir.resolve("b/qd32/stats.json")));
+    assertEquals(Files.readString(dir.resolve("a/qd1/config.json")), Files.readString(dir.resolve("b/qd1/config.json")));
+  }
+}
