@@ -1,0 +1,15 @@
+/**
+ * JMH benchmarks of host-side speed: translation on a TLB hit and a miss, frame access. JMH runs
+ * them on the class path (it forks JVMs with a class path): {@code ./sego bench}.
+ */
+module org.sego.bench {
+  requires org.sego.core;
+  requires org.sego.support;
+  requires jmh.core;
+  requires jdk.unsupported;
+
+  uses org.sego.api.hw.MachineFactory;
+
+  opens org.sego.bench to jmh.core;
+  opens org.sego.bench.jmh_generated to jmh.core;
+}
