@@ -6,7 +6,7 @@ import org.sego.api.plugin.PluginProvider;
  * path; put it on {@code SEGO_PLUGIN_PATH} to make {@code tape} appear in {@code ./sego list}.
  */
 module org.sego.examples {
-  requires org.sego.core;
+  requires transitive org.sego.core;
 
   exports org.sego.examples.minimal;
 

@@ -6,6 +6,7 @@ import org.sego.api.plugin.PluginProvider;
  * ({@code hdd}, {@code sata-ssd}, {@code nvme}, {@code ramdisk}) and the cost profiles {@code
  * paper-2015} and {@code modern}. Exports nothing: everything is reached through the SPI.
  */
+@SuppressWarnings("module") // "x86" ends in digits, and it is the architecture's name
 module org.sego.hw.x86 {
   requires org.sego.api;
   requires org.sego.support;

@@ -1,6 +1,6 @@
 /** Helpers for plug-in authors; everything here is experimental. Requires only the API and the JDK. */
 module org.sego.support {
-  requires org.sego.api;
+  requires transitive org.sego.api;
 
   exports org.sego.support;
 }

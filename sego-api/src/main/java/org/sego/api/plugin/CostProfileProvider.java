@@ -7,6 +7,8 @@ import org.sego.api.cost.CostProfile;
 /** Base for a cost profile plug-in: the profile is data, so its module only binds it. */
 @Stable(since = "0.1")
 public abstract class CostProfileProvider implements PluginProvider {
+  protected CostProfileProvider() {}
+
   @Override
   public final PluginKind kind() {
     return PluginKind.COST_PROFILE;

@@ -11,6 +11,8 @@ import org.sego.api.hw.DeviceModel;
  */
 @Stable(since = "0.1")
 public abstract class DeviceModelProvider implements PluginProvider {
+  protected DeviceModelProvider() {}
+
   @Override
   public final PluginKind kind() {
     return PluginKind.DEVICE;

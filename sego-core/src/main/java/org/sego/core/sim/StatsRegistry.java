@@ -8,6 +8,8 @@ import org.sego.api.sim.StatsSink;
 public final class StatsRegistry implements StatsSink {
   private final Map<String, Stat> stats = new TreeMap<>();
 
+  public StatsRegistry() {}
+
   static final class Stat implements Counter {
     final String unit;
     final String description;
