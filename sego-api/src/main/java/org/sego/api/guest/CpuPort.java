@@ -26,6 +26,12 @@ public interface CpuPort {
 
   void wake(int pid);
 
+  /**
+   * The register file of process {@code pid} as the kernel sees it on entry: the process's own
+   * values, or zeros where the strategy had the hypervisor save and scrub them.
+   */
+  long[] registers(int pid);
+
   /** Changes a process's page-table root (exec, or a new address space). */
   void setCr3(int pid, long cr3);
 

@@ -11,7 +11,11 @@ import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
+import com.google.inject.Module;
+import com.google.inject.spi.Elements;
 import org.sego.api.Experimental;
+import org.sego.api.plugin.Parameters;
+import org.sego.api.plugin.PluginConfig;
 import org.sego.api.plugin.PluginKind;
 import org.sego.api.plugin.PluginProvider;
 
@@ -30,6 +34,9 @@ public final class PluginRegistry {
     }
     List<String> problems = new ArrayList<>();
     for (PluginProvider p : providers) {
+      if (!p.kind().trusted()) {
+        checkBindsNothing(p, problems);
+      }
       PluginProvider old = byKind.get(p.kind()).putIfAbsent(p.name(), p);
       if (old != null) {
         problems.add("two " + p.kind().id() + " plug-ins are named '" + p.name() + "': " + describe(old) + " and "
@@ -38,6 +45,23 @@ public final class PluginRegistry {
     }
     if (!problems.isEmpty()) {
       throw new PluginDiscoveryException(String.join("\n", problems));
+    }
+  }
+
+  /**
+   * An untrusted plug-in (guest, workload, attack) must contribute no Guice binding: it is built by
+   * the run orchestrator and handed its ports, never injected.
+   */
+  private static void checkBindsNothing(PluginProvider p, List<String> problems) {
+    try {
+      Module m = p.module(new PluginConfig("system." + p.kind().id(), Parameters.none(), null, 0));
+      if (!Elements.getElements(m).isEmpty()) {
+        problems.add(p.kind().id() + " plug-in '" + p.name() + "' (" + describe(p) + ") binds Guice components; "
+            + "untrusted plug-ins get their ports from the run orchestrator and must not override module()");
+      }
+    } catch (RuntimeException e) {
+      problems.add(p.kind().id() + " plug-in '" + p.name() + "' (" + describe(p) + ") fails in module(): " + e
+          + "; untrusted plug-ins must not override module()");
     }
   }
 

@@ -54,6 +54,11 @@ final class KernelCpu implements CpuPort {
   }
 
   @Override
+  public long[] registers(int pid) {
+    return sim.registers(pid);
+  }
+
+  @Override
   public void setCr3(int pid, long cr3) {
     long old = sim.cr3(pid);
     sim.setCr3(pid, cr3);

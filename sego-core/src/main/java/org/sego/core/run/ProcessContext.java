@@ -70,6 +70,10 @@ final class ProcessContext implements UserContext {
       if (Translation.kind(r) == Translation.KIND_PAGE_FAULT) {
         sim.charge(CostCategory.PAGE_FAULT, Principal.KERNEL, pageFaultNanos);
         faults.add(1);
+        if (sim.trace().on) {
+          sim.trace().record(sim.nowNanos(), sim.currentCpu(), "system.guest", "page-fault",
+              java.util.Map.of("pid", pid, "gva", gva, "code", Translation.code(r)));
+        }
         shell.kernelEntry(pid, sim.registers(pid));
         boolean retry;
         try {

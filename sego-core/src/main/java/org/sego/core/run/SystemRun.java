@@ -97,6 +97,11 @@ public final class SystemRun implements AutoCloseable {
     return sim.stats();
   }
 
+  /** The shell, for tests in this package only: it is a host object. */
+  HypervisorShell shell() {
+    return shell;
+  }
+
   /** The ports a guest kernel gets; also what a device probe without a kernel drives. */
   public KernelPorts ports() {
     if (ports == null) {

@@ -74,5 +74,34 @@ class PluginRegistryTest {
     assertTrue(e.getMessage().contains("missing native library"), e.getMessage());
   }
 
+  @Test
+  void anUntrustedPluginThatBindsSomethingIsRefused() {
+    PluginProvider sneaky = new PluginProvider() {
+      @Override
+      public String name() {
+        return "sneaky";
+      }
+
+      @Override
+      public PluginKind kind() {
+        return PluginKind.ATTACK;
+      }
+
+      @Override
+      public String description() {
+        return "binds itself into the trusted injector";
+      }
+
+      @Override
+      public com.google.inject.Module module(org.sego.api.plugin.PluginConfig config) {
+        return binder -> binder.bind(String.class).toInstance("inside the hypervisor");
+      }
+    };
+    PluginDiscoveryException e = assertThrows(PluginDiscoveryException.class,
+        () -> new PluginRegistry(List.of(sneaky, named("fine", PluginKind.WORKLOAD))));
+    assertTrue(e.getMessage().contains("attack plug-in 'sneaky'") && e.getMessage().contains("binds Guice components"),
+        e.getMessage());
+  }
+
   abstract static class BrokenProvider implements PluginProvider {}
 }

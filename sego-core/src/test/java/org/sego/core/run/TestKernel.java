@@ -19,6 +19,8 @@ final class TestKernel implements GuestKernel {
   private int nextPid = 1;
   private final java.util.Map<Integer, Long> roots = new java.util.TreeMap<>();
   final java.util.Map<Integer, Integer> exitStatus = new java.util.TreeMap<>();
+  /** The registers the kernel saw at the last getpid. */
+  long[] registersSeen;
 
   TestKernel(KernelPorts ports) {
     this.ports = ports;
@@ -69,6 +71,7 @@ final class TestKernel implements GuestKernel {
     return new Syscalls() {
       @Override
       public int getpid() {
+        registersSeen = ports.cpu().registers(pid).clone();
         return pid;
       }
 

@@ -1,0 +1,101 @@
+package org.sego.core.run;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.sego.api.hv.Capabilities;
+import org.sego.api.hv.Hypercall;
+import org.sego.api.hv.HypercallResult;
+import org.sego.api.hv.ProtectionStrategy;
+import org.sego.api.hw.EptView;
+import org.sego.api.plugin.PluginConfig;
+import org.sego.api.plugin.PluginKind;
+import org.sego.api.plugin.PluginProvider;
+import org.sego.core.compose.PluginRegistry;
+
+/**
+ * A test strategy that asks the shell for everything it can do: register scrubbing for one pid,
+ * DMA mediation (refusing one frame), hypercalls, EPT violations. Never a plug-in of the product.
+ */
+final class GuardStrategy implements ProtectionStrategy {
+  static final long REFUSED_DMA_GFN = 300;
+  final List<String> calls = new ArrayList<>();
+  final List<Long> violations = new ArrayList<>();
+
+  record Ping() implements Hypercall {
+    @Override
+    public String name() {
+      return "ping";
+    }
+  }
+
+  record Forge() implements Hypercall {
+    @Override
+    public String name() {
+      return "forge";
+    }
+  }
+
+  @Override
+  public String name() {
+    return "guard";
+  }
+
+  @Override
+  public Capabilities capabilities() {
+    return new Capabilities(Set.of(Capabilities.SWAP), true, true);
+  }
+
+  @Override
+  public boolean isProtected(int pid) {
+    return pid == 1;
+  }
+
+  @Override
+  public HypercallResult hypercall(int callerPid, Hypercall call) {
+    calls.add(call.name() + " from " + callerPid);
+    if (call instanceof Ping) {
+      return new HypercallResult.Ok(42);
+    }
+    return new HypercallResult.Violation("forged by " + callerPid);
+  }
+
+  @Override
+  public boolean permitDma(String device, boolean toMemory, long gfn) {
+    return gfn != REFUSED_DMA_GFN;
+  }
+
+  @Override
+  public boolean onEptViolation(EptView view, long gfn, int qualification) {
+    violations.add(gfn);
+    return false;
+  }
+
+  /** A registry of the real plug-ins plus a provider of {@code strategy}. */
+
+  static PluginRegistry registryWith(GuardStrategy strategy) {
+    List<PluginProvider> all = new ArrayList<>(PluginRegistry.discover().all());
+    all.add(new PluginProvider() {
+      @Override
+      public String name() {
+        return "guard";
+      }
+
+      @Override
+      public PluginKind kind() {
+        return PluginKind.STRATEGY;
+      }
+
+      @Override
+      public String description() {
+        return "test strategy";
+      }
+
+      @Override
+      public com.google.inject.Module module(PluginConfig config) {
+        return binder -> binder.bind(ProtectionStrategy.class).toInstance(strategy);
+      }
+    });
+    return new PluginRegistry(all);
+  }
+}
