@@ -26,6 +26,7 @@ import org.sego.api.plugin.PluginProvider;
  */
 @Experimental("composition and lifecycle")
 public final class PluginRegistry {
+  private static final System.Logger LOG = System.getLogger(PluginRegistry.class.getName());
   private final Map<PluginKind, Map<String, PluginProvider>> byKind = new LinkedHashMap<>();
 
   public PluginRegistry(Iterable<PluginProvider> providers) {
@@ -88,7 +89,10 @@ public final class PluginRegistry {
         throw new PluginDiscoveryException("a plug-in provider could not be loaded: " + e.getMessage(), e);
       }
       try {
-        out.add(provider.get());
+        PluginProvider p = provider.get();
+        LOG.log(System.Logger.Level.DEBUG, () -> "found " + p.kind().id() + " plug-in '" + p.name() + "' " + p.version()
+            + " in " + describe(p) + " at " + p.getClass().getModule().getLayer());
+        out.add(p);
       } catch (ServiceConfigurationError | RuntimeException e) {
         throw new PluginDiscoveryException("plug-in provider " + provider.type().getName() + " in module "
             + provider.type().getModule().getName() + " failed to start: " + rootMessage(e), e);

@@ -11,6 +11,7 @@ import org.sego.api.sim.Principal;
 import org.sego.api.sim.Syscalls;
 import org.sego.api.sim.UserContext;
 import org.sego.core.hv.HypervisorShell;
+import org.sego.core.sim.SimProcess;
 import org.sego.core.sim.Simulation;
 
 /**
@@ -34,6 +35,7 @@ final class ProcessContext implements UserContext {
   private final long opsPerMicro;
   private final long copyNanosPerPage;
   private final org.sego.api.sim.StatsSink.Counter faults;
+  private SimProcess process;
   private long seenWalkSteps;
   private long opRemainder;
 
@@ -53,12 +55,17 @@ final class ProcessContext implements UserContext {
     this.syscalls = new SyscallGate(pid, sim, shell, kernel.syscalls(pid), costs.syscallNanos());
   }
 
+  /** Attaches the simulation's process, once spawned: the hot path reads its CR3 and registers directly. */
+  void bind(SimProcess p) {
+    this.process = p;
+  }
+
   /** Translates for {@code access}, resolving faults through the kernel or the hypervisor; returns the hpa. */
   private long translate(long gva, int access) {
     int a = access | X86.ACCESS_USER;
     for (int attempt = 0; attempt < MAX_FAULTS_PER_ACCESS; attempt++) {
       EptView view = shell.viewOf(pid);
-      long r = mmu.translate(sim.cr3(pid), view, gva, a);
+      long r = mmu.translate(process.cr3(), view, gva, a);
       long steps = mmu.walkSteps();
       if (steps != seenWalkSteps) {
         sim.charge(CostCategory.MEM_WALK, Principal.USER, (steps - seenWalkSteps) * walkStepNanos);
@@ -74,12 +81,12 @@ final class ProcessContext implements UserContext {
           sim.trace().record(sim.nowNanos(), sim.currentCpu(), "system.guest", "page-fault",
               java.util.Map.of("pid", pid, "gva", gva, "code", Translation.code(r)));
         }
-        shell.kernelEntry(pid, sim.registers(pid));
+        shell.kernelEntry(pid, process.registers());
         boolean retry;
         try {
           retry = kernel.pageFault(pid, gva, Translation.code(r));
         } finally {
-          shell.kernelExit(pid, sim.registers(pid));
+          shell.kernelExit(pid, process.registers());
         }
         sim.checkpoint();
         if (!retry) {
@@ -167,7 +174,7 @@ final class ProcessContext implements UserContext {
 
   @Override
   public long[] registers() {
-    return sim.registers(pid);
+    return process.registers();
   }
 
   @Override

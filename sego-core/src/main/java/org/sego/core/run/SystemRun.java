@@ -131,7 +131,7 @@ public final class SystemRun implements AutoCloseable {
     TrustBoundary.verifyUntrusted(program.getClass());
     ProcessContext ctx = new ProcessContext(pid, sim, mmu, memory, shell, kernel, costs);
     GuestKernel k = kernel;
-    sim.spawn(pid, cr3, () -> program.run(ctx), status -> k.exited(pid, status));
+    ctx.bind(sim.spawn(pid, cr3, () -> program.run(ctx), status -> k.exited(pid, status)));
   }
 
   /** Runs until every process has ended and no event is pending, then computes the run's stats. */

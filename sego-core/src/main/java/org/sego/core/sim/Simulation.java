@@ -37,9 +37,8 @@ public final class Simulation implements Clock, CostMeter, EventQueue {
   private final CostAccounts accounts;
   private final StatsRegistry stats;
   private final Trace trace;
-  private final ArrayDeque<Proc> runQueue = new ArrayDeque<>();
-  private final Map<Integer, Proc> procs = new TreeMap<>();
-  private final Map<Integer, IntConsumer> exitHooks = new TreeMap<>();
+  private final ArrayDeque<SimProcess> runQueue = new ArrayDeque<>();
+  private final Map<Integer, SimProcess> procs = new TreeMap<>();
   private final Semaphore driverDone = new Semaphore(0);
   private Thread driver;
   private Vcpu current;
@@ -48,7 +47,6 @@ public final class Simulation implements Clock, CostMeter, EventQueue {
   private long lastEventTime;
   private volatile boolean aborted;
   private volatile Throwable failure;
-  private boolean finished;
   private final List<Thread> threads = new ArrayList<>();
 
   public Simulation(int vcpuCount, long timeSliceNanos, long contextSwitchNanos, StatsRegistry stats, Trace trace) {
@@ -165,27 +163,20 @@ public final class Simulation implements Clock, CostMeter, EventQueue {
 
   // ---- processes ------------------------------------------------------------------------------
 
-  private ProcessBody pendingBody(Proc p) {
-    return bodies.get(p.pid);
-  }
-
-  private final Map<Integer, ProcessBody> bodies = new TreeMap<>();
-
   /** Makes process {@code pid} runnable; {@code onExit} receives its status when it ends. */
-  public void spawn(int pid, long cr3, ProcessBody body, IntConsumer onExit) {
-    if (procs.containsKey(pid) && procs.get(pid).state != Proc.State.EXITED) {
+  public SimProcess spawn(int pid, long cr3, ProcessBody body, IntConsumer onExit) {
+    if (procs.containsKey(pid) && procs.get(pid).state != SimProcess.State.EXITED) {
       throw new IllegalStateException("process " + pid + " already exists");
     }
-    Proc p = new Proc(pid, cr3, null);
+    SimProcess p = new SimProcess(pid, cr3, body, onExit);
     p.readyAt = nowNanos();
     procs.put(pid, p);
-    bodies.put(pid, body);
-    exitHooks.put(pid, onExit);
     runQueue.add(p);
+    return p;
   }
 
   public int currentPid() {
-    Proc p = eventTime >= 0 ? null : current.current;
+    SimProcess p = eventTime >= 0 ? null : current.current;
     return p == null ? -1 : p.pid;
   }
 
@@ -193,8 +184,8 @@ public final class Simulation implements Clock, CostMeter, EventQueue {
     return current.id;
   }
 
-  private Proc proc(int pid) {
-    Proc p = procs.get(pid);
+  private SimProcess proc(int pid) {
+    SimProcess p = procs.get(pid);
     if (p == null) {
       throw new IllegalArgumentException("no process " + pid);
     }
@@ -213,8 +204,8 @@ public final class Simulation implements Clock, CostMeter, EventQueue {
     return proc(pid).registers;
   }
 
-  private Proc running() {
-    Proc p = current.current;
+  private SimProcess running() {
+    SimProcess p = current.current;
     if (p == null || eventTime >= 0 || Thread.currentThread() != p.thread) {
       throw new IllegalStateException("no process is running on this thread (called from an event?)");
     }
@@ -223,9 +214,9 @@ public final class Simulation implements Clock, CostMeter, EventQueue {
 
   /** The current process gives up its vCPU and goes to the back of the run queue. */
   public void yieldCurrent() {
-    Proc p = running();
+    SimProcess p = running();
     releaseVcpu(p, CostCategory.IDLE);
-    p.state = Proc.State.RUNNABLE;
+    p.state = SimProcess.State.RUNNABLE;
     p.readyAt = current.clock;
     runQueue.add(p);
     switchAway(p);
@@ -233,18 +224,18 @@ public final class Simulation implements Clock, CostMeter, EventQueue {
 
   /** The current process sleeps until {@link #wake}; its vCPU's idle time is charged as {@code category}. */
   public void blockCurrent(int category) {
-    Proc p = running();
+    SimProcess p = running();
     releaseVcpu(p, category);
-    p.state = Proc.State.BLOCKED;
+    p.state = SimProcess.State.BLOCKED;
     switchAway(p);
   }
 
   public void wake(int pid) {
-    Proc p = proc(pid);
-    if (p.state != Proc.State.BLOCKED) {
+    SimProcess p = proc(pid);
+    if (p.state != SimProcess.State.BLOCKED) {
       return;
     }
-    p.state = Proc.State.RUNNABLE;
+    p.state = SimProcess.State.RUNNABLE;
     p.readyAt = nowNanos();
     runQueue.add(p);
   }
@@ -252,7 +243,7 @@ public final class Simulation implements Clock, CostMeter, EventQueue {
   /** At a kernel entry or exit: runs due events and preempts a process whose slice has ended. */
   public void checkpoint() {
     pollEvents();
-    Proc p = current.current;
+    SimProcess p = current.current;
     if (p != null && eventTime < 0 && current.clock - p.sliceStart >= timeSliceNanos && !runQueue.isEmpty()) {
       yieldCurrent();
     }
@@ -260,12 +251,12 @@ public final class Simulation implements Clock, CostMeter, EventQueue {
 
   /** Ends the current process with {@code status}; does not return. */
   public RuntimeException exitCurrent(int status) {
-    Proc p = running();
+    SimProcess p = running();
     p.exitStatus = status;
     throw ProcessExit.INSTANCE;
   }
 
-  private void releaseVcpu(Proc p, int idleCategory) {
+  private void releaseVcpu(SimProcess p, int idleCategory) {
     Vcpu v = p.vcpu;
     v.current = null;
     v.idleCategory = idleCategory;
@@ -282,7 +273,7 @@ public final class Simulation implements Clock, CostMeter, EventQueue {
     driver = Thread.currentThread();
     try {
       while (true) {
-        Proc next = pickNext(null);
+        SimProcess next = pickNext(null);
         if (next == null) {
           break;
         }
@@ -297,8 +288,6 @@ public final class Simulation implements Clock, CostMeter, EventQueue {
       }
     } catch (RuntimeException | Error e) {
       fail(e);
-    } finally {
-      finished = true;
     }
     if (failure != null) {
       if (failure instanceof RuntimeException) {
@@ -320,22 +309,18 @@ public final class Simulation implements Clock, CostMeter, EventQueue {
     return c;
   }
 
-  public boolean finished() {
-    return finished;
-  }
-
   /**
    * Chooses what runs next, running every event that comes first. Returns the process to run (with
    * {@link #current} set to its vCPU), or null when nothing is left.
    */
-  private Proc pickNext(Proc self) {
+  private SimProcess pickNext(SimProcess self) {
     while (true) {
       if (aborted) {
         throw new SimulationAborted();
       }
       for (Vcpu v : vcpus) {
         if (v.current == null && !runQueue.isEmpty()) {
-          Proc p = runQueue.poll();
+          SimProcess p = runQueue.poll();
           advance(v, p.readyAt, v.idleCategory, Principal.KERNEL);
           v.idleCategory = CostCategory.IDLE;
           if (v.last != null && v.last != p) {
@@ -345,7 +330,7 @@ public final class Simulation implements Clock, CostMeter, EventQueue {
           v.current = p;
           v.last = p;
           p.vcpu = v;
-          p.state = Proc.State.RUNNING;
+          p.state = SimProcess.State.RUNNING;
           p.sliceStart = v.clock;
         }
       }
@@ -367,7 +352,7 @@ public final class Simulation implements Clock, CostMeter, EventQueue {
       }
       if (best == null) {
         List<Integer> blocked = new ArrayList<>();
-        procs.values().stream().filter(p -> p.state == Proc.State.BLOCKED).forEach(p -> blocked.add(p.pid));
+        procs.values().stream().filter(p -> p.state == SimProcess.State.BLOCKED).forEach(p -> blocked.add(p.pid));
         if (!blocked.isEmpty()) {
           throw new IllegalStateException("deadlock: processes " + blocked + " are blocked and no event is pending");
         }
@@ -389,8 +374,8 @@ public final class Simulation implements Clock, CostMeter, EventQueue {
   }
 
   /** Hands the baton from {@code self} (which can no longer run now) to whatever runs next. */
-  private void switchAway(Proc self) {
-    Proc next = pickNext(self);
+  private void switchAway(SimProcess self) {
+    SimProcess next = pickNext(self);
     if (next == self) {
       return;
     }
@@ -404,7 +389,7 @@ public final class Simulation implements Clock, CostMeter, EventQueue {
     }
   }
 
-  private void handTo(Proc next) {
+  private void handTo(SimProcess next) {
     if (next.thread == null) {
       Thread t = new Thread(() -> threadMain(next), "sego-process-" + next.pid);
       t.setDaemon(true);
@@ -416,10 +401,10 @@ public final class Simulation implements Clock, CostMeter, EventQueue {
     }
   }
 
-  private void threadMain(Proc p) {
+  private void threadMain(SimProcess p) {
     try {
       runBody(p);
-      Proc next = pickNext(null);
+      SimProcess next = pickNext(null);
       if (next == null) {
         driverDone.release();
       } else {
@@ -432,23 +417,19 @@ public final class Simulation implements Clock, CostMeter, EventQueue {
     }
   }
 
-  private void runBody(Proc p) {
+  private void runBody(SimProcess p) {
     try {
-      pendingBody(p).run();
+      p.body.run();
     } catch (ProcessExit e) {
       // exit() unwinds the program; the status is in the process.
     }
-    p.state = Proc.State.EXITED;
+    p.state = SimProcess.State.EXITED;
     Vcpu v = p.vcpu;
     if (v != null) {
       v.current = null;
       p.vcpu = null;
     }
-    bodies.remove(p.pid);
-    IntConsumer hook = exitHooks.remove(p.pid);
-    if (hook != null) {
-      hook.accept(p.exitStatus);
-    }
+    p.onExit.accept(p.exitStatus);
   }
 
   /** Records the first failure and wakes every parked thread so that each unwinds. */
@@ -457,7 +438,7 @@ public final class Simulation implements Clock, CostMeter, EventQueue {
       failure = e;
     }
     aborted = true;
-    for (Proc p : procs.values()) {
+    for (SimProcess p : procs.values()) {
       if (p.thread != null) {
         p.baton.release();
       }

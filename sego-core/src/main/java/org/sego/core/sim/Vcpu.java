@@ -4,9 +4,9 @@ package org.sego.core.sim;
 final class Vcpu {
   final int id;
   long clock;
-  Proc current;
+  SimProcess current;
   /** The process that ran last, to charge a context switch when another one comes. */
-  Proc last;
+  SimProcess last;
   /** What an idle gap on this vCPU is charged as: {@code io.wait} after a block, else idle. */
   int idleCategory;
 

@@ -1,0 +1,2 @@
+/** JMH benchmarks of the per-access paths; run with {@code ./sego bench}. */
+package org.sego.bench;
