@@ -40,7 +40,15 @@ public final class SegoSystem {
   }
 
   public static SegoSystem fromToml(Path file, PluginRegistry registry) {
+    return fromToml(file, registry, null);
+  }
+
+  /** As {@link #fromToml(Path, PluginRegistry)}, with the {@code [workload]} name replaced when not null. */
+  public static SegoSystem fromToml(Path file, PluginRegistry registry, String workload) {
     Map<String, Object> tree = TomlSpecReader.read(file);
+    if (workload != null) {
+      tree = SpecValidator.withWorkload(tree, workload);
+    }
     Path dir = file.toAbsolutePath().getParent();
     return new SegoSystem(new SpecValidator(registry).validate(file.toString(), tree), dir);
   }
@@ -73,6 +81,8 @@ public final class SegoSystem {
     private final Map<String, Object> system = new LinkedHashMap<>();
     private final Map<String, Object> strategy = new LinkedHashMap<>();
     private final Map<String, Object> devices = new TreeMap<>();
+    private final Map<String, Object> guest = new LinkedHashMap<>();
+    private final Map<String, Object> workload = new LinkedHashMap<>();
     private Path baseDir = Path.of("").toAbsolutePath();
 
     private Builder(PluginRegistry registry) {
@@ -99,6 +109,22 @@ public final class SegoSystem {
 
     public Builder costProfile(String name) {
       return system("cost-profile", name);
+    }
+
+    /** The guest kernel plug-in and its parameters ({@code [guest]}). */
+    public Builder guest(String name, Map<String, ?> parameters) {
+      guest.clear();
+      guest.put("name", name);
+      guest.putAll(parameters);
+      return this;
+    }
+
+    /** The workload plug-in and its parameters ({@code [workload]}). */
+    public Builder workload(String name, Map<String, ?> parameters) {
+      workload.clear();
+      workload.put("name", name);
+      workload.putAll(parameters);
+      return this;
     }
 
     public Builder strategy(String name) {
@@ -138,6 +164,12 @@ public final class SegoSystem {
       }
       if (!devices.isEmpty()) {
         t.put("devices", new TreeMap<>(devices));
+      }
+      if (!guest.isEmpty()) {
+        t.put("guest", new LinkedHashMap<>(guest));
+      }
+      if (!workload.isEmpty()) {
+        t.put("workload", new LinkedHashMap<>(workload));
       }
       return t;
     }

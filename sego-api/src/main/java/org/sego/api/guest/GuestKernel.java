@@ -1,6 +1,7 @@
 package org.sego.api.guest;
 
 import org.sego.api.Experimental;
+import org.sego.api.sim.Program;
 import org.sego.api.sim.Syscalls;
 
 /** An untrusted guest kernel, constructed by the run orchestrator with its {@link KernelPorts}. */
@@ -18,6 +19,23 @@ public interface GuestKernel {
   /** The kernel's system-call implementation for process {@code pid}. */
   Syscalls syscalls(int pid);
 
+  /**
+   * Starts {@code program} as a new process with a fresh address space and stack (as init would
+   * exec it); returns its pid.
+   */
+  int start(Program program);
+
   /** Process {@code pid} has ended. */
   default void exited(int pid, int status) {}
+
+  /**
+   * On return to user mode: a signal to deliver to {@code pid} now, with its signal frame already
+   * written to the user stack, or null.
+   */
+  default SignalDelivery takeSignal(int pid) {
+    return null;
+  }
+
+  /** The handler of the last delivered signal returned: restore the registers from its frame. */
+  default void sigreturn(int pid) {}
 }

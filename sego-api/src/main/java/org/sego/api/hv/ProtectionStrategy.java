@@ -1,6 +1,7 @@
 package org.sego.api.hv;
 
 import org.sego.api.Experimental;
+import org.sego.api.guest.KernelUserWrite;
 import org.sego.api.hw.EptView;
 
 /**
@@ -34,6 +35,11 @@ public interface ProtectionStrategy {
   /** The EPT view process {@code pid} runs in: 0 (the OS's) unless the strategy gave it its own. */
   default int viewOf(int pid) {
     return 0;
+  }
+
+  /** How this strategy lets the kernel write into a process's memory on {@code path}. */
+  default KernelUserWrite.Handling userWriteHandling(KernelUserWrite path) {
+    return KernelUserWrite.Handling.DIRECT;
   }
 
   /** Whether entering the kernel from process {@code pid} must save and scrub its registers. */

@@ -3,8 +3,9 @@ package org.sego.api.sim;
 import org.sego.api.Experimental;
 
 /**
- * The system calls a process can make. Each enters the kernel (charged {@code cpu.syscall}); grows
- * by {@code default} methods as the guest kernel grows.
+ * The system calls a process can make. Each enters the kernel (charged {@code cpu.syscall}) and
+ * returns a value, or {@code -errno} on failure ({@link Errno}); none throws. Grows by {@code
+ * default} methods that answer {@code -ENOSYS} until a kernel implements them.
  */
 @Experimental("grows with the guest kernel")
 public interface Syscalls {
@@ -18,4 +19,61 @@ public interface Syscalls {
 
   /** Ends the process; does not return. */
   void exit(int status);
+
+  /** The parent's pid, or 0 for a process the orchestrator started. */
+  default int getppid() {
+    return -Errno.ENOSYS;
+  }
+
+  /**
+   * Sets the end of the heap to {@code address} and returns the new end; returns the current end,
+   * unchanged, when {@code address} is 0 or cannot be granted (Linux's semantics).
+   */
+  default long brk(long address) {
+    return -Errno.ENOSYS;
+  }
+
+  /** Maps {@code length} bytes ({@link Mman} prot and flags); returns the address or {@code -errno}. */
+  default long mmap(long address, long length, int prot, int flags) {
+    return -Errno.ENOSYS;
+  }
+
+  default int munmap(long address, long length) {
+    return -Errno.ENOSYS;
+  }
+
+  default int mprotect(long address, long length, int prot) {
+    return -Errno.ENOSYS;
+  }
+
+  /**
+   * Copies this process's address space copy-on-write into a new process that runs {@code child};
+   * returns the child's pid in the parent.
+   */
+  default int fork(Program child) {
+    return -Errno.ENOSYS;
+  }
+
+  /**
+   * Waits for child {@code pid} (or any child, for -1) to end; stores its exit status as a 32-bit
+   * int at {@code statusAddress} (a user address, or 0 for none) and returns its pid.
+   */
+  default int waitpid(int pid, long statusAddress) {
+    return -Errno.ENOSYS;
+  }
+
+  /** Fills {@code length} bytes at user address {@code address} with random bytes; returns the count. */
+  default long getrandom(long address, long length) {
+    return -Errno.ENOSYS;
+  }
+
+  /** Installs {@code handler} for {@code signal} (null restores the default action). */
+  default int sigaction(int signal, SignalHandler handler) {
+    return -Errno.ENOSYS;
+  }
+
+  /** Sends {@code signal} to process {@code pid}. */
+  default int kill(int pid, int signal) {
+    return -Errno.ENOSYS;
+  }
 }

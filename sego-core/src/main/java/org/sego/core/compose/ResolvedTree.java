@@ -42,6 +42,8 @@ final class ResolvedTree {
       devices.put(d.name(), dev);
     }
     root.put("devices", devices);
+    spec.guest().ifPresent(g -> root.put("guest", component(g)));
+    spec.workload().ifPresent(w -> root.put("workload", component(w)));
     return root;
   }
 

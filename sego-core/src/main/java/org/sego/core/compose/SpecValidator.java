@@ -55,12 +55,15 @@ public final class SpecValidator {
 
     Component strategy = strategy(table(tree, "strategy"), cost);
     List<DeviceSpec> devices = devices(table(tree, "devices"), cost);
+    Optional<Component> guest = untrusted(tree, "guest", PluginKind.GUEST);
+    Optional<Component> workload = untrusted(tree, "workload", PluginKind.WORKLOAD);
 
     if (!problems.isEmpty()) {
       throw new SpecException(source, problems);
     }
-    SystemSpec partial = new SystemSpec(source, system, costProvider, cost, strategy, devices, Map.of());
-    return new SystemSpec(source, system, costProvider, cost, strategy, devices, ResolvedTree.of(partial));
+    SystemSpec partial = new SystemSpec(source, system, costProvider, cost, strategy, devices, guest, workload, Map.of());
+    return new SystemSpec(source, system, costProvider, cost, strategy, devices, guest, workload,
+        ResolvedTree.of(partial));
   }
 
   @SuppressWarnings("unchecked")
@@ -86,6 +89,42 @@ public final class SpecValidator {
     }
     Parameters params = resolve("strategy", table, p.get().parameters(), p.get(), cost, List.of("name"));
     return new Component("system.strategy", p.get(), params);
+  }
+
+  /** An optional {@code [guest]} or {@code [workload]} table: a plug-in name and its parameters. */
+  private Optional<Component> untrusted(Map<String, Object> tree, String key, PluginKind kind) {
+    if (!tree.containsKey(key)) {
+      return Optional.empty();
+    }
+    Map<String, Object> table = table(tree, key);
+    List<String> names = registry.names(kind);
+    Object name = table.get("name");
+    if (name == null) {
+      problems.add(new SpecProblem(key + ".name", null, "missing; accepted: " + String.join(", ", names)));
+      return Optional.empty();
+    }
+    Optional<PluginProvider> p = registry.find(kind, name.toString());
+    if (p.isEmpty()) {
+      problems.add(new SpecProblem(key + ".name", name, "no such " + kind.id() + "; accepted: "
+          + (names.isEmpty() ? "none installed" : String.join(", ", names))));
+      return Optional.empty();
+    }
+    Parameters params = resolve(key, table, p.get().parameters(), p.get(), null, List.of("name"));
+    return Optional.of(new Component("system." + key, p.get(), params));
+  }
+
+  /** Replaces (or adds) the {@code [workload]} table's name, keeping its parameters: {@code --workload}. */
+  public static Map<String, Object> withWorkload(Map<String, Object> tree, String name) {
+    Map<String, Object> copy = new LinkedHashMap<>(tree);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> w = tree.get("workload") instanceof Map ? new LinkedHashMap<>((Map<String, Object>) tree.get("workload"))
+        : new LinkedHashMap<>();
+    if (!name.equals(w.get("name"))) {
+      w.keySet().retainAll(List.of());
+    }
+    w.put("name", name);
+    copy.put("workload", w);
+    return copy;
   }
 
   private List<DeviceSpec> devices(Map<String, Object> table, CostProfile cost) {

@@ -20,6 +20,8 @@ public record SystemSpec(
     CostProfile costProfile,
     Component strategy,
     List<DeviceSpec> devices,
+    Optional<Component> guest,
+    Optional<Component> workload,
     Map<String, Object> tree) {
 
   public long seed() {

@@ -52,7 +52,7 @@ final class ProcessContext implements UserContext {
     this.opsPerMicro = costs.opsPerMicro();
     this.copyNanosPerPage = costs.copyPageNanos();
     this.faults = sim.stats().counter("system.guest.page-faults", "faults", "page faults delivered to the guest kernel");
-    this.syscalls = new SyscallGate(pid, sim, shell, kernel.syscalls(pid), costs.syscallNanos());
+    this.syscalls = new SyscallGate(pid, sim, shell, kernel, this, costs.syscallNanos());
   }
 
   /** Attaches the simulation's process, once spawned: the hot path reads its CR3 and registers directly. */
@@ -88,10 +88,10 @@ final class ProcessContext implements UserContext {
         } finally {
           shell.kernelExit(pid, process.registers());
         }
-        sim.checkpoint();
         if (!retry) {
           throw sim.exitCurrent(128 + 11);
         }
+        syscalls.returnToUser();
       } else if (!shell.eptViolation(view, Translation.frame(r), Translation.code(r))) {
         // The hypervisor denied the process's own access: it cannot go on.
         throw sim.exitCurrent(128 + 11);

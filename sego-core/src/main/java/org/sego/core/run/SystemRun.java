@@ -18,6 +18,9 @@ import org.sego.api.hw.Mmu;
 import org.sego.api.hw.PhysicalMemory;
 import org.sego.api.sim.Program;
 import org.sego.api.storage.VolumeFactory;
+import org.sego.api.plugin.GuestKernelProvider;
+import org.sego.api.plugin.WorkloadProvider;
+import org.sego.core.compose.Component;
 import org.sego.core.compose.SystemSpec;
 import org.sego.core.compose.TrustBoundary;
 import org.sego.core.compose.TrustedRootModule;
@@ -46,6 +49,7 @@ public final class SystemRun implements AutoCloseable {
   private GuestKernel kernel;
   private KernelPorts ports;
   private boolean ran;
+  private final Map<Integer, Integer> exitStatuses = new java.util.TreeMap<>();
 
   private SystemRun(SystemSpec spec, Injector injector, Trace trace) {
     this.spec = spec;
@@ -124,6 +128,39 @@ public final class SystemRun implements AutoCloseable {
     return k;
   }
 
+  /** Boots the spec's {@code [guest]} kernel plug-in. */
+  public GuestKernel bootGuest() {
+    Component g = spec.guest().orElseThrow(() -> new IllegalStateException(
+        spec.source() + " has no [guest] table; add one naming a guest kernel (for example name = \"linuxlike\")"));
+    GuestKernelProvider provider = (GuestKernelProvider) g.provider();
+    return boot(ports -> provider.create(ports, g.parameters()));
+  }
+
+  /** Starts the spec's {@code [workload]} as the first process of the booted kernel; returns its pid. */
+  public int startWorkload() {
+    Component w = spec.workload().orElseThrow(() -> new IllegalStateException(
+        spec.source() + " names no workload; add a [workload] table or pass --workload"));
+    Program program = ((WorkloadProvider) w.provider()).program(w.parameters(),
+        RandomStreams.mix(spec.seed(), "system.workload"));
+    if (kernel == null) {
+      throw new IllegalStateException("boot a guest kernel before starting a workload");
+    }
+    return kernel.start(program);
+  }
+
+  /** Starts {@code program} as a new process of the booted kernel (as init would); returns its pid. */
+  public int start(Program program) {
+    if (kernel == null) {
+      throw new IllegalStateException("boot a guest kernel before starting a program");
+    }
+    return kernel.start(program);
+  }
+
+  /** Exit status of every process that has ended, by pid. */
+  public Map<Integer, Integer> exitStatuses() {
+    return java.util.Collections.unmodifiableMap(exitStatuses);
+  }
+
   private void spawnProcess(int pid, long cr3, Program program) {
     if (kernel == null) {
       throw new IllegalStateException("processes need a booted guest kernel");
@@ -131,7 +168,10 @@ public final class SystemRun implements AutoCloseable {
     TrustBoundary.verifyUntrusted(program.getClass());
     ProcessContext ctx = new ProcessContext(pid, sim, mmu, memory, shell, kernel, costs);
     GuestKernel k = kernel;
-    ctx.bind(sim.spawn(pid, cr3, () -> program.run(ctx), status -> k.exited(pid, status)));
+    ctx.bind(sim.spawn(pid, cr3, () -> program.run(ctx), status -> {
+      exitStatuses.put(pid, status);
+      k.exited(pid, status);
+    }));
   }
 
   /** Runs until every process has ended and no event is pending, then computes the run's stats. */
@@ -154,6 +194,9 @@ public final class SystemRun implements AutoCloseable {
     st.set("system.mmu.tlb-hits", "lookups", "translations served by the TLB", mmu.tlbHits());
     st.set("system.mmu.tlb-misses", "lookups", "translations that walked the page tables", mmu.tlbMisses());
     st.set("system.mmu.walk-steps", "reads", "page-table entries read by the walker", mmu.walkSteps());
+    st.set("system.processes.exited", "processes", "processes that ended", exitStatuses.size());
+    st.set("system.processes.failed", "processes", "processes that ended with a non-zero status",
+        exitStatuses.values().stream().filter(s -> s != 0).count());
   }
 
   /** Writes {@code config.json} and {@code stats.json} into {@code dir}; returns it. */

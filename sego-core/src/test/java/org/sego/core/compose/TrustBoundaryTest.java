@@ -56,6 +56,11 @@ class TrustBoundaryTest {
     public Syscalls syscalls(int pid) {
       return null;
     }
+
+    @Override
+    public int start(org.sego.api.sim.Program program) {
+      return -1;
+    }
   }
 
   /** A kernel built the right way: from its ports. */
@@ -73,6 +78,11 @@ class TrustBoundaryTest {
     @Override
     public Syscalls syscalls(int pid) {
       return null;
+    }
+
+    @Override
+    public int start(org.sego.api.sim.Program program) {
+      return -1;
     }
   }
 

@@ -49,7 +49,8 @@ final class TestKernel implements GuestKernel {
     ports.cpu().charge(org.sego.api.sim.CostCategory.COMPUTE, 1_000);
   }
 
-  int start(Program program) {
+  @Override
+  public int start(Program program) {
     int pid = nextPid++;
     long cr3 = zeroedFrame() << X86.PAGE_SHIFT;
     roots.put(pid, cr3);

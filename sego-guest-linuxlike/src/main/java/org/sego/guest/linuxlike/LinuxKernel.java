@@ -1,0 +1,207 @@
+package org.sego.guest.linuxlike;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Map;
+import java.util.TreeMap;
+import org.sego.api.guest.GuestKernel;
+import org.sego.api.guest.KernelPorts;
+import org.sego.api.guest.SignalDelivery;
+import org.sego.api.hw.X86;
+import org.sego.api.sim.CostCategory;
+import org.sego.api.sim.Mman;
+import org.sego.api.sim.Program;
+import org.sego.api.sim.Registers;
+import org.sego.api.sim.Signals;
+import org.sego.api.sim.StatsSink;
+import org.sego.api.sim.Syscalls;
+import org.sego.guest.linuxlike.mm.AddressSpace;
+import org.sego.guest.linuxlike.mm.MemoryManager;
+import org.sego.guest.linuxlike.mm.MemorySettings;
+
+/**
+ * The linuxlike kernel: processes with address spaces, demand paging, copy-on-write fork,
+ * exit/wait, signals, and the memory services of {@link MemoryManager}. Untrusted: it holds only
+ * its ports.
+ */
+final class LinuxKernel implements GuestKernel {
+  /** Frames below this (the first MiB) are the kernel's own and never allocated. */
+  static final long RESERVED_FRAMES = 256;
+  private static final int FRAME_BYTES = (Registers.COUNT + 1) * 8;
+  private static final long RED_ZONE = 128;
+
+  final KernelPorts ports;
+  private final MemorySettings settings;
+  MemoryManager mm;
+  final Map<Integer, Process> processes = new TreeMap<>();
+  private int nextPid = 1;
+  private final StatsSink.Counter forks;
+  private final StatsSink.Counter signalsDelivered;
+  private final StatsSink.Counter segfaults;
+
+  LinuxKernel(KernelPorts ports, MemorySettings settings) {
+    this.ports = ports;
+    this.settings = settings;
+    forks = ports.stats().counter("system.guest.forks", "processes", "processes created by fork");
+    signalsDelivered = ports.stats().counter("system.guest.signals-delivered", "signals", "signals delivered to a handler");
+    segfaults = ports.stats().counter("system.guest.segfaults", "faults", "faults the kernel could not resolve (SIGSEGV)");
+  }
+
+  @Override
+  public void boot() {
+    mm = new MemoryManager(ports, settings, RESERVED_FRAMES);
+    ports.cpu().charge(CostCategory.COMPUTE, 10_000);
+  }
+
+  MemoryManager memory() {
+    return mm;
+  }
+
+  int newPid() {
+    return nextPid++;
+  }
+
+  @Override
+  public int start(Program program) {
+    int pid = newPid();
+    AddressSpace as = mm.create(pid);
+    if (as == null) {
+      throw new IllegalStateException("linuxlike: no memory for a new process");
+    }
+    mm.addArea(as, AddressSpace.STACK_TOP - AddressSpace.STACK_SIZE, AddressSpace.STACK_TOP,
+        Mman.PROT_READ | Mman.PROT_WRITE, false, "stack");
+    Process p = new Process(pid, 0, as);
+    processes.put(pid, p);
+    ports.cpu().spawn(pid, as.cr3(), program);
+    ports.cpu().registers(pid)[Registers.RSP] = AddressSpace.STACK_TOP - 64;
+    return pid;
+  }
+
+  /** Creates the child of a fork; returns its pid or -ENOMEM. */
+  int fork(Process parent, Program child) {
+    int pid = newPid();
+    AddressSpace as = mm.fork(parent.space, pid);
+    if (as == null) {
+      return -org.sego.api.sim.Errno.ENOMEM;
+    }
+    Process c = new Process(pid, parent.pid, as);
+    System.arraycopy(parent.handlers, 0, c.handlers, 0, parent.handlers.length);
+    processes.put(pid, c);
+    parent.children.add(pid);
+    long[] parentRegs = ports.cpu().registers(parent.pid);
+    ports.cpu().spawn(pid, as.cr3(), child);
+    System.arraycopy(parentRegs, 0, ports.cpu().registers(pid), 0, Registers.COUNT);
+    ports.cpu().registers(pid)[Registers.RAX] = 0;
+    forks.add(1);
+    return pid;
+  }
+
+  Process process(int pid) {
+    return processes.get(pid);
+  }
+
+  @Override
+  public boolean pageFault(int pid, long gva, int errorCode) {
+    Process p = processes.get(pid);
+    if (p == null) {
+      return false;
+    }
+    int r = mm.fault(p.space, gva, (errorCode & X86.PF_W) != 0, (errorCode & X86.PF_I) != 0);
+    if (r != MemoryManager.OK) {
+      segfaults.add(1);
+      return false;
+    }
+    return true;
+  }
+
+  @Override
+  public Syscalls syscalls(int pid) {
+    return new ProcessSyscalls(this, pid);
+  }
+
+  @Override
+  public void exited(int pid, int status) {
+    Process p = processes.get(pid);
+    if (p == null) {
+      return;
+    }
+    mm.destroy(p.space);
+    p.exitStatus = status;
+    for (int child : p.children) {
+      Process c = processes.get(child);
+      if (c != null) {
+        c.ppid = 0;
+        if (c.zombie) {
+          processes.remove(child);
+        }
+      }
+    }
+    p.children.clear();
+    Process parent = processes.get(p.ppid);
+    if (parent == null || parent.zombie) {
+      processes.remove(pid);
+      return;
+    }
+    p.zombie = true;
+    parent.raise(Signals.SIGCHLD);
+    if (parent.waiting) {
+      ports.cpu().wake(parent.pid);
+    }
+  }
+
+  @Override
+  public SignalDelivery takeSignal(int pid) {
+    Process p = processes.get(pid);
+    while (p != null && p.pending != 0) {
+      int sig = Long.numberOfTrailingZeros(p.pending);
+      p.pending &= ~(1L << sig);
+      var handler = p.handlers[sig];
+      if (handler == null) {
+        if (sig == Signals.SIGCHLD) {
+          continue;
+        }
+        return terminate(sig);
+      }
+      long[] regs = ports.cpu().registers(pid);
+      long sp = (regs[Registers.RSP] - RED_ZONE - FRAME_BYTES) & ~15L;
+      ByteBuffer frame = ByteBuffer.allocate(FRAME_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+      for (long r : regs) {
+        frame.putLong(r);
+      }
+      frame.putLong(sig);
+      if (mm.copyToUser(p.space, sp, frame.array(), 0, FRAME_BYTES) != 0) {
+        return terminate(Signals.SIGSEGV);
+      }
+      p.signalFrames.push(sp);
+      regs[Registers.RSP] = sp;
+      regs[Registers.RDI] = sig;
+      signalsDelivered.add(1);
+      return new SignalDelivery(sig, handler);
+    }
+    return null;
+  }
+
+  private static SignalDelivery terminate(int sig) {
+    return new SignalDelivery(sig, (u, s) -> u.syscalls().exit(Signals.killedBy(s)));
+  }
+
+  @Override
+  public void sigreturn(int pid) {
+    Process p = processes.get(pid);
+    if (p == null || p.signalFrames.isEmpty()) {
+      return;
+    }
+    long sp = p.signalFrames.pop();
+    byte[] frame = new byte[FRAME_BYTES];
+    if (mm.copyFromUser(p.space, sp, frame, 0, FRAME_BYTES) != 0) {
+      p.raise(Signals.SIGSEGV);
+      p.handlers[Signals.SIGSEGV] = null;
+      return;
+    }
+    ByteBuffer b = ByteBuffer.wrap(frame).order(ByteOrder.LITTLE_ENDIAN);
+    long[] regs = ports.cpu().registers(pid);
+    for (int i = 0; i < Registers.COUNT; i++) {
+      regs[i] = b.getLong();
+    }
+  }
+}

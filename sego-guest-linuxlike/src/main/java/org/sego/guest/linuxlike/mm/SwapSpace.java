@@ -1,0 +1,170 @@
+package org.sego.guest.linuxlike.mm;
+
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import org.sego.api.guest.BlockQueue;
+import org.sego.api.guest.BlockRequest;
+import org.sego.api.hw.X86;
+import org.sego.api.sim.CostCategory;
+import org.sego.api.sim.StatsSink;
+
+/**
+ * Swap on a guest block device: one 4 KiB slot per block, a slot allocator with reference counts
+ * (fork shares swap entries), and a swap cache of frames whose write is still in flight, so a fault
+ * during the write takes the frame back instead of reading the slot.
+ */
+public final class SwapSpace {
+  private final MemoryManager mm;
+  private final String device;
+  private final BlockQueue queue;
+  private final long slots;
+  private final BitSet used = new BitSet();
+  private final Map<Long, Integer> refs = new HashMap<>();
+  /** Slot to frame, while the frame's write to the slot is in flight. */
+  private final Map<Long, Long> writing = new HashMap<>();
+  /** Slots whose in-flight frame a fault took back: the write's completion must not free it. */
+  private final Set<Long> takenBack = new HashSet<>();
+  /** Slots released while their write was in flight: freed when it completes. */
+  private final Set<Long> orphaned = new HashSet<>();
+  private long cursor;
+  private final StatsSink.Counter outs;
+  private final StatsSink.Counter ins;
+  private final StatsSink.Counter cacheHits;
+  private final StatsSink.Counter full;
+  private final StatsSink.Counter ioErrors;
+
+  SwapSpace(MemoryManager mm, String device) {
+    this.mm = mm;
+    this.device = device;
+    this.queue = mm.ports.blocks();
+    if (!queue.devices().contains(device)) {
+      throw new IllegalArgumentException("linuxlike: swap-device '" + device + "' is not a guest device; devices: "
+          + String.join(", ", queue.devices()) + " (set swap-device = \"\" for no swap)");
+    }
+    if (queue.blockSize(device) != X86.PAGE_SIZE) {
+      throw new IllegalArgumentException("linuxlike: swap device '" + device + "' has " + queue.blockSize(device)
+          + "-byte blocks; swap needs 4 KiB blocks");
+    }
+    this.slots = queue.blockCount(device);
+    StatsSink s = mm.ports.stats();
+    outs = s.counter("system.guest.swap.outs", "pages", "pages written to swap");
+    ins = s.counter("system.guest.swap.ins", "pages", "pages read back from swap");
+    cacheHits = s.counter("system.guest.swap.cache-hits", "pages", "swap-ins served by a frame whose write was still in flight");
+    full = s.counter("system.guest.swap.full", "events", "evictions skipped because every slot was taken");
+    ioErrors = s.counter("system.guest.swap.io-errors", "requests", "swap requests that failed");
+  }
+
+  public String device() {
+    return device;
+  }
+
+  public long slotsInUse() {
+    return used.cardinality();
+  }
+
+  private long allocSlot() {
+    int s = used.nextClearBit((int) cursor);
+    if (s >= slots) {
+      s = used.nextClearBit(0);
+      if (s >= slots) {
+        return -1;
+      }
+    }
+    used.set(s);
+    refs.put((long) s, 1);
+    cursor = s + 1;
+    return s;
+  }
+
+  /** A second PTE now holds {@code slot} (fork). */
+  void duplicate(long slot) {
+    refs.merge(slot, 1, Integer::sum);
+  }
+
+  /** A PTE holding {@code slot} is gone. */
+  void release(long slot) {
+    int left = refs.merge(slot, -1, Integer::sum);
+    if (left > 0) {
+      return;
+    }
+    refs.remove(slot);
+    if (writing.containsKey(slot)) {
+      orphaned.add(slot);
+    } else {
+      used.clear((int) slot);
+    }
+  }
+
+  /**
+   * Evicts frame {@code f}, mapped once at ({@code pid}, {@code vpn}): its PTE becomes a swap entry
+   * now, the frame is written and freed when the write completes, then {@code onDone} runs.
+   * Returns false (nothing changed) if no slot is free.
+   */
+  boolean swapOut(long f, int pid, long vpn, long ptSlot, Runnable onDone) {
+    long slot = allocSlot();
+    if (slot < 0) {
+      full.add(1);
+      return false;
+    }
+    AddressSpace as = mm.space(pid);
+    mm.tables.write(ptSlot, PageTables.swapEntry(slot));
+    mm.ports.cpu().invalidatePage(as.cr3, vpn << X86.PAGE_SHIFT);
+    mm.frames.unmap(f, pid, vpn);
+    mm.reclaimer.forget(f);
+    writing.put(slot, f);
+    queue.submit(BlockRequest.write(device, slot, 1, f << X86.PAGE_SHIFT), (id, status, t) -> {
+      writing.remove(slot);
+      if (status != BlockQueue.OK) {
+        ioErrors.add(1);
+      }
+      if (!takenBack.remove(slot)) {
+        mm.freeFrame(f);
+      }
+      if (orphaned.remove(slot)) {
+        used.clear((int) slot);
+      }
+      onDone.run();
+    });
+    outs.add(1);
+    return true;
+  }
+
+  /** A fault on a swap entry: map the page back, reading the slot (and waiting) unless its write is in flight. */
+  int swapIn(AddressSpace as, Vma vma, long ptSlot, long pte, long page) {
+    long slot = PageTables.swapSlot(pte);
+    Long inFlight = writing.get(slot);
+    if (inFlight != null && !takenBack.contains(slot)) {
+      takenBack.add(slot);
+      mm.mapNew(as, vma, ptSlot, page, inFlight);
+      release(slot);
+      cacheHits.add(1);
+      return MemoryManager.OK;
+    }
+    long f = mm.allocFrame(true);
+    if (f < 0) {
+      return MemoryManager.OOM;
+    }
+    int pid = as.pid;
+    int[] status = {Integer.MIN_VALUE};
+    queue.submit(BlockRequest.read(device, slot, 1, f << X86.PAGE_SHIFT), (id, s, t) -> {
+      status[0] = s;
+      mm.ports.cpu().wake(pid);
+    });
+    while (status[0] == Integer.MIN_VALUE) {
+      mm.ports.cpu().block(CostCategory.IO_WAIT);
+    }
+    if (status[0] != BlockQueue.OK) {
+      ioErrors.add(1);
+      mm.freeFrame(f);
+      return MemoryManager.SEGV;
+    }
+    mm.tables.write(ptSlot, 0);
+    mm.mapNew(as, vma, ptSlot, page, f);
+    release(slot);
+    ins.add(1);
+    return MemoryManager.OK;
+  }
+}
