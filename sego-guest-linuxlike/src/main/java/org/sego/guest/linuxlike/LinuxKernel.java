@@ -61,8 +61,36 @@ final class LinuxKernel implements GuestKernel {
     return nextPid++;
   }
 
+  private boolean daemonsScheduled;
+
+  /** Schedules the page-sharing and compaction daemons; each stops once no process is left. */
+  private void startDaemons() {
+    if (daemonsScheduled) {
+      return;
+    }
+    daemonsScheduled = true;
+    if (mm.sharing() != null) {
+      daemon("system.guest.ksmd", settings.sharingIntervalNanos(), () -> mm.sharing().scan(settings.sharingPagesPerScan()));
+    }
+    if (mm.compaction() != null) {
+      daemon("system.guest.kcompactd", settings.compactionIntervalNanos(), () -> mm.compaction().run());
+    }
+  }
+
+  private void daemon(String path, long interval, Runnable work) {
+    ports.events().schedule(ports.clock().nowNanos() + interval, path, t -> {
+      if (processes.isEmpty()) {
+        daemonsScheduled = false;
+        return;
+      }
+      work.run();
+      daemon(path, interval, work);
+    });
+  }
+
   @Override
   public int start(Program program) {
+    startDaemons();
     int pid = newPid();
     AddressSpace as = mm.create(pid);
     if (as == null) {

@@ -18,6 +18,8 @@ public final class BuddyAllocator {
   /** For the head frame of each free block: its order + 1 (0: not a free head). */
   private final ChunkedLongArray freeHead;
   private long freeFrames;
+  /** 2 MiB pageblocks that have held an unmovable frame. */
+  private final java.util.BitSet unmovableBlock = new java.util.BitSet();
 
   public BuddyAllocator(long first, long end) {
     this.first = first;
@@ -75,20 +77,74 @@ public final class BuddyAllocator {
     return false;
   }
 
-  /** Allocates 2^order contiguous, aligned frames; returns the first, or -1 if none is free. */
+  /**
+   * Allocates 2^order contiguous, aligned frames for movable (user) memory: the smallest sufficient
+   * free block at the lowest address, avoiding 2 MiB pageblocks that hold unmovable frames while
+   * any other block will do. Returns the first frame, or -1.
+   */
   public long allocate(int order) {
-    int o = order;
-    while (o <= MAX_ORDER && free[o].isEmpty()) {
-      o++;
+    for (int o = order; o <= MAX_ORDER; o++) {
+      for (long f : free[o]) {
+        if (!unmovableBlock.get((int) (f >>> MAX_ORDER))) {
+          return split(f, o, order, false);
+        }
+      }
     }
-    if (o > MAX_ORDER) {
+    for (int o = order; o <= MAX_ORDER; o++) {
+      if (!free[o].isEmpty()) {
+        return split(free[o].first(), o, order, false);
+      }
+    }
+    return -1;
+  }
+
+  /**
+   * Allocates for unmovable memory (page tables): inside pageblocks that already hold unmovable
+   * frames if possible, else the highest free block, whose pageblock then becomes unmovable. This
+   * keeps unmovable frames from pinning every 2 MiB range that compaction could otherwise empty
+   * (what Linux's migrate types achieve).
+   */
+  public long allocateUnmovable(int order) {
+    long best = -1;
+    int bestOrder = -1;
+    for (int o = order; o <= MAX_ORDER; o++) {
+      for (long f : free[o].descendingSet()) {
+        if (unmovableBlock.get((int) (f >>> MAX_ORDER))) {
+          if (f > best) {
+            best = f;
+            bestOrder = o;
+          }
+          break;
+        }
+      }
+    }
+    if (best < 0) {
+      for (int o = order; o <= MAX_ORDER; o++) {
+        if (!free[o].isEmpty() && free[o].last() > best) {
+          best = free[o].last();
+          bestOrder = o;
+        }
+      }
+    }
+    if (best < 0) {
       return -1;
     }
-    long f = free[o].first();
+    long f = split(best, bestOrder, order, true);
+    unmovableBlock.set((int) (f >>> MAX_ORDER));
+    return f;
+  }
+
+  /** Takes block {@code f} of order {@code o} and splits it down to {@code order}, keeping the low or high part. */
+  private long split(long f, int o, int order, boolean high) {
     removeFree(f, o);
     while (o > order) {
       o--;
-      addFree(f + (1L << o), o);
+      if (high) {
+        addFree(f, o);
+        f += 1L << o;
+      } else {
+        addFree(f + (1L << o), o);
+      }
     }
     return f;
   }

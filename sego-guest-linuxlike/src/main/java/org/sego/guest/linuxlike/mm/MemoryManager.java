@@ -35,6 +35,8 @@ public final class MemoryManager {
   final Map<Integer, AddressSpace> spaces = new TreeMap<>();
   final Reclaimer reclaimer;
   final SwapSpace swap;
+  final PageSharing sharing;
+  final Compaction compaction;
   private final StatsSink.Counter zeroFaults;
   private final StatsSink.Counter cowCopies;
   private final StatsSink.Counter cowReuses;
@@ -60,6 +62,23 @@ public final class MemoryManager {
     oom = s.counter("system.guest.mm.out-of-memory", "events", "allocations that failed even after reclaim");
     this.swap = settings.swapDevice().isEmpty() ? null : new SwapSpace(this, settings.swapDevice());
     this.reclaimer = new Reclaimer(this);
+    this.sharing = settings.sharing().equals("off") ? null : new PageSharing(this, settings.sharing().equals("aware"));
+    this.compaction = settings.compaction().equals("off") ? null
+        : new Compaction(this, settings.compaction().equals("aware"));
+  }
+
+  public MemorySettings settings() {
+    return settings;
+  }
+
+  /** The page-sharing scanner, or null when sharing is off. */
+  public PageSharing sharing() {
+    return sharing;
+  }
+
+  /** The compaction daemon, or null when compaction is off. */
+  public Compaction compaction() {
+    return compaction;
   }
 
   public BuddyAllocator buddy() {
@@ -93,13 +112,17 @@ public final class MemoryManager {
    * context) reclaims directly, waiting for swap writes, before giving up.
    */
   long allocFrame(boolean mayBlock) {
-    long f = buddy.allocate(0);
+    return allocFrame(mayBlock, false);
+  }
+
+  private long allocFrame(boolean mayBlock, boolean unmovable) {
+    long f = unmovable ? buddy.allocateUnmovable(0) : buddy.allocate(0);
     if (buddy.freeFrames() < settings.lowWatermark()) {
       reclaimer.wakeKswapd();
     }
     if (f < 0 && mayBlock) {
       reclaimer.directReclaim();
-      f = buddy.allocate(0);
+      f = unmovable ? buddy.allocateUnmovable(0) : buddy.allocate(0);
     }
     if (f < 0) {
       oom.add(1);
@@ -117,6 +140,9 @@ public final class MemoryManager {
 
   void freeFrame(long f) {
     reclaimer.forget(f);
+    if (sharing != null) {
+      sharing.forget(f);
+    }
     boolean huge = frames.has(f, FrameTable.HUGE);
     frames.clear(f);
     buddy.free(f, huge ? BuddyAllocator.MAX_ORDER : 0);
@@ -124,7 +150,10 @@ public final class MemoryManager {
 
   private LongSupplier tableAllocator(AddressSpace as) {
     return () -> {
-      long f = allocZeroed(true);
+      long f = allocFrame(true, true);
+      if (f >= 0) {
+        memory.zeroFrame(f);
+      }
       if (f >= 0) {
         frames.setFlags(f, FrameTable.PAGETABLE);
         as.tables.add(f);
@@ -137,10 +166,11 @@ public final class MemoryManager {
 
   /** A new, empty address space with a zeroed root table; null if memory is exhausted. */
   public AddressSpace create(int pid) {
-    long root = allocZeroed(true);
+    long root = allocFrame(true, true);
     if (root < 0) {
       return null;
     }
+    memory.zeroFrame(root);
     frames.setFlags(root, FrameTable.PAGETABLE);
     AddressSpace as = new AddressSpace(pid, root << X86.PAGE_SHIFT);
     spaces.put(pid, as);
@@ -270,6 +300,11 @@ public final class MemoryManager {
     if (f < 0) {
       return OOM;
     }
+    if (tables.read(slot) != pte) {
+      // The allocation waited, and meanwhile sharing, compaction or reclaim changed the entry: retry.
+      freeFrame(f);
+      return OK;
+    }
     if (memory.copyFrame(old, f) != OsView.OK) {
       freeFrame(f);
       return SEGV;
@@ -311,12 +346,18 @@ public final class MemoryManager {
 
   /** Replaces the 2 MiB mapping at {@code pdSlot} by a page table of 512 4 KiB entries. */
   void splitHuge(AddressSpace as, long pdSlot, long region) {
-    long pde = tables.read(pdSlot);
-    long head = PageTables.frame(pde);
     long pt = tableAllocator(as).getAsLong();
     if (pt < 0) {
       throw new IllegalStateException("no frame for a page table to split a 2 MiB page");
     }
+    // The allocation may have waited: read the entry only now.
+    long pde = tables.read(pdSlot);
+    if (!PageTables.huge(pde)) {
+      as.tables.remove(pt);
+      freeFrame(pt);
+      return;
+    }
+    long head = PageTables.frame(pde);
     long flags = pde & (X86.PTE_P | X86.PTE_RW | X86.PTE_US | X86.PTE_A | X86.PTE_D | X86.PTE_NX);
     reclaimer.forget(head);
     frames.unmap(head, as.pid, region >>> X86.PAGE_SHIFT);

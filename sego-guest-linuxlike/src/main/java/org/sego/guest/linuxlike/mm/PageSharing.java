@@ -1,0 +1,163 @@
+package org.sego.guest.linuxlike.mm;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import org.sego.api.guest.OsView;
+import org.sego.api.hv.Capabilities;
+import org.sego.api.hv.HypercallResult;
+import org.sego.api.hv.MemoryHypercalls;
+import org.sego.api.hw.X86;
+import org.sego.api.sim.CostCategory;
+import org.sego.api.sim.StatsSink;
+
+/**
+ * A KSM-like page-sharing scanner. Each period it reads a batch of private anonymous pages, hashes
+ * them, and merges a page with an identical one copy-on-write (both entries read-only, one frame
+ * freed); a later write splits them through the ordinary copy-on-write fault. Oblivious mode reads
+ * every page; aware mode asks the hypervisor to compare pages the kernel cannot read, and a
+ * refused request is skipped and counted.
+ */
+public final class PageSharing {
+  /** Kernel work to hash one page beyond reading it (ns). */
+  private static final long HASH_NANOS = 200;
+
+  private final MemoryManager mm;
+  private final boolean aware;
+  private final Map<Long, Long> stable = new HashMap<>();
+  private final Map<Long, Long> stableHashOf = new HashMap<>();
+  private long cursor;
+  private final byte[] page = new byte[X86.PAGE_SIZE];
+  private final byte[] other = new byte[X86.PAGE_SIZE];
+  private final StatsSink.Counter scanned;
+  private final StatsSink.Counter merged;
+  private final StatsSink.Counter unreadable;
+  private final StatsSink.Counter refused;
+
+  PageSharing(MemoryManager mm, boolean aware) {
+    this.mm = mm;
+    this.aware = aware;
+    this.cursor = mm.buddy.first();
+    StatsSink s = mm.ports.stats();
+    scanned = s.counter("system.guest.sharing.scanned", "pages", "pages the sharing scanner read and hashed");
+    merged = s.counter("system.guest.sharing.merged", "pages", "pages merged into an identical page (a frame freed)");
+    unreadable = s.counter("system.guest.sharing.unreadable", "pages", "pages the OS view denied to the scanner");
+    refused = s.counter("system.guest.sharing.refused", "pages", "pages the kernel could not read and the strategy would not compare (skipped)");
+  }
+
+  /** The frame freed or merged is no longer a sharing candidate. */
+  void forget(long gfn) {
+    Long h = stableHashOf.remove(gfn);
+    if (h != null) {
+      stable.remove(h);
+    }
+  }
+
+  private boolean candidate(long f) {
+    return !mm.buddy.isFree(f) && mm.frames.has(f, FrameTable.ANON) && mm.frames.mapcount(f) == 1
+        && !mm.frames.has(f, FrameTable.HUGE | FrameTable.KSM | FrameTable.SHARED | FrameTable.PAGETABLE)
+        && !mm.frames.owners(f).isEmpty();
+  }
+
+  /** One scanner period: up to {@code pages} candidates. */
+  public void scan(int pages) {
+    Map<Long, Long> unstable = new HashMap<>();
+    long span = mm.buddy.end() - mm.buddy.first();
+    for (long looked = 0; looked < span && pages > 0; looked++) {
+      long f = cursor;
+      cursor = cursor + 1 >= mm.buddy.end() ? mm.buddy.first() : cursor + 1;
+      if (!candidate(f)) {
+        continue;
+      }
+      pages--;
+      if (mm.memory.read(f << X86.PAGE_SHIFT, page, 0, X86.PAGE_SIZE) != OsView.OK) {
+        unreadable.add(1);
+        if (aware && !mm.ports.hypercalls().capabilities().offers(Capabilities.SHARE)) {
+          refused.add(1);
+        }
+        continue;
+      }
+      scanned.add(1);
+      mm.ports.cpu().charge(CostCategory.COMPUTE, HASH_NANOS);
+      long h = hash(page);
+      Long k = stable.get(h);
+      if (k != null && sameAs(k)) {
+        merge(f, k);
+        continue;
+      }
+      Long g = unstable.get(h);
+      if (g != null && g != f && candidate(g) && sameAs(g)) {
+        if (makeShared(g)) {
+          stable.put(h, g);
+          stableHashOf.put(g, h);
+          merge(f, g);
+        }
+        continue;
+      }
+      unstable.put(h, f);
+    }
+  }
+
+  private boolean sameAs(long g) {
+    return mm.memory.read(g << X86.PAGE_SHIFT, other, 0, X86.PAGE_SIZE) == OsView.OK && Arrays.equals(page, other);
+  }
+
+  /** Write-protects {@code g}'s single mapping and marks it a shared page. */
+  private boolean makeShared(long g) {
+    long owner = mm.frames.owners(g).get(0);
+    long slot = mm.slotOf(FrameTable.ownerPid(owner), FrameTable.ownerVpn(owner));
+    if (slot < 0) {
+      return false;
+    }
+    long pte = mm.tables.read(slot);
+    if (!PageTables.present(pte) || PageTables.frame(pte) != g) {
+      return false;
+    }
+    mm.tables.write(slot, pte & ~X86.PTE_RW);
+    mm.ports.cpu().invalidatePage(mm.space(FrameTable.ownerPid(owner)).cr3, FrameTable.ownerVpn(owner) << X86.PAGE_SHIFT);
+    mm.frames.addFlag(g, FrameTable.KSM);
+    mm.reclaimer.forget(g);
+    return true;
+  }
+
+  /** Points {@code f}'s mapping at shared page {@code k} (read-only) and frees {@code f}. */
+  private void merge(long f, long k) {
+    long owner = mm.frames.owners(f).get(0);
+    int pid = FrameTable.ownerPid(owner);
+    long vpn = FrameTable.ownerVpn(owner);
+    long slot = mm.slotOf(pid, vpn);
+    if (slot < 0) {
+      return;
+    }
+    long pte = mm.tables.read(slot);
+    if (!PageTables.present(pte) || PageTables.frame(pte) != f) {
+      return;
+    }
+    if (aware && mm.ports.hypercalls().capabilities().offers(Capabilities.SHARE)) {
+      HypercallResult r = mm.ports.hypercalls().call(new MemoryHypercalls.SharePages(k, f));
+      if (!(r instanceof HypercallResult.Ok)) {
+        refused.add(1);
+        return;
+      }
+    }
+    long entry = (k << X86.PAGE_SHIFT) | (pte & ~X86.PTE_ADDR & ~X86.PTE_RW);
+    mm.tables.write(slot, entry);
+    mm.ports.cpu().invalidatePage(mm.space(pid).cr3, vpn << X86.PAGE_SHIFT);
+    mm.frames.unmap(f, pid, vpn);
+    mm.frames.map(k, pid, vpn);
+    mm.freeFrame(f);
+    merged.add(1);
+  }
+
+  private static long hash(byte[] b) {
+    ByteBuffer bb = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
+    long h = 0xcbf29ce484222325L;
+    while (bb.hasRemaining()) {
+      h = (h ^ bb.getLong()) * 0x100000001b3L;
+      h ^= h >>> 29;
+    }
+    return h;
+  }
+}

@@ -1,0 +1,42 @@
+package org.sego.workloads;
+
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.sego.api.sim.Mman;
+import org.sego.api.sim.Syscalls;
+import org.sego.api.sim.UserContext;
+
+/** Helpers the workloads share: known page contents, whole-page checks, anonymous memory. */
+final class Pages {
+  static final int SIZE = 4096;
+  static final int RW = Mman.PROT_READ | Mman.PROT_WRITE;
+
+  private Pages() {}
+
+  /** The content of page {@code index} at {@code version}, a function of the seed only. */
+  static void content(byte[] page, long seed, long index, long version) {
+    new SplittableRandom(seed * 31 + index * 1_000_003 + version * 7_919).nextBytes(page);
+  }
+
+  static long anonymous(Syscalls s, long bytes) {
+    long a = s.mmap(0, bytes, RW, Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS);
+    if (a < 0) {
+      s.exit(100);
+    }
+    return a;
+  }
+
+  /** Whether the page at {@code gva} holds exactly {@code expected}. */
+  static boolean holds(UserContext u, long gva, byte[] expected, byte[] scratch) {
+    u.read(gva, scratch, 0, SIZE);
+    return Arrays.equals(expected, scratch);
+  }
+
+  /** Lets simulated time pass in the kernel's sight (daemons run at kernel entries). */
+  static void idle(UserContext u, long nanos) {
+    long until = u.syscalls().clockNanos() + nanos;
+    while (u.syscalls().clockNanos() < until) {
+      u.compute(30_000);
+    }
+  }
+}
