@@ -48,7 +48,7 @@ class PackagedModulePathIT {
   void listShowsTheFoundationsPluginsByKind() throws Exception {
     Outcome o = sego(Map.of(), "list", "--json");
     assertEquals(0, o.exit(), o.err());
-    for (String s : List.of("\"name\" : \"none\"", "\"name\" : \"hdd\"", "\"name\" : \"sata-ssd\"", "\"name\" : \"nvme\"",
+    for (String s : List.of("\"name\" : \"none\"", "\"name\" : \"linuxlike\"", "\"name\" : \"memory-pressure\"", "\"name\" : \"hdd\"", "\"name\" : \"sata-ssd\"", "\"name\" : \"nvme\"",
         "\"name\" : \"ramdisk\"", "\"name\" : \"paper-2015\"", "\"name\" : \"modern\"", "\"kind\" : \"cost-profile\"",
         "\"module\" : \"org.sego.hw.x86\"", "\"version\" : \"0.1.0-SNAPSHOT\"")) {
       assertTrue(o.out().contains(s), s + " in " + o.out());
@@ -64,7 +64,7 @@ class PackagedModulePathIT {
     assertTrue(o.out().contains("latency") && o.out().contains("20 us"), o.out());
     Outcome bad = sego(Map.of(), "describe", "no-such-thing");
     assertEquals(2, bad.exit());
-    assertTrue(bad.err().contains("no plug-in named 'no-such-thing'") && bad.err().contains("hdd, modern, none, nvme"),
+    assertTrue(bad.err().contains("no plug-in named 'no-such-thing'") && bad.err().contains("hdd, linuxlike, memory-pressure, modern, none, nvme"),
         bad.err());
   }
 
@@ -92,6 +92,21 @@ class PackagedModulePathIT {
     assertEquals(0, probe.exit(), probe.err());
     assertTrue(probe.out().contains("archive (tape)"), probe.out());
     assertTrue(Files.readString(dir.resolve("out/qd1/config.json")).contains("\"module\" : \"org.sego.examples\""));
+  }
+
+  @Test
+  void runBootsLinuxlikeRunsAWorkloadAndWritesItsStats() throws Exception {
+    Path out = dir.resolve("run");
+    Outcome o = sego(Map.of(), "run", spec("linuxlike.toml"), "--workload", "fork-cow", "--out", out.toString());
+    assertEquals(0, o.exit(), o.err());
+    assertTrue(o.out().contains("workload fork-cow under linuxlike + none: exit status 0"), o.out());
+    assertTrue(o.out().contains("copy-on-write copies"), o.out());
+    String stats = Files.readString(out.resolve("stats.json"));
+    assertTrue(stats.contains("system.guest.mm.cow-copies") && stats.contains("system.mmu.tlb-misses"), stats);
+    assertTrue(Files.readString(out.resolve("config.json")).contains("\"name\" : \"linuxlike\""));
+    Outcome bad = sego(Map.of(), "run", spec("linuxlike.toml"), "--workload", "nope");
+    assertEquals(2, bad.exit());
+    assertTrue(bad.err().contains("accepted: fork-cow, fragmentation, memory-pressure, page-sharing"), bad.err());
   }
 
   @Test
