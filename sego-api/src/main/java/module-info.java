@@ -16,4 +16,6 @@ module org.sego.api {
   exports org.sego.api.hv;
   exports org.sego.api.guest;
   exports org.sego.api.storage;
+  exports org.sego.api.hap;
+  exports org.sego.api.attack;
 }

@@ -18,6 +18,7 @@ module org.sego.core {
   exports org.sego.core.run;
   exports org.sego.core.sim;
   exports org.sego.core.output;
+  exports org.sego.core.judge;
 
   opens org.sego.core.hv to com.google.guice;
   opens org.sego.core.compose to com.google.guice;
@@ -25,6 +26,7 @@ module org.sego.core {
   uses PluginProvider;
   uses MachineFactory;
   uses VolumeFactory;
+  uses org.sego.api.hap.HapLauncher;
 
   provides PluginProvider with org.sego.core.hv.NoneStrategyProvider;
 }

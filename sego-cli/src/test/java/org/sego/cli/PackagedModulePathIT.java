@@ -110,6 +110,20 @@ class PackagedModulePathIT {
   }
 
   @Test
+  void eachAttackRunsWithItsTwinAndWritesAttackJson() throws Exception {
+    Path out = dir.resolve("attack");
+    Outcome o = sego(Map.of(), "attack", "read-hap-page", "--strategy", "none", "--out", out.toString());
+    assertEquals(0, o.exit(), o.err());
+    assertTrue(o.out().contains("attack read-hap-page vs none: LEAKED"), o.out());
+    String json = Files.readString(out.resolve("attack.json"));
+    assertTrue(json.contains("\"outcome\" : \"LEAKED\"") && json.contains("\"claimed\" : false"), json);
+    assertTrue(Files.exists(out.resolve("twin/stats.json")) && Files.exists(out.resolve("attack/config.json")));
+    Outcome bad = sego(Map.of(), "attack", "no-such-attack");
+    assertEquals(2, bad.exit());
+    assertTrue(bad.err().contains("read-hap-page, remap-hap-page, replay-swap-slot, write-hap-page"), bad.err());
+  }
+
+  @Test
   void aProbeIsDeterministicByteForByte() throws Exception {
     for (String run : List.of("a", "b")) {
       Outcome o = sego(Map.of(), "probe", spec("minimal.toml"), "--random", "--requests", "256", "--out",

@@ -53,6 +53,11 @@ public final class SegoSystem {
     return new SegoSystem(new SpecValidator(registry).validate(file.toString(), tree), dir);
   }
 
+  /** Validates a spec tree (as TOML or the builder would give it); relative paths resolve against the working directory. */
+  public static SegoSystem fromTree(String source, Map<String, Object> tree, PluginRegistry registry) {
+    return new SegoSystem(new SpecValidator(registry).validate(source, tree), Path.of("").toAbsolutePath());
+  }
+
   public static Builder builder() {
     return new Builder(null);
   }

@@ -2,13 +2,15 @@ package org.sego.api.guest;
 
 import java.util.SplittableRandom;
 import org.sego.api.Experimental;
+import org.sego.api.attack.KernelHooks;
 import org.sego.api.sim.Clock;
 import org.sego.api.sim.EventQueue;
 import org.sego.api.sim.StatsSink;
 
 /**
  * Everything an (untrusted) guest kernel may use, handed to its constructor by the run orchestrator.
- * It holds no host object: memory is the OS's EPT view, disks are a request queue.
+ * It holds no host object: memory is the OS's EPT view, disks are a request queue. {@code hooks} are
+ * where a kernel turned malicious runs attack code ({@link KernelHooks#NONE} for an honest one).
  */
 @Experimental("grows with the guest kernel")
 public record KernelPorts(
@@ -19,4 +21,5 @@ public record KernelPorts(
     CpuPort cpu,
     EventQueue events,
     StatsSink stats,
-    SplittableRandom random) {}
+    SplittableRandom random,
+    KernelHooks hooks) {}

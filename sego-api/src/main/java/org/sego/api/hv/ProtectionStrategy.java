@@ -23,6 +23,15 @@ public interface ProtectionStrategy {
     return false;
   }
 
+  /**
+   * The properties this strategy claims against the guest OS ({@code confidentiality-ram},
+   * {@code confidentiality-rest}, {@code integrity}, {@code freshness}, {@code crash-consistency},
+   * {@code sharing}): the attack matrix tells "claim violated" from "not claimed".
+   */
+  default java.util.Set<String> claims() {
+    return java.util.Set.of();
+  }
+
   default HypercallResult hypercall(int callerPid, Hypercall call) {
     return new HypercallResult.Refused("strategy " + name() + " offers no hypercall '" + call.name() + "'");
   }

@@ -31,4 +31,12 @@ public interface UserContext {
   int pid();
 
   long nowNanos();
+
+  /**
+   * The hypercall instruction from user mode, which a HAP's trusted library uses; charged {@code
+   * hv.hypercall}.
+   */
+  default org.sego.api.guest.Hypercalls hypercalls() {
+    throw new UnsupportedOperationException("this context makes no hypercalls");
+  }
 }

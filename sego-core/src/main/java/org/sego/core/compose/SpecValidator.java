@@ -113,6 +113,16 @@ public final class SpecValidator {
     return Optional.of(new Component("system." + key, p.get(), params));
   }
 
+  /** Validates and resolves one plug-in's parameters on their own (for an attack's parameters). */
+  public Parameters resolveParameters(String prefix, PluginProvider plugin, Map<String, Object> values) {
+    problems.clear();
+    Parameters p = resolve(prefix, values, plugin.parameters(), plugin, null, List.of());
+    if (!problems.isEmpty()) {
+      throw new SpecException(prefix, problems);
+    }
+    return p;
+  }
+
   /** Replaces (or adds) the {@code [workload]} table's name, keeping its parameters: {@code --workload}. */
   public static Map<String, Object> withWorkload(Map<String, Object> tree, String name) {
     Map<String, Object> copy = new LinkedHashMap<>(tree);

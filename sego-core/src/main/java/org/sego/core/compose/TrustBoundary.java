@@ -39,7 +39,8 @@ public final class TrustBoundary {
       Volume.class, VolumeFactory.class, ProtectionStrategy.class, MappingIntents.class, Injector.class);
 
   /** Types whose implementations are untrusted principals. */
-  public static final Set<Class<?>> UNTRUSTED_TYPES = Set.of(GuestKernel.class, Program.class);
+  public static final Set<Class<?>> UNTRUSTED_TYPES = Set.of(GuestKernel.class, Program.class,
+      org.sego.api.attack.Attack.class, org.sego.api.attack.KernelHooks.class);
 
   private TrustBoundary() {}
 

@@ -46,6 +46,7 @@ public final class HypervisorShell {
   private final VolumeSet volumes;
   private BlockDevices blocks;
   private final Map<Integer, long[]> savedRegisters = new TreeMap<>();
+  private final java.util.List<String> violationLog = new java.util.ArrayList<>();
   private final StatsSink.Counter exits;
   private final StatsSink.Counter hypercalls;
   private final StatsSink.Counter refused;
@@ -148,6 +149,7 @@ public final class HypervisorShell {
           refused.add(1);
         } else if (r instanceof HypercallResult.Violation) {
           violations.add(1);
+          violationLog.add(sim.nowNanos() + " ns: " + call.name() + ": " + ((HypercallResult.Violation) r).evidence());
         }
         if (sim.trace().on) {
           sim.trace().record(sim.nowNanos(), sim.currentCpu(), "system.hv", "hypercall",
@@ -181,6 +183,11 @@ public final class HypervisorShell {
       sim.charge(CostCategory.VMEXIT, Principal.HV, vmexitNanos);
       System.arraycopy(saved, 0, registers, 0, Registers.COUNT);
     }
+  }
+
+  /** Violations raised so far, each with its time and evidence. */
+  public java.util.List<String> violations() {
+    return java.util.List.copyOf(violationLog);
   }
 
   /** End-of-run stats. */

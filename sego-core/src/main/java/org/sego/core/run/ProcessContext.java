@@ -1,6 +1,8 @@
 package org.sego.core.run;
 
+import org.sego.api.attack.KernelHooks;
 import org.sego.api.guest.GuestKernel;
+import org.sego.api.guest.Hypercalls;
 import org.sego.api.hw.EptView;
 import org.sego.api.hw.Mmu;
 import org.sego.api.hw.PhysicalMemory;
@@ -36,11 +38,12 @@ final class ProcessContext implements UserContext {
   private final long copyNanosPerPage;
   private final org.sego.api.sim.StatsSink.Counter faults;
   private SimProcess process;
+  private final Hypercalls hypercalls;
   private long seenWalkSteps;
   private long opRemainder;
 
   ProcessContext(int pid, Simulation sim, Mmu mmu, PhysicalMemory memory, HypervisorShell shell, GuestKernel kernel,
-      RunCosts costs) {
+      RunCosts costs, KernelHooks hooks) {
     this.pid = pid;
     this.sim = sim;
     this.mmu = mmu;
@@ -52,7 +55,8 @@ final class ProcessContext implements UserContext {
     this.opsPerMicro = costs.opsPerMicro();
     this.copyNanosPerPage = costs.copyPageNanos();
     this.faults = sim.stats().counter("system.guest.page-faults", "faults", "page faults delivered to the guest kernel");
-    this.syscalls = new SyscallGate(pid, sim, shell, kernel, this, costs.syscallNanos());
+    this.syscalls = new SyscallGate(pid, sim, shell, kernel, this, costs.syscallNanos(), hooks);
+    this.hypercalls = shell.hypercallPort();
   }
 
   /** Attaches the simulation's process, once spawned: the hot path reads its CR3 and registers directly. */
@@ -175,6 +179,11 @@ final class ProcessContext implements UserContext {
   @Override
   public long[] registers() {
     return process.registers();
+  }
+
+  @Override
+  public Hypercalls hypercalls() {
+    return hypercalls;
   }
 
   @Override

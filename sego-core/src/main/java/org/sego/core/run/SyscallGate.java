@@ -1,5 +1,6 @@
 package org.sego.core.run;
 
+import org.sego.api.attack.KernelHooks;
 import org.sego.api.guest.GuestKernel;
 import org.sego.api.guest.SignalDelivery;
 import org.sego.api.sim.CostCategory;
@@ -25,8 +26,11 @@ final class SyscallGate implements Syscalls {
   private final Syscalls impl;
   private final UserContext user;
   private final long syscallNanos;
+  private final KernelHooks hooks;
 
-  SyscallGate(int pid, Simulation sim, HypervisorShell shell, GuestKernel kernel, UserContext user, long syscallNanos) {
+  SyscallGate(int pid, Simulation sim, HypervisorShell shell, GuestKernel kernel, UserContext user, long syscallNanos,
+      KernelHooks hooks) {
+    this.hooks = hooks;
     this.pid = pid;
     this.sim = sim;
     this.shell = shell;
@@ -36,13 +40,15 @@ final class SyscallGate implements Syscalls {
     this.syscallNanos = syscallNanos;
   }
 
-  private void enter() {
+  private void enter(String syscall) {
     sim.charge(CostCategory.SYSCALL, Principal.KERNEL, syscallNanos);
     shell.kernelEntry(pid, user.registers());
     sim.pollEvents();
+    hooks.syscallEntry(pid, syscall);
   }
 
-  private void leave() {
+  private void leave(String syscall) {
+    hooks.syscallExit(pid, syscall);
     shell.kernelExit(pid, user.registers());
     returnToUser();
   }
@@ -52,7 +58,7 @@ final class SyscallGate implements Syscalls {
     SignalDelivery d = kernel.takeSignal(pid);
     while (d != null) {
       d.handler().handle(user, d.signal());
-      enter();
+      enter("rt_sigreturn");
       kernel.sigreturn(pid);
       shell.kernelExit(pid, user.registers());
       d = kernel.takeSignal(pid);
@@ -62,138 +68,138 @@ final class SyscallGate implements Syscalls {
 
   @Override
   public int getpid() {
-    enter();
+    enter("getpid");
     try {
       return impl.getpid();
     } finally {
-      leave();
+      leave("getpid");
     }
   }
 
   @Override
   public int getppid() {
-    enter();
+    enter("getppid");
     try {
       return impl.getppid();
     } finally {
-      leave();
+      leave("getppid");
     }
   }
 
   @Override
   public void yield() {
-    enter();
+    enter("yield");
     try {
       impl.yield();
     } finally {
-      leave();
+      leave("yield");
     }
   }
 
   @Override
   public long clockNanos() {
-    enter();
+    enter("clockNanos");
     try {
       return impl.clockNanos();
     } finally {
-      leave();
+      leave("clockNanos");
     }
   }
 
   @Override
   public void exit(int status) {
-    enter();
+    enter("exit");
     impl.exit(status);
     throw sim.exitCurrent(status);
   }
 
   @Override
   public long brk(long address) {
-    enter();
+    enter("brk");
     try {
       return impl.brk(address);
     } finally {
-      leave();
+      leave("brk");
     }
   }
 
   @Override
   public long mmap(long address, long length, int prot, int flags) {
-    enter();
+    enter("mmap");
     try {
       return impl.mmap(address, length, prot, flags);
     } finally {
-      leave();
+      leave("mmap");
     }
   }
 
   @Override
   public int munmap(long address, long length) {
-    enter();
+    enter("munmap");
     try {
       return impl.munmap(address, length);
     } finally {
-      leave();
+      leave("munmap");
     }
   }
 
   @Override
   public int mprotect(long address, long length, int prot) {
-    enter();
+    enter("mprotect");
     try {
       return impl.mprotect(address, length, prot);
     } finally {
-      leave();
+      leave("mprotect");
     }
   }
 
   @Override
   public int fork(Program child) {
-    enter();
+    enter("fork");
     try {
       return impl.fork(child);
     } finally {
-      leave();
+      leave("fork");
     }
   }
 
   @Override
   public int waitpid(int childPid, long statusAddress) {
-    enter();
+    enter("waitpid");
     try {
       return impl.waitpid(childPid, statusAddress);
     } finally {
-      leave();
+      leave("waitpid");
     }
   }
 
   @Override
   public long getrandom(long address, long length) {
-    enter();
+    enter("getrandom");
     try {
       return impl.getrandom(address, length);
     } finally {
-      leave();
+      leave("getrandom");
     }
   }
 
   @Override
   public int sigaction(int signal, SignalHandler handler) {
-    enter();
+    enter("sigaction");
     try {
       return impl.sigaction(signal, handler);
     } finally {
-      leave();
+      leave("sigaction");
     }
   }
 
   @Override
   public int kill(int target, int signal) {
-    enter();
+    enter("kill");
     try {
       return impl.kill(target, signal);
     } finally {
-      leave();
+      leave("kill");
     }
   }
 }

@@ -11,7 +11,12 @@ import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.function.Function;
 import org.sego.api.Experimental;
+import org.sego.api.attack.AdversaryOps;
+import org.sego.api.attack.KernelHooks;
 import org.sego.api.guest.GuestKernel;
+import org.sego.api.hap.HapLauncher;
+import org.sego.api.hap.HapOutput;
+import org.sego.api.hap.HapProgram;
 import org.sego.api.guest.KernelPorts;
 import org.sego.api.hw.MachineFactory;
 import org.sego.api.hw.Mmu;
@@ -49,6 +54,7 @@ public final class SystemRun implements AutoCloseable {
   private GuestKernel kernel;
   private KernelPorts ports;
   private boolean ran;
+  private final DelegatingHooks hooks = new DelegatingHooks();
   private final Map<Integer, Integer> exitStatuses = new java.util.TreeMap<>();
 
   private SystemRun(SystemSpec spec, Injector injector, Trace trace) {
@@ -111,7 +117,7 @@ public final class SystemRun implements AutoCloseable {
     if (ports == null) {
       ports = new KernelPorts(shell.osView(), shell.hypercallPort(), shell.blockQueue(), sim,
           new KernelCpu(sim, mmu, this::spawnProcess), sim, sim.stats(),
-          RandomStreams.derive(spec.seed(), "system.guest"));
+          RandomStreams.derive(spec.seed(), "system.guest"), hooks);
     }
     return ports;
   }
@@ -126,6 +132,32 @@ public final class SystemRun implements AutoCloseable {
     kernel = k;
     k.boot();
     return k;
+  }
+
+  /** Makes the kernel malicious: {@code attackHooks} run at its hook points from now on. */
+  public void installHooks(KernelHooks attackHooks) {
+    TrustBoundary.verifyUntrusted(attackHooks.getClass());
+    hooks.install(attackHooks);
+  }
+
+  /** The adversary's operations on this run, every call logged into {@code log}. */
+  public AdversaryOps adversary(AdversaryLog log, int victimPid) {
+    return new LoggingAdversaryOps(shell, sim, mmu, volumes, log, victimPid);
+  }
+
+  /** The properties the run's strategy claims (see {@link org.sego.api.hv.ProtectionStrategy#claims()}). */
+  public java.util.Set<String> claims() {
+    return shell.strategy().claims();
+  }
+
+  /** Violations the strategy raised so far, in order. */
+  public java.util.List<String> violations() {
+    return shell.violations();
+  }
+
+  /** Starts {@code hap} on the trusted library (found through {@link HapLauncher}); returns its pid. */
+  public int startHap(HapProgram hap, HapOutput output) {
+    return start(only(HapLauncher.class).launch(hap, output));
   }
 
   /** Boots the spec's {@code [guest]} kernel plug-in. */
@@ -166,7 +198,7 @@ public final class SystemRun implements AutoCloseable {
       throw new IllegalStateException("processes need a booted guest kernel");
     }
     TrustBoundary.verifyUntrusted(program.getClass());
-    ProcessContext ctx = new ProcessContext(pid, sim, mmu, memory, shell, kernel, costs);
+    ProcessContext ctx = new ProcessContext(pid, sim, mmu, memory, shell, kernel, costs, hooks);
     GuestKernel k = kernel;
     ctx.bind(sim.spawn(pid, cr3, () -> program.run(ctx), status -> {
       exitStatuses.put(pid, status);

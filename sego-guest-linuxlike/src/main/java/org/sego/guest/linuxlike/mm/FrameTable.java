@@ -24,6 +24,7 @@ public final class FrameTable {
   private final ChunkedLongArray mapcount;
   private final ChunkedLongArray flags;
   private final Map<Long, List<Long>> rmap = new HashMap<>();
+  private long mismatches;
 
   public FrameTable(long frames) {
     mapcount = new ChunkedLongArray(frames);
@@ -73,18 +74,39 @@ public final class FrameTable {
     rmap.computeIfAbsent(gfn, k -> new ArrayList<>(1)).add(owner(pid, vpn));
   }
 
-  /** Removes one mapping; returns the remaining count. */
+  /**
+   * Removes one mapping; returns the remaining count. Page tables can disagree with the reverse map
+   * when something rewrote an entry behind the kernel's back (an attack does): then the record of
+   * the same process is dropped instead, so teardown still frees every frame exactly once.
+   */
   public long unmap(long gfn, int pid, long vpn) {
     List<Long> owners = rmap.get(gfn);
-    if (owners == null || !owners.remove((Long) owner(pid, vpn))) {
-      throw new IllegalStateException("gfn " + gfn + " is not mapped by pid " + pid + " at vpn 0x" + Long.toHexString(vpn));
+    if (owners != null && !owners.remove((Long) owner(pid, vpn))) {
+      mismatches++;
+      owners.removeIf(new java.util.function.Predicate<Long>() {
+        private boolean removed;
+
+        @Override
+        public boolean test(Long o) {
+          if (!removed && ownerPid(o) == pid) {
+            removed = true;
+            return true;
+          }
+          return false;
+        }
+      });
     }
-    if (owners.isEmpty()) {
+    if (owners != null && owners.isEmpty()) {
       rmap.remove(gfn);
     }
-    long left = mapcount.get(gfn) - 1;
+    long left = Math.max(0, mapcount.get(gfn) - 1);
     mapcount.set(gfn, left);
     return left;
+  }
+
+  /** Times the page tables and the reverse map disagreed. */
+  public long mismatches() {
+    return mismatches;
   }
 
   /** Who maps {@code gfn}, in mapping order (a copy). */

@@ -131,6 +131,7 @@ public final class Reclaimer {
       it.remove();
       scanned.add(1);
       mm.ports.cpu().charge(CostCategory.COMPUTE, SCAN_NANOS);
+      mm.ports.hooks().reclaim(f);
       if (mm.frames.has(f, FrameTable.HUGE) && mm.buddy.freeFrames() == 0) {
         // Splitting needs a frame for the new page table.
         active.add(f);

@@ -119,6 +119,8 @@ public final class SwapSpace {
       writing.remove(slot);
       if (status != BlockQueue.OK) {
         ioErrors.add(1);
+      } else {
+        mm.ports.hooks().swappedOut(pid, vpn, slot);
       }
       if (!takenBack.remove(slot)) {
         mm.freeFrame(f);
@@ -149,7 +151,9 @@ public final class SwapSpace {
     }
     int pid = as.pid;
     int[] status = {Integer.MIN_VALUE};
-    queue.submit(BlockRequest.read(device, slot, 1, f << X86.PAGE_SHIFT), (id, s, t) -> {
+    // An honest kernel reads the slot it wrote; a malicious one may read another.
+    long readSlot = mm.ports.hooks().swapIn(pid, page >>> X86.PAGE_SHIFT, slot);
+    queue.submit(BlockRequest.read(device, readSlot, 1, f << X86.PAGE_SHIFT), (id, s, t) -> {
       status[0] = s;
       mm.ports.cpu().wake(pid);
     });

@@ -1,0 +1,31 @@
+package org.sego.api.attack;
+
+import org.sego.api.Experimental;
+
+/**
+ * Points where a kernel turned malicious runs attack code. A kernel calls them on its own paths
+ * (swap, reclaim, page-table updates); the system-call gate calls the system-call hooks for every
+ * kernel. All are no-ops by default.
+ */
+@Experimental("hook points")
+public interface KernelHooks {
+  KernelHooks NONE = new KernelHooks() {};
+
+  default void syscallEntry(int pid, String syscall) {}
+
+  default void syscallExit(int pid, String syscall) {}
+
+  /** A page of {@code pid} was written to swap slot {@code slot} (the write completed). */
+  default void swappedOut(int pid, long vpn, long slot) {}
+
+  /** The kernel is about to read {@code slot} back for {@code pid}'s page; returns the slot to read. */
+  default long swapIn(int pid, long vpn, long slot) {
+    return slot;
+  }
+
+  /** Reclaim looked at frame {@code gfn}. */
+  default void reclaim(long gfn) {}
+
+  /** The kernel changed an entry of {@code pid}'s page tables. */
+  default void pageTableUpdate(int pid, long gva) {}
+}

@@ -1,0 +1,31 @@
+package org.sego.api.hap;
+
+import org.sego.api.Experimental;
+import org.sego.api.sim.Syscalls;
+import org.sego.api.sim.UserContext;
+
+/**
+ * What the trusted library gives a HAP: its own memory, system calls interposed by the library (one
+ * hypercall each, buffers through an unprotected bounce area, the kernel's answers checked), secure
+ * memory, and an output channel whose values the judge compares between an attack and its twin.
+ */
+@Experimental("the trusted-library API")
+public interface TrustedRuntime {
+  /** The HAP's own view of its memory and registers. */
+  UserContext user();
+
+  /** System calls through the trusted library. */
+  Syscalls syscalls();
+
+  /**
+   * Maps {@code bytes} of anonymous memory and asks the hypervisor to protect it; returns the address
+   * or {@code -errno}. Under a strategy that protects nothing this is ordinary memory.
+   */
+  long allocateSecure(long bytes);
+
+  /** Whether the hypervisor accepted this process as a HAP. */
+  boolean registered();
+
+  /** Records one value the HAP consumed or computed, in order: what the judge compares. */
+  void emit(String label, long value);
+}

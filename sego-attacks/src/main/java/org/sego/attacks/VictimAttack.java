@@ -1,0 +1,43 @@
+package org.sego.attacks;
+
+import org.sego.api.hap.HapProgram;
+import org.sego.api.plugin.AttackProvider;
+import org.sego.api.plugin.Parameter;
+import org.sego.api.plugin.ParameterSchema;
+import org.sego.api.plugin.Parameters;
+
+/** The victim and parameters the built-in attacks share. */
+abstract class VictimAttack extends AttackProvider {
+  @Override
+  public ParameterSchema parameters() {
+    return ParameterSchema.of(
+        Parameter.integer("pages", defaultPages(), 4, 1 << 20, "pages", "secret pages the victim HAP holds"),
+        Parameter.integer("rounds", 6, 2, 1000, "rounds", "rounds of read-back, digest and rewrite"));
+  }
+
+  int defaultPages() {
+    return 64;
+  }
+
+  @Override
+  public HapProgram victim(Parameters p, long seed) {
+    return new SecretVictim(seed, (int) p.integer("pages"), (int) p.integer("rounds"));
+  }
+
+  @Override
+  public long secretPages(Parameters p) {
+    return p.integer("pages");
+  }
+
+  /** The victim's lowest resident pages: its secure area lies below the library's bounce area. */
+  static long[] victimPages(org.sego.api.attack.AdversaryOps ops, int count) {
+    long[] all = ops.residentPages(ops.victimPid());
+    long[] out = new long[Math.min(count, all.length)];
+    System.arraycopy(all, 0, out, 0, out.length);
+    return out;
+  }
+
+  static long frameOf(long pte) {
+    return (pte & 0x000F_FFFF_FFFF_F000L) >>> 12;
+  }
+}

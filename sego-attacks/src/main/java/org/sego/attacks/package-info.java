@@ -1,0 +1,2 @@
+/** The built-in attacks and the victim HAP they share. */
+package org.sego.attacks;

@@ -1,0 +1,75 @@
+package org.sego.cli;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.sego.api.plugin.AttackProvider;
+import org.sego.api.plugin.PluginKind;
+import org.sego.core.compose.PluginRegistry;
+import org.sego.core.compose.SpecException;
+import org.sego.core.compose.SpecValidator;
+import org.sego.core.compose.TomlSpecReader;
+import org.sego.core.judge.AttackResult;
+import org.sego.core.judge.Judge;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code sego attack NAME --strategy S}: an attack beside its benign twin, judged; writes attack.json. */
+@Command(name = "attack", description = "Run one attack and its benign twin against a victim HAP; print the outcome "
+    + "(FALSE_ALARM, LEAKED, CORRUPTED, DETECTED, PREVENTED, NOT_ATTEMPTED) with evidence and write attack.json.")
+final class AttackCommand implements Callable<Integer> {
+  @Parameters(index = "0", paramLabel = "NAME", description = "attack, as `sego list` shows it")
+  String name;
+
+  @Option(names = "--strategy", defaultValue = "none", description = "protection strategy (default: ${DEFAULT-VALUE})")
+  String strategy;
+
+  @Option(names = "--spec", description = "system spec to attack (default: 128 MiB, linuxlike, NVMe swap)")
+  Path specFile;
+
+  @Option(names = "--seed", defaultValue = "1", description = "seed of the default system (default: ${DEFAULT-VALUE})")
+  long seed;
+
+  @Option(names = "--out", description = "folder for attack.json and the two run folders (default: runs/attack-<name>-<strategy>)")
+  Path out;
+
+  @CommandLine.Spec
+  CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    PluginRegistry registry = SegoCommand.registry();
+    AttackProvider attack = (AttackProvider) registry.find(PluginKind.ATTACK, name).orElseThrow(() ->
+        new SegoCommand.UserError("no attack named '" + name + "'; accepted: " + SegoCommand.join(registry.names(PluginKind.ATTACK))));
+    if (registry.find(PluginKind.STRATEGY, strategy).isEmpty()) {
+      throw new SegoCommand.UserError("--strategy " + strategy + ": no such strategy; accepted: "
+          + SegoCommand.join(registry.names(PluginKind.STRATEGY)));
+    }
+    Map<String, Object> tree;
+    try {
+      if (specFile != null) {
+        tree = new java.util.LinkedHashMap<>(TomlSpecReader.read(specFile));
+        tree.put("strategy", Map.of("name", strategy));
+      } else {
+        tree = Judge.defaultSystem(strategy, seed);
+      }
+      var params = new SpecValidator(registry).resolveParameters("attack." + name, attack, Map.of());
+      Path dir = out != null ? out : Path.of("runs", "attack-" + name + "-" + strategy);
+      AttackResult r = new Judge(registry).judge(tree, attack, params, dir);
+      var o = spec.commandLine().getOut();
+      o.println("attack " + r.attack() + " vs " + r.strategy() + ": " + r.outcome() + " (" + r.property() + ", "
+          + (r.claimed() ? "claimed by the strategy" : "not claimed by the strategy") + (r.haltedHap() ? ", HAP halted" : "") + ")");
+      for (String e : r.evidence()) {
+        o.println("  " + e);
+      }
+      o.println("attack.json and the attack/ and twin/ run folders: " + dir);
+      o.flush();
+      return 0;
+    } catch (SpecException e) {
+      spec.commandLine().getErr().println("sego: " + e.getMessage());
+      return SegoCommand.USAGE;
+    }
+  }
+}

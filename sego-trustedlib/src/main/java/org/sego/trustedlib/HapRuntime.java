@@ -1,0 +1,77 @@
+package org.sego.trustedlib;
+
+import java.util.Set;
+import org.sego.api.hap.HapHypercalls;
+import org.sego.api.hap.HapOutput;
+import org.sego.api.hap.TrustedRuntime;
+import org.sego.api.hv.HypercallResult;
+import org.sego.api.sim.Mman;
+import org.sego.api.sim.Syscalls;
+import org.sego.api.sim.UserContext;
+
+/**
+ * One HAP's runtime. At start it asks the hypervisor to register the process (refused where nothing
+ * is protected, and then every check passes through) and maps the unprotected bounce area that
+ * system-call buffers pass through.
+ */
+final class HapRuntime implements TrustedRuntime {
+  static final long BOUNCE_BYTES = 64 * 1024;
+
+  private final UserContext user;
+  private final HapOutput output;
+  private final boolean registered;
+  final IagoChecks checks = new IagoChecks();
+  final long bounce;
+  private final InterposedSyscalls syscalls;
+
+  HapRuntime(UserContext user, HapOutput output) {
+    this.user = user;
+    this.output = output;
+    this.registered = user.hypercalls().call(new HapHypercalls.Register()) instanceof HypercallResult.Ok;
+    if (registered) {
+      checks.enableAll(Set.of());
+    }
+    this.bounce = user.syscalls().mmap(0, BOUNCE_BYTES, Mman.PROT_READ | Mman.PROT_WRITE,
+        Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS);
+    this.syscalls = new InterposedSyscalls(this, user);
+  }
+
+  @Override
+  public UserContext user() {
+    return user;
+  }
+
+  @Override
+  public Syscalls syscalls() {
+    return syscalls;
+  }
+
+  @Override
+  public boolean registered() {
+    return registered;
+  }
+
+  @Override
+  public long allocateSecure(long bytes) {
+    long a = syscalls.mmap(0, bytes, Mman.PROT_READ | Mman.PROT_WRITE, Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS);
+    if (a < 0) {
+      return a;
+    }
+    if (registered) {
+      user.hypercalls().call(new HapHypercalls.Protect(a, bytes));
+      checks.secureRange(a, bytes);
+    }
+    return a;
+  }
+
+  @Override
+  public void emit(String label, long value) {
+    output.emit(user.pid(), label, value);
+  }
+
+  /** A kernel answer failed a check: the library stops the HAP rather than consume it. */
+  void halt() {
+    emit("iago-violation", checks.failures().size());
+    user.syscalls().exit(134);
+  }
+}

@@ -1,0 +1,83 @@
+package org.sego.trustedlib;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.sego.api.hw.X86;
+
+/**
+ * The trusted library's checks of the kernel's answers (Iago defences), one shared piece of code
+ * for every strategy. A check runs only when the hypervisor accepted the HAP (what its trusted view
+ * can answer) and it is not switched off; under a strategy that protects nothing, all pass through.
+ */
+final class IagoChecks {
+  static final String MMAP_RESULT = "mmap-result";
+  static final String BRK_RESULT = "brk-result";
+  static final String RANDOM_LENGTH = "getrandom-length";
+  static final String PID_STABLE = "getpid-stable";
+  static final List<String> ALL = List.of(MMAP_RESULT, BRK_RESULT, RANDOM_LENGTH, PID_STABLE);
+
+  private final Set<String> enabled = new TreeSet<>();
+  private final List<long[]> secure = new ArrayList<>();
+  private final List<String> failures = new ArrayList<>();
+
+  void enableAll(Set<String> switchedOff) {
+    for (String c : ALL) {
+      if (!switchedOff.contains(c)) {
+        enabled.add(c);
+      }
+    }
+  }
+
+  boolean on(String check) {
+    return enabled.contains(check);
+  }
+
+  void secureRange(long start, long length) {
+    secure.add(new long[] {start, start + length});
+  }
+
+  private boolean overlapsSecure(long start, long end) {
+    for (long[] r : secure) {
+      if (start < r[1] && end > r[0]) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** An mmap result must be page-aligned, in user space, and clear of the HAP's secure memory. */
+  boolean mmapOk(long result, long length) {
+    if (!on(MMAP_RESULT) || result < 0) {
+      return true;
+    }
+    long end = result + ((length + X86.PAGE_MASK) & ~X86.PAGE_MASK);
+    return fail(MMAP_RESULT, (result & X86.PAGE_MASK) == 0 && end <= X86.USER_TOP && !overlapsSecure(result, end),
+        "mmap returned 0x" + Long.toHexString(result));
+  }
+
+  boolean brkOk(long result) {
+    return !on(BRK_RESULT) || fail(BRK_RESULT, result >= 0 && !overlapsSecure(result - 1, result),
+        "brk returned 0x" + Long.toHexString(result));
+  }
+
+  boolean randomOk(long result, long requested) {
+    return !on(RANDOM_LENGTH) || fail(RANDOM_LENGTH, result <= requested, "getrandom returned " + result + " > " + requested);
+  }
+
+  boolean pidOk(int result, int first) {
+    return !on(PID_STABLE) || fail(PID_STABLE, first == 0 || result == first, "getpid changed from " + first + " to " + result);
+  }
+
+  private boolean fail(String check, boolean ok, String what) {
+    if (!ok) {
+      failures.add(check + ": " + what);
+    }
+    return ok;
+  }
+
+  List<String> failures() {
+    return failures;
+  }
+}
