@@ -15,6 +15,17 @@ public interface KernelHooks {
 
   default void syscallExit(int pid, String syscall) {}
 
+  /**
+   * The value system call {@code syscall} of {@code pid} is about to return; a malicious kernel may
+   * return another (an Iago attack). Returns {@code result} unchanged by default.
+   */
+  default long syscallResult(int pid, String syscall, long result) {
+    return result;
+  }
+
+  /** The kernel submits a block request. */
+  default void blockSubmit(String device, long block, boolean write) {}
+
   /** A page of {@code pid} was written to swap slot {@code slot} (the write completed). */
   default void swappedOut(int pid, long vpn, long slot) {}
 

@@ -21,6 +21,16 @@ final class DelegatingHooks implements KernelHooks {
   }
 
   @Override
+  public long syscallResult(int pid, String syscall, long result) {
+    return target.syscallResult(pid, syscall, result);
+  }
+
+  @Override
+  public void blockSubmit(String device, long block, boolean write) {
+    target.blockSubmit(device, block, write);
+  }
+
+  @Override
   public void swappedOut(int pid, long vpn, long slot) {
     target.swappedOut(pid, vpn, slot);
   }

@@ -70,7 +70,7 @@ final class SyscallGate implements Syscalls {
   public int getpid() {
     enter("getpid");
     try {
-      return impl.getpid();
+      return (int) hooks.syscallResult(pid, "getpid", impl.getpid());
     } finally {
       leave("getpid");
     }
@@ -80,7 +80,7 @@ final class SyscallGate implements Syscalls {
   public int getppid() {
     enter("getppid");
     try {
-      return impl.getppid();
+      return (int) hooks.syscallResult(pid, "getppid", impl.getppid());
     } finally {
       leave("getppid");
     }
@@ -100,7 +100,7 @@ final class SyscallGate implements Syscalls {
   public long clockNanos() {
     enter("clockNanos");
     try {
-      return impl.clockNanos();
+      return hooks.syscallResult(pid, "clockNanos", impl.clockNanos());
     } finally {
       leave("clockNanos");
     }
@@ -117,7 +117,7 @@ final class SyscallGate implements Syscalls {
   public long brk(long address) {
     enter("brk");
     try {
-      return impl.brk(address);
+      return hooks.syscallResult(pid, "brk", impl.brk(address));
     } finally {
       leave("brk");
     }
@@ -127,7 +127,7 @@ final class SyscallGate implements Syscalls {
   public long mmap(long address, long length, int prot, int flags) {
     enter("mmap");
     try {
-      return impl.mmap(address, length, prot, flags);
+      return hooks.syscallResult(pid, "mmap", impl.mmap(address, length, prot, flags));
     } finally {
       leave("mmap");
     }
@@ -137,7 +137,7 @@ final class SyscallGate implements Syscalls {
   public int munmap(long address, long length) {
     enter("munmap");
     try {
-      return impl.munmap(address, length);
+      return (int) hooks.syscallResult(pid, "munmap", impl.munmap(address, length));
     } finally {
       leave("munmap");
     }
@@ -147,7 +147,7 @@ final class SyscallGate implements Syscalls {
   public int mprotect(long address, long length, int prot) {
     enter("mprotect");
     try {
-      return impl.mprotect(address, length, prot);
+      return (int) hooks.syscallResult(pid, "mprotect", impl.mprotect(address, length, prot));
     } finally {
       leave("mprotect");
     }
@@ -157,7 +157,7 @@ final class SyscallGate implements Syscalls {
   public int fork(Program child) {
     enter("fork");
     try {
-      return impl.fork(child);
+      return (int) hooks.syscallResult(pid, "fork", impl.fork(child));
     } finally {
       leave("fork");
     }
@@ -167,7 +167,7 @@ final class SyscallGate implements Syscalls {
   public int waitpid(int childPid, long statusAddress) {
     enter("waitpid");
     try {
-      return impl.waitpid(childPid, statusAddress);
+      return (int) hooks.syscallResult(pid, "waitpid", impl.waitpid(childPid, statusAddress));
     } finally {
       leave("waitpid");
     }
@@ -177,7 +177,7 @@ final class SyscallGate implements Syscalls {
   public long getrandom(long address, long length) {
     enter("getrandom");
     try {
-      return impl.getrandom(address, length);
+      return hooks.syscallResult(pid, "getrandom", impl.getrandom(address, length));
     } finally {
       leave("getrandom");
     }
@@ -187,7 +187,7 @@ final class SyscallGate implements Syscalls {
   public int sigaction(int signal, SignalHandler handler) {
     enter("sigaction");
     try {
-      return impl.sigaction(signal, handler);
+      return (int) hooks.syscallResult(pid, "sigaction", impl.sigaction(signal, handler));
     } finally {
       leave("sigaction");
     }
@@ -197,7 +197,7 @@ final class SyscallGate implements Syscalls {
   public int kill(int target, int signal) {
     enter("kill");
     try {
-      return impl.kill(target, signal);
+      return (int) hooks.syscallResult(pid, "kill", impl.kill(target, signal));
     } finally {
       leave("kill");
     }

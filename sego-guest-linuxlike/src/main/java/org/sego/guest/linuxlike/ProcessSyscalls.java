@@ -73,7 +73,7 @@ final class ProcessSyscalls implements Syscalls {
     long oldEnd = align(current);
     long newEnd = align(address);
     if (newEnd > oldEnd) {
-      if (newEnd > AddressSpace.MMAP_TOP || as.overlaps(oldEnd, newEnd)) {
+      if (newEnd > AddressSpace.MMAP_TOP || as.overlaps(oldEnd, newEnd) || !mm().mayCommit(newEnd - oldEnd)) {
         return current;
       }
       mm().addArea(as, oldEnd, newEnd, Mman.PROT_READ | Mman.PROT_WRITE, false, "heap");
@@ -103,7 +103,7 @@ final class ProcessSyscalls implements Syscalls {
       return -Errno.EINVAL;
     }
     long len = align(length);
-    if (len <= 0 || len > AddressSpace.MMAP_TOP) {
+    if (len <= 0 || len > AddressSpace.MMAP_TOP || !mm().mayCommit(len)) {
       return -Errno.ENOMEM;
     }
     AddressSpace as = self().space;

@@ -64,6 +64,19 @@ public final class AddressSpace {
     return true;
   }
 
+  /** The areas overlapping {@code [start, end)}, in address order. */
+  List<Vma> overlapping(long start, long end) {
+    List<Vma> out = new ArrayList<>();
+    Map.Entry<Long, Vma> first = vmas.floorEntry(start);
+    long from = first != null && first.getValue().end > start ? first.getKey() : start;
+    for (Vma v : vmas.subMap(from, true, end, false).values()) {
+      if (v.end > start) {
+        out.add(v);
+      }
+    }
+    return out;
+  }
+
   public List<Vma> areas() {
     return List.copyOf(vmas.values());
   }

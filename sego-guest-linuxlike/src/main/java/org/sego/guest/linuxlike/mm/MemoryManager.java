@@ -197,6 +197,15 @@ public final class MemoryManager {
     ports.cpu().invalidateAddressSpace(as.cr3);
   }
 
+  /**
+   * Whether {@code bytes} more of anonymous memory could ever be backed: Linux's heuristic
+   * overcommit refuses a single request larger than memory and swap together.
+   */
+  public boolean mayCommit(long bytes) {
+    long frames = settings.limitFrames() + (swap == null ? 0 : swap.slots());
+    return bytes >>> X86.PAGE_SHIFT <= frames;
+  }
+
   /** A free range of {@code length} for mmap, or -1. */
   public long findFree(AddressSpace as, long length) {
     return as.findFree(length);
@@ -282,6 +291,7 @@ public final class MemoryManager {
     frames.setFlags(f, FrameTable.ANON | (vma.shared ? FrameTable.SHARED : 0));
     frames.map(f, as.pid, page >>> X86.PAGE_SHIFT);
     tables.write(slot, pteFor(f, vma, vma.writable()));
+    ports.hooks().pageTableUpdate(as.pid, page);
     if (!vma.shared) {
       reclaimer.added(f);
     }
@@ -382,8 +392,17 @@ public final class MemoryManager {
 
   // ---- unmapping ------------------------------------------------------------------------------
 
-  /** Unmaps {@code [start, end)}: frees pages no one else maps and swap slots no one else holds. */
+  /**
+   * Unmaps {@code [start, end)}: frees pages no one else maps and swap slots no one else holds.
+   * Only the parts inside areas are walked, so a huge range costs what it maps, not its length.
+   */
   public void unmapRange(AddressSpace as, long start, long end) {
+    for (Vma v : as.overlapping(start, end)) {
+      unmapPages(as, Math.max(start, v.start), Math.min(end, v.end));
+    }
+  }
+
+  private void unmapPages(AddressSpace as, long start, long end) {
     long page = start;
     while (page < end) {
       long region = page & ~(X86.LARGE_PAGE_SIZE - 1);
@@ -391,7 +410,7 @@ public final class MemoryManager {
       long pdSlot = tables.slot(as.cr3, page, 2, false, null);
       long pde = pdSlot < 0 ? 0 : tables.read(pdSlot);
       if (!PageTables.present(pde)) {
-        page = regionEnd;
+        page = pdSlot < 0 ? tables.nextMapped(as.cr3, page) : regionEnd;
         continue;
       }
       if (PageTables.huge(pde)) {

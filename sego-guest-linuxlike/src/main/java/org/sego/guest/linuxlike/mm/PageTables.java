@@ -57,6 +57,23 @@ public final class PageTables {
     return table + 8L * X86.tableIndex(gva, level);
   }
 
+  /**
+   * Where a walk that found no page table for {@code gva} can resume: the end of the 512 GiB, 1 GiB
+   * or 2 MiB span whose entry is missing.
+   */
+  public long nextMapped(long cr3, long gva) {
+    long table = cr3 & X86.PTE_ADDR;
+    for (int level = 4; level >= 3; level--) {
+      long e = memory.load64(table + 8L * X86.tableIndex(gva, level));
+      if ((e & X86.PTE_P) == 0) {
+        long span = 1L << (X86.PAGE_SHIFT + 9 * (level - 1));
+        return (gva & ~(span - 1)) + span;
+      }
+      table = e & X86.PTE_ADDR;
+    }
+    return (gva & ~(X86.LARGE_PAGE_SIZE - 1)) + X86.LARGE_PAGE_SIZE;
+  }
+
   /** The PD entry covering {@code gva}, or 0 if the tables above it are missing. */
   public long pdEntry(long cr3, long gva) {
     long s = slot(cr3, gva, 2, false, null);

@@ -61,6 +61,10 @@ public final class SwapSpace {
     return device;
   }
 
+  public long slots() {
+    return slots;
+  }
+
   public long slotsInUse() {
     return used.cardinality();
   }
@@ -115,6 +119,7 @@ public final class SwapSpace {
     mm.frames.unmap(f, pid, vpn);
     mm.reclaimer.forget(f);
     writing.put(slot, f);
+    mm.ports.hooks().blockSubmit(device, slot, true);
     queue.submit(BlockRequest.write(device, slot, 1, f << X86.PAGE_SHIFT), (id, status, t) -> {
       writing.remove(slot);
       if (status != BlockQueue.OK) {
@@ -153,6 +158,7 @@ public final class SwapSpace {
     int[] status = {Integer.MIN_VALUE};
     // An honest kernel reads the slot it wrote; a malicious one may read another.
     long readSlot = mm.ports.hooks().swapIn(pid, page >>> X86.PAGE_SHIFT, slot);
+    mm.ports.hooks().blockSubmit(device, readSlot, false);
     queue.submit(BlockRequest.read(device, readSlot, 1, f << X86.PAGE_SHIFT), (id, s, t) -> {
       status[0] = s;
       mm.ports.cpu().wake(pid);
