@@ -23,8 +23,19 @@ public interface KernelHooks {
     return result;
   }
 
-  /** The kernel submits a block request. */
-  default void blockSubmit(String device, long block, boolean write) {}
+  /**
+   * The kernel is about to submit a block request. Returning false drops it: the kernel acts as if
+   * it completed without sending it to the device.
+   */
+  default boolean blockSubmit(String device, long block, boolean write) {
+    return true;
+  }
+
+  /** A block request the kernel submitted completed with {@code status}. */
+  default void blockComplete(String device, long block, boolean write, int status) {}
+
+  /** A timer tick of the kernel, while processes exist. */
+  default void tick(long nowNanos) {}
 
   /** A page of {@code pid} was written to swap slot {@code slot} (the write completed). */
   default void swappedOut(int pid, long vpn, long slot) {}

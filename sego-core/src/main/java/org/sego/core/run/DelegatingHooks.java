@@ -26,8 +26,18 @@ final class DelegatingHooks implements KernelHooks {
   }
 
   @Override
-  public void blockSubmit(String device, long block, boolean write) {
-    target.blockSubmit(device, block, write);
+  public boolean blockSubmit(String device, long block, boolean write) {
+    return target.blockSubmit(device, block, write);
+  }
+
+  @Override
+  public void blockComplete(String device, long block, boolean write, int status) {
+    target.blockComplete(device, block, write, status);
+  }
+
+  @Override
+  public void tick(long nowNanos) {
+    target.tick(nowNanos);
   }
 
   @Override

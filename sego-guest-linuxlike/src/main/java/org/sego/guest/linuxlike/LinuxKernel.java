@@ -29,6 +29,8 @@ final class LinuxKernel implements GuestKernel {
   static final long RESERVED_FRAMES = 256;
   private static final int FRAME_BYTES = (Registers.COUNT + 1) * 8;
   private static final long RED_ZONE = 128;
+  /** The timer tick (HZ = 1000), where tick hooks run. */
+  private static final long TICK_NANOS = 1_000_000;
 
   final KernelPorts ports;
   private final MemorySettings settings;
@@ -61,30 +63,34 @@ final class LinuxKernel implements GuestKernel {
     return nextPid++;
   }
 
-  private boolean daemonsScheduled;
+  /** Daemons with a pending period: each stops once no process is left, and starts again with the next one. */
+  private final java.util.Set<String> runningDaemons = new java.util.TreeSet<>();
 
-  /** Schedules the page-sharing and compaction daemons; each stops once no process is left. */
+  /** Schedules the timer tick and, when enabled, the page-sharing and compaction daemons. */
   private void startDaemons() {
-    if (daemonsScheduled) {
-      return;
-    }
-    daemonsScheduled = true;
     if (mm.sharing() != null) {
       daemon("system.guest.ksmd", settings.sharingIntervalNanos(), () -> mm.sharing().scan(settings.sharingPagesPerScan()));
     }
     if (mm.compaction() != null) {
       daemon("system.guest.kcompactd", settings.compactionIntervalNanos(), () -> mm.compaction().run());
     }
+    daemon("system.guest.tick", TICK_NANOS, () -> ports.hooks().tick(ports.clock().nowNanos()));
   }
 
   private void daemon(String path, long interval, Runnable work) {
+    if (runningDaemons.add(path)) {
+      period(path, interval, work);
+    }
+  }
+
+  private void period(String path, long interval, Runnable work) {
     ports.events().schedule(ports.clock().nowNanos() + interval, path, t -> {
       if (processes.isEmpty()) {
-        daemonsScheduled = false;
+        runningDaemons.remove(path);
         return;
       }
       work.run();
-      daemon(path, interval, work);
+      period(path, interval, work);
     });
   }
 

@@ -119,9 +119,9 @@ public final class SwapSpace {
     mm.frames.unmap(f, pid, vpn);
     mm.reclaimer.forget(f);
     writing.put(slot, f);
-    mm.ports.hooks().blockSubmit(device, slot, true);
-    queue.submit(BlockRequest.write(device, slot, 1, f << X86.PAGE_SHIFT), (id, status, t) -> {
+    BlockQueue.Completion done = (id, status, t) -> {
       writing.remove(slot);
+      mm.ports.hooks().blockComplete(device, slot, true, status);
       if (status != BlockQueue.OK) {
         ioErrors.add(1);
       } else {
@@ -134,7 +134,13 @@ public final class SwapSpace {
         used.clear((int) slot);
       }
       onDone.run();
-    });
+    };
+    if (mm.ports.hooks().blockSubmit(device, slot, true)) {
+      queue.submit(BlockRequest.write(device, slot, 1, f << X86.PAGE_SHIFT), done);
+    } else {
+      // A dropped write: the kernel acknowledges it at once and the slot keeps its old bytes.
+      mm.ports.events().schedule(mm.ports.clock().nowNanos(), "system.guest.swap", t -> done.done(-1, BlockQueue.OK, t));
+    }
     outs.add(1);
     return true;
   }
@@ -158,11 +164,16 @@ public final class SwapSpace {
     int[] status = {Integer.MIN_VALUE};
     // An honest kernel reads the slot it wrote; a malicious one may read another.
     long readSlot = mm.ports.hooks().swapIn(pid, page >>> X86.PAGE_SHIFT, slot);
-    mm.ports.hooks().blockSubmit(device, readSlot, false);
-    queue.submit(BlockRequest.read(device, readSlot, 1, f << X86.PAGE_SHIFT), (id, s, t) -> {
-      status[0] = s;
-      mm.ports.cpu().wake(pid);
-    });
+    if (mm.ports.hooks().blockSubmit(device, readSlot, false)) {
+      queue.submit(BlockRequest.read(device, readSlot, 1, f << X86.PAGE_SHIFT), (id, s, t) -> {
+        mm.ports.hooks().blockComplete(device, readSlot, false, s);
+        status[0] = s;
+        mm.ports.cpu().wake(pid);
+      });
+    } else {
+      // A dropped read: the frame keeps whatever it held (zeros from the allocator's last user or not).
+      status[0] = BlockQueue.OK;
+    }
     while (status[0] == Integer.MIN_VALUE) {
       mm.ports.cpu().block(CostCategory.IO_WAIT);
     }
