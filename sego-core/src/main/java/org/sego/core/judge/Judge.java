@@ -101,7 +101,7 @@ public final class Judge {
       int victim = run.startHap(attack.victim(params, seed), (pid, label, value) -> output.add(label + "=" + value));
       AdversaryLog log = new AdversaryLog();
       AdversaryOps ops = run.adversary(log, victim);
-      run.installHooks(attack.create(params, seed).hooks(ops, benign));
+      run.installHooks(attack.create(params, seed).hooks(ops, benign), log);
       run.run();
       if (out != null) {
         run.writeOutputs(out);

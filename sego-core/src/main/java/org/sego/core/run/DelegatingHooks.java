@@ -5,9 +5,14 @@ import org.sego.api.attack.KernelHooks;
 /** The hooks a kernel is built with: honest until the judge installs an attack's hooks. */
 final class DelegatingHooks implements KernelHooks {
   private KernelHooks target = KernelHooks.NONE;
+  private AdversaryLog log;
+  private org.sego.core.sim.Simulation sim;
 
-  void install(KernelHooks hooks) {
+  /** Installs attack hooks; what they change through return values is logged like any adversary operation. */
+  void install(KernelHooks hooks, AdversaryLog log, org.sego.core.sim.Simulation sim) {
     this.target = hooks;
+    this.log = log;
+    this.sim = sim;
   }
 
   @Override
@@ -22,12 +27,29 @@ final class DelegatingHooks implements KernelHooks {
 
   @Override
   public long syscallResult(int pid, String syscall, long result) {
-    return target.syscallResult(pid, syscall, result);
+    long r = target.syscallResult(pid, syscall, result);
+    if (r != result && log != null) {
+      log.add(sim.nowNanos(), "fake-syscall-result", "pid " + pid + " " + syscall, true, result + " became " + r, null);
+    }
+    return r;
   }
 
   @Override
   public boolean blockSubmit(String device, long block, boolean write) {
-    return target.blockSubmit(device, block, write);
+    boolean submit = target.blockSubmit(device, block, write);
+    if (!submit && log != null) {
+      log.add(sim.nowNanos(), "drop-io", device + " block " + block, true, (write ? "write" : "read") + " dropped", null);
+    }
+    return submit;
+  }
+
+  @Override
+  public long swapIn(int pid, long vpn, long slot) {
+    long s = target.swapIn(pid, vpn, slot);
+    if (s != slot && log != null) {
+      log.add(sim.nowNanos(), "redirect-io", "swap slot " + slot, true, "read slot " + s + " instead", null);
+    }
+    return s;
   }
 
   @Override
@@ -45,10 +67,6 @@ final class DelegatingHooks implements KernelHooks {
     target.swappedOut(pid, vpn, slot);
   }
 
-  @Override
-  public long swapIn(int pid, long vpn, long slot) {
-    return target.swapIn(pid, vpn, slot);
-  }
 
   @Override
   public void reclaim(long gfn) {

@@ -134,10 +134,14 @@ public final class SystemRun implements AutoCloseable {
     return k;
   }
 
-  /** Makes the kernel malicious: {@code attackHooks} run at its hook points from now on. */
-  public void installHooks(KernelHooks attackHooks) {
+  /**
+   * Makes the kernel malicious: {@code attackHooks} run at its hook points from now on, and what
+   * they change through return values (a faked result, a dropped or redirected request) is logged
+   * into {@code log}.
+   */
+  public void installHooks(KernelHooks attackHooks, AdversaryLog log) {
     TrustBoundary.verifyUntrusted(attackHooks.getClass());
-    hooks.install(attackHooks);
+    hooks.install(attackHooks, log, sim);
   }
 
   /** The adversary's operations on this run, every call logged into {@code log}. */
