@@ -1,7 +1,6 @@
 package org.sego.attacks;
 
 import org.sego.api.attack.Attack;
-import org.sego.api.attack.KernelHooks;
 import org.sego.api.plugin.Parameters;
 
 /** The kernel reads the victim's pages through its own view of memory. */
@@ -23,19 +22,10 @@ public final class ReadHapPageAttack extends VictimAttack {
 
   @Override
   public Attack create(Parameters p, long seed) {
-    return (ops, benign) -> new KernelHooks() {
-      private boolean done;
-
-      @Override
-      public void syscallEntry(int pid, String syscall) {
-        if (benign || done || pid != ops.victimPid() || !syscall.equals("clockNanos")) {
-          return;
-        }
-        done = true;
-        for (long gva : victimPages(ops, 16)) {
-          ops.readFrame(frameOf(ops.readPte(pid, gva)));
-        }
+    return onceAtFirstRound(ops -> {
+      for (long gva : victimPages(ops, 16)) {
+        ops.readFrame(frameOf(ops.readPte(ops.victimPid(), gva)));
       }
-    };
+    });
   }
 }

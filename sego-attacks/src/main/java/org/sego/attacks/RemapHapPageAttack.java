@@ -1,7 +1,6 @@
 package org.sego.attacks;
 
 import org.sego.api.attack.Attack;
-import org.sego.api.attack.KernelHooks;
 import org.sego.api.plugin.Parameters;
 
 /** The kernel swaps the frames behind two of the victim's pages by rewriting their PTEs. */
@@ -23,23 +22,15 @@ public final class RemapHapPageAttack extends VictimAttack {
 
   @Override
   public Attack create(Parameters p, long seed) {
-    return (ops, benign) -> new KernelHooks() {
-      private boolean done;
-
-      @Override
-      public void syscallEntry(int pid, String syscall) {
-        if (benign || done || pid != ops.victimPid() || !syscall.equals("clockNanos")) {
-          return;
-        }
-        done = true;
-        long[] pages = victimPages(ops, 4);
-        if (pages.length > 2) {
-          long a = ops.readPte(pid, pages[1]);
-          long b = ops.readPte(pid, pages[2]);
-          ops.writePte(pid, pages[1], b);
-          ops.writePte(pid, pages[2], a);
-        }
+    return onceAtFirstRound(ops -> {
+      long[] pages = victimPages(ops, 4);
+      if (pages.length > 2) {
+        int pid = ops.victimPid();
+        long a = ops.readPte(pid, pages[1]);
+        long b = ops.readPte(pid, pages[2]);
+        ops.writePte(pid, pages[1], b);
+        ops.writePte(pid, pages[2], a);
       }
-    };
+    });
   }
 }

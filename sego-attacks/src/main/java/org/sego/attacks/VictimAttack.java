@@ -1,5 +1,8 @@
 package org.sego.attacks;
 
+import org.sego.api.attack.AdversaryOps;
+import org.sego.api.attack.Attack;
+import org.sego.api.attack.KernelHooks;
 import org.sego.api.hap.HapProgram;
 import org.sego.api.plugin.AttackProvider;
 import org.sego.api.plugin.Parameter;
@@ -29,8 +32,27 @@ abstract class VictimAttack extends AttackProvider {
     return p.integer("pages");
   }
 
+  /**
+   * An attack that acts once, at the victim's first round (its first {@code clockNanos} system
+   * call); its twin installs the same hook and does nothing.
+   */
+  static Attack onceAtFirstRound(java.util.function.Consumer<AdversaryOps> action) {
+    return (ops, benign) -> new KernelHooks() {
+      private boolean done;
+
+      @Override
+      public void syscallEntry(int pid, String syscall) {
+        if (benign || done || pid != ops.victimPid() || !syscall.equals("clockNanos")) {
+          return;
+        }
+        done = true;
+        action.accept(ops);
+      }
+    };
+  }
+
   /** The victim's lowest resident pages: its secure area lies below the library's bounce area. */
-  static long[] victimPages(org.sego.api.attack.AdversaryOps ops, int count) {
+  static long[] victimPages(AdversaryOps ops, int count) {
     long[] all = ops.residentPages(ops.victimPid());
     long[] out = new long[Math.min(count, all.length)];
     System.arraycopy(all, 0, out, 0, out.length);

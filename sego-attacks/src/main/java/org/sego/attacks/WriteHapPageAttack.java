@@ -1,7 +1,6 @@
 package org.sego.attacks;
 
 import org.sego.api.attack.Attack;
-import org.sego.api.attack.KernelHooks;
 import org.sego.api.plugin.Parameters;
 
 /** The kernel overwrites a frame of the victim's secret pages. */
@@ -23,22 +22,13 @@ public final class WriteHapPageAttack extends VictimAttack {
 
   @Override
   public Attack create(Parameters p, long seed) {
-    return (ops, benign) -> new KernelHooks() {
-      private boolean done;
-
-      @Override
-      public void syscallEntry(int pid, String syscall) {
-        if (benign || done || pid != ops.victimPid() || !syscall.equals("clockNanos")) {
-          return;
-        }
-        done = true;
-        long[] pages = victimPages(ops, 4);
-        if (pages.length > 1) {
-          byte[] garbage = new byte[4096];
-          java.util.Arrays.fill(garbage, (byte) 0x41);
-          ops.writeFrame(frameOf(ops.readPte(pid, pages[1])), garbage);
-        }
+    return onceAtFirstRound(ops -> {
+      long[] pages = victimPages(ops, 4);
+      if (pages.length > 1) {
+        byte[] garbage = new byte[4096];
+        java.util.Arrays.fill(garbage, (byte) 0x41);
+        ops.writeFrame(frameOf(ops.readPte(ops.victimPid(), pages[1])), garbage);
       }
-    };
+    });
   }
 }

@@ -57,8 +57,7 @@ public final class PageSharing {
 
   private boolean candidate(long f) {
     return !mm.buddy.isFree(f) && mm.frames.has(f, FrameTable.ANON) && mm.frames.mapcount(f) == 1
-        && !mm.frames.has(f, FrameTable.HUGE | FrameTable.KSM | FrameTable.SHARED | FrameTable.PAGETABLE)
-        && !mm.frames.owners(f).isEmpty();
+        && !mm.frames.has(f, FrameTable.HUGE | FrameTable.KSM | FrameTable.SHARED | FrameTable.PAGETABLE);
   }
 
   /** One scanner period: up to {@code pages} candidates. */
