@@ -54,6 +54,7 @@ public final class SystemRun implements AutoCloseable {
   private GuestKernel kernel;
   private KernelPorts ports;
   private boolean ran;
+  private final long startedAtMillis = System.currentTimeMillis();
   private final DelegatingHooks hooks = new DelegatingHooks();
   private final Map<Integer, Integer> exitStatuses = new java.util.TreeMap<>();
 
@@ -235,7 +236,10 @@ public final class SystemRun implements AutoCloseable {
         exitStatuses.values().stream().filter(s -> s != 0).count());
   }
 
-  /** Writes {@code config.json} and {@code stats.json} into {@code dir}; returns it. */
+  /**
+   * Writes {@code config.json} and {@code stats.json} (deterministic: no time, host or path) and
+   * {@code host.json} (what is not: the host, the JVM, wall-clock times) into {@code dir}; returns it.
+   */
   public Path writeOutputs(Path dir) {
     try {
       Files.createDirectories(dir);
@@ -247,6 +251,15 @@ public final class SystemRun implements AutoCloseable {
     stats.put("schemaVersion", 1);
     stats.put("stats", sim.stats().toTree());
     Json.write(dir.resolve("stats.json"), stats);
+    Map<String, Object> host = new java.util.TreeMap<>();
+    host.put("javaVersion", System.getProperty("java.version"));
+    host.put("javaVm", System.getProperty("java.vm.name"));
+    host.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
+    host.put("cores", Runtime.getRuntime().availableProcessors());
+    host.put("startedAt", java.time.Instant.ofEpochMilli(startedAtMillis).toString());
+    host.put("wallMillis", System.currentTimeMillis() - startedAtMillis);
+    host.put("outputDirectory", dir.toAbsolutePath().toString());
+    Json.write(dir.resolve("host.json"), host);
     return dir;
   }
 
