@@ -17,6 +17,8 @@ public final class Errno {
   public static final int EIO = 5;
   public static final int E2BIG = 7;
   public static final int EBADF = 9;
+  public static final int ENAMETOOLONG = 36;
+  public static final int EFBIG = 27;
   public static final int ECHILD = 10;
   public static final int EAGAIN = 11;
   public static final int ENOMEM = 12;
@@ -24,6 +26,7 @@ public final class Errno {
   public static final int EFAULT = 14;
   public static final int EBUSY = 16;
   public static final int EEXIST = 17;
+  public static final int ENODEV = 19;
   public static final int ENOTDIR = 20;
   public static final int EISDIR = 21;
   public static final int EINVAL = 22;
@@ -43,6 +46,8 @@ public final class Errno {
       case EIO: return "EIO";
       case E2BIG: return "E2BIG";
       case EBADF: return "EBADF";
+      case ENAMETOOLONG: return "ENAMETOOLONG";
+      case EFBIG: return "EFBIG";
       case ECHILD: return "ECHILD";
       case EAGAIN: return "EAGAIN";
       case ENOMEM: return "ENOMEM";
@@ -50,6 +55,7 @@ public final class Errno {
       case EFAULT: return "EFAULT";
       case EBUSY: return "EBUSY";
       case EEXIST: return "EEXIST";
+      case ENODEV: return "ENODEV";
       case ENOTDIR: return "ENOTDIR";
       case EISDIR: return "EISDIR";
       case EINVAL: return "EINVAL";

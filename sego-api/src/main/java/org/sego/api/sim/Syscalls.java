@@ -76,4 +76,73 @@ public interface Syscalls {
   default int kill(int pid, int signal) {
     return -Errno.ENOSYS;
   }
+
+  /** Opens {@code path} ({@link Fcntl} flags); returns a file descriptor. */
+  default int open(String path, int flags) {
+    return -Errno.ENOSYS;
+  }
+
+  default int close(int fd) {
+    return -Errno.ENOSYS;
+  }
+
+  /** Reads up to {@code length} bytes at the file offset into user memory at {@code buffer}; returns the count. */
+  default long read(int fd, long buffer, long length) {
+    return -Errno.ENOSYS;
+  }
+
+  default long write(int fd, long buffer, long length) {
+    return -Errno.ENOSYS;
+  }
+
+  default long pread(int fd, long buffer, long length, long offset) {
+    return -Errno.ENOSYS;
+  }
+
+  default long pwrite(int fd, long buffer, long length, long offset) {
+    return -Errno.ENOSYS;
+  }
+
+  default long lseek(int fd, long offset, int whence) {
+    return -Errno.ENOSYS;
+  }
+
+  /** Makes the file's data and metadata durable; returns when the device has confirmed it. */
+  default int fsync(int fd) {
+    return -Errno.ENOSYS;
+  }
+
+  default int fdatasync(int fd) {
+    return -Errno.ENOSYS;
+  }
+
+  default int ftruncate(int fd, long length) {
+    return -Errno.ENOSYS;
+  }
+
+  default int unlink(String path) {
+    return -Errno.ENOSYS;
+  }
+
+  default int mkdir(String path) {
+    return -Errno.ENOSYS;
+  }
+
+  default int rmdir(String path) {
+    return -Errno.ENOSYS;
+  }
+
+  default int rename(String from, String to) {
+    return -Errno.ENOSYS;
+  }
+
+  /** Writes {@link Fcntl#STAT_BYTES} about {@code path} to user memory at {@code statBuffer}. */
+  default int stat(String path, long statBuffer) {
+    return -Errno.ENOSYS;
+  }
+
+  /** Writes directory records ({@link Fcntl#DIRENT_BYTES} each) from the directory's offset; returns bytes, 0 at the end. */
+  default long readdir(int fd, long buffer, long length) {
+    return -Errno.ENOSYS;
+  }
 }

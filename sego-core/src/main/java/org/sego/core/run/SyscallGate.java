@@ -202,4 +202,163 @@ final class SyscallGate implements Syscalls {
       leave("kill");
     }
   }
+  @Override
+  public int open(String path, int flags) {
+    enter("open");
+    try {
+      return (int) hooks.syscallResult(pid, "open", impl.open(path, flags));
+    } finally {
+      leave("open");
+    }
+  }
+
+  @Override
+  public int close(int fd) {
+    enter("close");
+    try {
+      return (int) hooks.syscallResult(pid, "close", impl.close(fd));
+    } finally {
+      leave("close");
+    }
+  }
+
+  @Override
+  public long read(int fd, long buffer, long length) {
+    enter("read");
+    try {
+      return hooks.syscallResult(pid, "read", impl.read(fd, buffer, length));
+    } finally {
+      leave("read");
+    }
+  }
+
+  @Override
+  public long write(int fd, long buffer, long length) {
+    enter("write");
+    try {
+      return hooks.syscallResult(pid, "write", impl.write(fd, buffer, length));
+    } finally {
+      leave("write");
+    }
+  }
+
+  @Override
+  public long pread(int fd, long buffer, long length, long offset) {
+    enter("pread");
+    try {
+      return hooks.syscallResult(pid, "pread", impl.pread(fd, buffer, length, offset));
+    } finally {
+      leave("pread");
+    }
+  }
+
+  @Override
+  public long pwrite(int fd, long buffer, long length, long offset) {
+    enter("pwrite");
+    try {
+      return hooks.syscallResult(pid, "pwrite", impl.pwrite(fd, buffer, length, offset));
+    } finally {
+      leave("pwrite");
+    }
+  }
+
+  @Override
+  public long lseek(int fd, long offset, int whence) {
+    enter("lseek");
+    try {
+      return hooks.syscallResult(pid, "lseek", impl.lseek(fd, offset, whence));
+    } finally {
+      leave("lseek");
+    }
+  }
+
+  @Override
+  public int fsync(int fd) {
+    enter("fsync");
+    try {
+      return (int) hooks.syscallResult(pid, "fsync", impl.fsync(fd));
+    } finally {
+      leave("fsync");
+    }
+  }
+
+  @Override
+  public int fdatasync(int fd) {
+    enter("fdatasync");
+    try {
+      return (int) hooks.syscallResult(pid, "fdatasync", impl.fdatasync(fd));
+    } finally {
+      leave("fdatasync");
+    }
+  }
+
+  @Override
+  public int ftruncate(int fd, long length) {
+    enter("ftruncate");
+    try {
+      return (int) hooks.syscallResult(pid, "ftruncate", impl.ftruncate(fd, length));
+    } finally {
+      leave("ftruncate");
+    }
+  }
+
+  @Override
+  public int unlink(String path) {
+    enter("unlink");
+    try {
+      return (int) hooks.syscallResult(pid, "unlink", impl.unlink(path));
+    } finally {
+      leave("unlink");
+    }
+  }
+
+  @Override
+  public int mkdir(String path) {
+    enter("mkdir");
+    try {
+      return (int) hooks.syscallResult(pid, "mkdir", impl.mkdir(path));
+    } finally {
+      leave("mkdir");
+    }
+  }
+
+  @Override
+  public int rmdir(String path) {
+    enter("rmdir");
+    try {
+      return (int) hooks.syscallResult(pid, "rmdir", impl.rmdir(path));
+    } finally {
+      leave("rmdir");
+    }
+  }
+
+  @Override
+  public int rename(String from, String to) {
+    enter("rename");
+    try {
+      return (int) hooks.syscallResult(pid, "rename", impl.rename(from, to));
+    } finally {
+      leave("rename");
+    }
+  }
+
+  @Override
+  public int stat(String path, long statBuffer) {
+    enter("stat");
+    try {
+      return (int) hooks.syscallResult(pid, "stat", impl.stat(path, statBuffer));
+    } finally {
+      leave("stat");
+    }
+  }
+
+  @Override
+  public long readdir(int fd, long buffer, long length) {
+    enter("readdir");
+    try {
+      return hooks.syscallResult(pid, "readdir", impl.readdir(fd, buffer, length));
+    } finally {
+      leave("readdir");
+    }
+  }
 }

@@ -15,6 +15,7 @@ import org.sego.api.sim.Registers;
 import org.sego.api.sim.Signals;
 import org.sego.api.sim.StatsSink;
 import org.sego.api.sim.Syscalls;
+import org.sego.guest.linuxlike.fs.Files;
 import org.sego.guest.linuxlike.mm.AddressSpace;
 import org.sego.guest.linuxlike.mm.MemoryManager;
 import org.sego.guest.linuxlike.mm.MemorySettings;
@@ -34,16 +35,21 @@ final class LinuxKernel implements GuestKernel {
 
   final KernelPorts ports;
   private final MemorySettings settings;
+  private final String fsDevice;
+  /** Kernel copy of a page between the page cache and user memory (ns). */
+  private static final long COPY_PAGE_NANOS = 1_000;
   MemoryManager mm;
+  Files files;
   final Map<Integer, Process> processes = new TreeMap<>();
   private int nextPid = 1;
   private final StatsSink.Counter forks;
   private final StatsSink.Counter signalsDelivered;
   private final StatsSink.Counter segfaults;
 
-  LinuxKernel(KernelPorts ports, MemorySettings settings) {
+  LinuxKernel(KernelPorts ports, MemorySettings settings, String fsDevice) {
     this.ports = ports;
     this.settings = settings;
+    this.fsDevice = fsDevice;
     forks = ports.stats().counter("system.guest.forks", "processes", "processes created by fork");
     signalsDelivered = ports.stats().counter("system.guest.signals-delivered", "signals", "signals delivered to a handler");
     segfaults = ports.stats().counter("system.guest.segfaults", "faults", "faults the kernel could not resolve (SIGSEGV)");
@@ -52,6 +58,7 @@ final class LinuxKernel implements GuestKernel {
   @Override
   public void boot() {
     mm = new MemoryManager(ports, settings, RESERVED_FRAMES);
+    files = new Files(ports, mm, fsDevice, COPY_PAGE_NANOS);
     ports.cpu().charge(CostCategory.COMPUTE, 10_000);
   }
 
@@ -120,6 +127,7 @@ final class LinuxKernel implements GuestKernel {
     }
     Process c = new Process(pid, parent.pid, as);
     System.arraycopy(parent.handlers, 0, c.handlers, 0, parent.handlers.length);
+    parent.files.forEach((fd, of) -> c.files.put(fd, of.share()));
     processes.put(pid, c);
     parent.children.add(pid);
     long[] parentRegs = ports.cpu().registers(parent.pid);
@@ -160,6 +168,7 @@ final class LinuxKernel implements GuestKernel {
       return;
     }
     mm.destroy(p.space);
+    files.closeAll(p.files);
     p.exitStatus = status;
     for (int child : p.children) {
       Process c = processes.get(child);

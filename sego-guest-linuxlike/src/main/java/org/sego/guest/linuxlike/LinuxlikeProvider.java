@@ -26,6 +26,7 @@ public final class LinuxlikeProvider extends GuestKernelProvider {
     return ParameterSchema.of(
         Parameter.dataSize("memory-limit", "0 B", "memory the kernel may use for user pages and page tables (0: all guest memory)"),
         Parameter.string("swap-device", "", "guest device to swap to, with 4 KiB blocks (empty: no swap)"),
+        Parameter.string("fs-device", "", "guest device holding the lxfs file system, formatted if blank (empty: no file system)"),
         Parameter.bool("thp", true, "map 2 MiB pages where an aligned range of an anonymous area allows it"),
         Parameter.integer("low-watermark", 20, 1, 500, "permille", "free memory below which kswapd is woken"),
         Parameter.integer("high-watermark", 40, 2, 900, "permille", "free memory kswapd reclaims up to"),
@@ -54,6 +55,11 @@ public final class LinuxlikeProvider extends GuestKernelProvider {
     MemorySettings s = new MemorySettings(frames, p.bool("thp"), p.string("swap-device"), low, high,
         p.duration("kswapd-interval").nanos(), p.string("sharing"), p.duration("sharing-interval").nanos(),
         (int) p.integer("sharing-pages"), p.string("compaction"), p.duration("compaction-interval").nanos());
-    return new LinuxKernel(ports, s);
+    String fsDevice = p.string("fs-device");
+    if (!fsDevice.isEmpty() && !ports.blocks().devices().contains(fsDevice)) {
+      throw new IllegalArgumentException("linuxlike: fs-device '" + fsDevice + "' is not a guest device; devices: "
+          + String.join(", ", ports.blocks().devices()));
+    }
+    return new LinuxKernel(ports, s, fsDevice);
   }
 }

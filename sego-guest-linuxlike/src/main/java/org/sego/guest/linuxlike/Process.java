@@ -20,6 +20,8 @@ final class Process {
   boolean zombie;
   int exitStatus;
   boolean waiting;
+  /** Open files by descriptor; a fork shares the same open-file objects, and so their offsets. */
+  final java.util.TreeMap<Integer, org.sego.guest.linuxlike.fs.OpenFile> files = new java.util.TreeMap<>();
 
   Process(int pid, int ppid, AddressSpace space) {
     this.pid = pid;

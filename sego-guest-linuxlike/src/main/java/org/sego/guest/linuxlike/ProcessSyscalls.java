@@ -240,6 +240,88 @@ final class ProcessSyscalls implements Syscalls {
     return 0;
   }
 
+  // ---- files ----------------------------------------------------------------------------------
+
+  @Override
+  public int open(String path, int flags) {
+    return kernel.files.open(self().files, path, flags);
+  }
+
+  @Override
+  public int close(int fd) {
+    return kernel.files.close(self().files, fd);
+  }
+
+  @Override
+  public long read(int fd, long buffer, long length) {
+    return kernel.files.read(self().space, self().files, fd, buffer, length, 0, true);
+  }
+
+  @Override
+  public long write(int fd, long buffer, long length) {
+    return kernel.files.write(self().space, self().files, fd, buffer, length, 0, true);
+  }
+
+  @Override
+  public long pread(int fd, long buffer, long length, long offset) {
+    return kernel.files.read(self().space, self().files, fd, buffer, length, offset, false);
+  }
+
+  @Override
+  public long pwrite(int fd, long buffer, long length, long offset) {
+    return kernel.files.write(self().space, self().files, fd, buffer, length, offset, false);
+  }
+
+  @Override
+  public long lseek(int fd, long offset, int whence) {
+    return kernel.files.lseek(self().files, fd, offset, whence);
+  }
+
+  @Override
+  public int fsync(int fd) {
+    return kernel.files.fsync(self().files, fd);
+  }
+
+  @Override
+  public int fdatasync(int fd) {
+    return kernel.files.fsync(self().files, fd);
+  }
+
+  @Override
+  public int ftruncate(int fd, long length) {
+    return kernel.files.ftruncate(self().files, fd, length);
+  }
+
+  @Override
+  public int unlink(String path) {
+    return kernel.files.unlink(path);
+  }
+
+  @Override
+  public int mkdir(String path) {
+    return kernel.files.mkdir(path);
+  }
+
+  @Override
+  public int rmdir(String path) {
+    return kernel.files.rmdir(path);
+  }
+
+  @Override
+  public int rename(String from, String to) {
+    return kernel.files.rename(from, to);
+  }
+
+  @Override
+  public int stat(String path, long statBuffer) {
+    return kernel.files.stat(self().space, path, statBuffer);
+  }
+
+  @Override
+  public long readdir(int fd, long buffer, long length) {
+    return kernel.files.readdir(self().space, self().files, fd, buffer, length);
+  }
+
   private static long align(long v) {
     return (v + X86.PAGE_MASK) & ~X86.PAGE_MASK;
   }

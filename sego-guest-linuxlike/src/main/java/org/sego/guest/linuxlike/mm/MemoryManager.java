@@ -130,6 +130,19 @@ public final class MemoryManager {
     return f;
   }
 
+  /** A frame for the kernel's own use (page cache, buffers): unmovable, never swapped; -1 if none. */
+  public long allocKernelFrame() {
+    long f = allocFrame(true, true);
+    if (f >= 0) {
+      frames.setFlags(f, FrameTable.PAGETABLE);
+    }
+    return f;
+  }
+
+  public void freeKernelFrame(long f) {
+    freeFrame(f);
+  }
+
   long allocZeroed(boolean mayBlock) {
     long f = allocFrame(mayBlock);
     if (f >= 0) {

@@ -1,0 +1,464 @@
+package org.sego.guest.linuxlike.fs;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.TreeMap;
+import org.sego.api.guest.KernelPorts;
+import org.sego.api.sim.CostCategory;
+import org.sego.api.sim.Errno;
+import org.sego.api.sim.Fcntl;
+import org.sego.guest.linuxlike.mm.AddressSpace;
+import org.sego.guest.linuxlike.mm.MemoryManager;
+
+/**
+ * The file system calls, with POSIX semantics and error codes. File bytes move between the page
+ * cache's frames and user memory; nothing about a file lives anywhere else.
+ */
+public final class Files {
+  private final KernelPorts ports;
+  private final MemoryManager mm;
+  private final String device;
+  private final long copyPageNanos;
+  private Lxfs fs;
+  /** Open descriptions per inode, so an unlinked file lives until its last close. */
+  private final Map<Integer, Integer> openCount = new HashMap<>();
+
+  public Files(KernelPorts ports, MemoryManager mm, String device, long copyPageNanos) {
+    this.ports = ports;
+    this.mm = mm;
+    this.device = device;
+    this.copyPageNanos = copyPageNanos;
+  }
+
+  /** The mounted file system, mounting (and formatting a blank device) on first use; null without a device. */
+  private Lxfs fs() {
+    if (fs == null && !device.isEmpty()) {
+      fs = Lxfs.mount(new BufferCache(ports, device, mm::allocKernelFrame, mm::freeKernelFrame));
+    }
+    return fs;
+  }
+
+  public Lxfs mounted() {
+    return fs();
+  }
+
+  private void chargeCopy(long bytes) {
+    ports.cpu().charge(CostCategory.COPY, (copyPageNanos * bytes + Lxfs.BS - 1) / Lxfs.BS);
+  }
+
+  public int open(TreeMap<Integer, OpenFile> table, String path, int flags) {
+    Lxfs f = fs();
+    if (f == null) {
+      return -Errno.ENODEV;
+    }
+    int acc = flags & Fcntl.O_ACCMODE;
+    if (acc == Fcntl.O_ACCMODE) {
+      return -Errno.EINVAL;
+    }
+    int ino = f.resolve(path);
+    if (ino == -Errno.ENOENT && (flags & Fcntl.O_CREAT) != 0) {
+      Object[] p = f.parent(path);
+      int dir = (int) p[0];
+      if (dir < 0) {
+        return dir;
+      }
+      ino = f.allocInode(Lxfs.MODE_FILE);
+      if (ino < 0) {
+        return ino;
+      }
+      int r = f.addEntry(dir, (String) p[1], ino, Lxfs.MODE_FILE);
+      if (r < 0) {
+        f.freeInode(ino);
+        return r;
+      }
+      f.setLinks(ino, 1);
+      f.setMtime(ino, ports.clock().nowNanos());
+    } else if (ino < 0) {
+      return ino;
+    } else if ((flags & (Fcntl.O_CREAT | Fcntl.O_EXCL)) == (Fcntl.O_CREAT | Fcntl.O_EXCL)) {
+      return -Errno.EEXIST;
+    }
+    boolean dir = f.mode(ino) == Lxfs.MODE_DIR;
+    if (dir && acc != Fcntl.O_RDONLY) {
+      return -Errno.EISDIR;
+    }
+    if (!dir && (flags & Fcntl.O_DIRECTORY) != 0) {
+      return -Errno.ENOTDIR;
+    }
+    if (!dir && (flags & Fcntl.O_TRUNC) != 0 && acc != Fcntl.O_RDONLY) {
+      f.truncate(ino, 0);
+    }
+    int fd = 3;
+    while (table.containsKey(fd)) {
+      fd++;
+    }
+    table.put(fd, new OpenFile(ino, flags));
+    openCount.merge(ino, 1, Integer::sum);
+    return fd;
+  }
+
+  public int close(TreeMap<Integer, OpenFile> table, int fd) {
+    OpenFile of = table.remove(fd);
+    if (of == null) {
+      return -Errno.EBADF;
+    }
+    release(of);
+    return 0;
+  }
+
+  /** Closes every descriptor of an exiting process. */
+  public void closeAll(TreeMap<Integer, OpenFile> table) {
+    for (OpenFile of : table.values()) {
+      release(of);
+    }
+    table.clear();
+  }
+
+  /** Drops one descriptor's reference to an open description; the last frees an unlinked file. */
+  private void release(OpenFile of) {
+    if (--of.refs > 0) {
+      return;
+    }
+    int left = openCount.merge(of.ino, -1, Integer::sum);
+    if (left <= 0) {
+      openCount.remove(of.ino);
+      if (fs.inodeAllocated(of.ino) && fs.links(of.ino) == 0) {
+        fs.truncate(of.ino, 0);
+        fs.freeInode(of.ino);
+      }
+    }
+  }
+
+  private OpenFile file(TreeMap<Integer, OpenFile> table, int fd) {
+    return table.get(fd);
+  }
+
+  public long read(AddressSpace as, TreeMap<Integer, OpenFile> table, int fd, long buf, long len, long at, boolean advance) {
+    OpenFile of = file(table, fd);
+    if (of == null || (of.flags & Fcntl.O_ACCMODE) == Fcntl.O_WRONLY) {
+      return -Errno.EBADF;
+    }
+    if (fs.mode(of.ino) == Lxfs.MODE_DIR) {
+      return -Errno.EISDIR;
+    }
+    long off = advance ? of.offset : at;
+    if (len < 0 || off < 0) {
+      return -Errno.EINVAL;
+    }
+    long n = Math.max(0, Math.min(len, fs.size(of.ino) - off));
+    byte[] chunk = new byte[Lxfs.BS];
+    long done = 0;
+    while (done < n) {
+      long pos = off + done;
+      int inBlock = (int) (pos % Lxfs.BS);
+      int m = (int) Math.min(n - done, Lxfs.BS - inBlock);
+      long block = fs.bmap(of.ino, pos / Lxfs.BS, false);
+      if (block > 0) {
+        fs.cache.read(block, inBlock, chunk, 0, m);
+      } else {
+        java.util.Arrays.fill(chunk, 0, m, (byte) 0);
+      }
+      if (mm.copyToUser(as, buf + done, chunk, 0, m) != 0) {
+        return done > 0 ? done : -Errno.EFAULT;
+      }
+      done += m;
+    }
+    chargeCopy(done);
+    if (advance) {
+      of.offset += done;
+    }
+    return done;
+  }
+
+  public long write(AddressSpace as, TreeMap<Integer, OpenFile> table, int fd, long buf, long len, long at, boolean advance) {
+    OpenFile of = file(table, fd);
+    if (of == null || (of.flags & Fcntl.O_ACCMODE) == Fcntl.O_RDONLY) {
+      return -Errno.EBADF;
+    }
+    long off = advance ? ((of.flags & Fcntl.O_APPEND) != 0 ? fs.size(of.ino) : of.offset) : at;
+    if (len < 0 || off < 0) {
+      return -Errno.EINVAL;
+    }
+    byte[] chunk = new byte[Lxfs.BS];
+    long done = 0;
+    while (done < len) {
+      long pos = off + done;
+      int inBlock = (int) (pos % Lxfs.BS);
+      int m = (int) Math.min(len - done, Lxfs.BS - inBlock);
+      if (mm.copyFromUser(as, buf + done, chunk, 0, m) != 0) {
+        if (done == 0) {
+          return -Errno.EFAULT;
+        }
+        break;
+      }
+      long block = fs.bmap(of.ino, pos / Lxfs.BS, true);
+      if (block < 0) {
+        if (done == 0) {
+          return block;
+        }
+        break;
+      }
+      fs.cache.write(block, inBlock, chunk, 0, m);
+      done += m;
+    }
+    chargeCopy(done);
+    if (off + done > fs.size(of.ino)) {
+      fs.setSize(of.ino, off + done);
+    }
+    fs.setMtime(of.ino, ports.clock().nowNanos());
+    if (advance) {
+      of.offset = off + done;
+    }
+    return done;
+  }
+
+  public long lseek(TreeMap<Integer, OpenFile> table, int fd, long offset, int whence) {
+    OpenFile of = file(table, fd);
+    if (of == null) {
+      return -Errno.EBADF;
+    }
+    long base;
+    switch (whence) {
+      case Fcntl.SEEK_SET:
+        base = 0;
+        break;
+      case Fcntl.SEEK_CUR:
+        base = of.offset;
+        break;
+      case Fcntl.SEEK_END:
+        base = fs.size(of.ino);
+        break;
+      default:
+        return -Errno.EINVAL;
+    }
+    long to = base + offset;
+    if (to < 0) {
+      return -Errno.EINVAL;
+    }
+    of.offset = to;
+    return to;
+  }
+
+  /** Writes every dirty block back and flushes the device: durable when this returns. */
+  public int fsync(TreeMap<Integer, OpenFile> table, int fd) {
+    if (file(table, fd) == null) {
+      return -Errno.EBADF;
+    }
+    fs.cache.sync();
+    return 0;
+  }
+
+  public int ftruncate(TreeMap<Integer, OpenFile> table, int fd, long length) {
+    OpenFile of = file(table, fd);
+    if (of == null) {
+      return -Errno.EBADF;
+    }
+    if (length < 0 || (of.flags & Fcntl.O_ACCMODE) == Fcntl.O_RDONLY || fs.mode(of.ino) != Lxfs.MODE_FILE) {
+      return -Errno.EINVAL;
+    }
+    if (length < fs.size(of.ino)) {
+      fs.truncate(of.ino, length);
+    } else {
+      fs.setSize(of.ino, length);
+    }
+    return 0;
+  }
+
+  public int unlink(String path) {
+    Lxfs f = fs();
+    if (f == null) {
+      return -Errno.ENODEV;
+    }
+    int ino = f.resolve(path);
+    if (ino < 0) {
+      return ino;
+    }
+    if (f.mode(ino) == Lxfs.MODE_DIR) {
+      return -Errno.EISDIR;
+    }
+    Object[] p = f.parent(path);
+    f.removeEntry((int) p[0], (String) p[1]);
+    f.setLinks(ino, f.links(ino) - 1);
+    if (f.links(ino) == 0 && !openCount.containsKey(ino)) {
+      f.truncate(ino, 0);
+      f.freeInode(ino);
+    }
+    return 0;
+  }
+
+  public int mkdir(String path) {
+    Lxfs f = fs();
+    if (f == null) {
+      return -Errno.ENODEV;
+    }
+    Object[] p = f.parent(path);
+    int dir = (int) p[0];
+    if (dir < 0) {
+      return dir;
+    }
+    if (f.lookup(dir, (String) p[1]) != 0) {
+      return -Errno.EEXIST;
+    }
+    int ino = f.allocInode(Lxfs.MODE_DIR);
+    if (ino < 0) {
+      return ino;
+    }
+    int r = f.addEntry(dir, (String) p[1], ino, Lxfs.MODE_DIR);
+    if (r < 0) {
+      f.freeInode(ino);
+      return r;
+    }
+    f.setLinks(ino, 2);
+    f.setLinks(dir, f.links(dir) + 1);
+    return 0;
+  }
+
+  public int rmdir(String path) {
+    Lxfs f = fs();
+    if (f == null) {
+      return -Errno.ENODEV;
+    }
+    int ino = f.resolve(path);
+    if (ino < 0) {
+      return ino;
+    }
+    if (ino == Lxfs.ROOT) {
+      return -Errno.EBUSY;
+    }
+    if (f.mode(ino) != Lxfs.MODE_DIR) {
+      return -Errno.ENOTDIR;
+    }
+    if (!f.isEmptyDir(ino)) {
+      return -Errno.ENOTEMPTY;
+    }
+    Object[] p = f.parent(path);
+    int dir = (int) p[0];
+    f.removeEntry(dir, (String) p[1]);
+    f.setLinks(dir, f.links(dir) - 1);
+    f.truncate(ino, 0);
+    f.freeInode(ino);
+    return 0;
+  }
+
+  public int rename(String from, String to) {
+    Lxfs f = fs();
+    if (f == null) {
+      return -Errno.ENODEV;
+    }
+    int ino = f.resolve(from);
+    if (ino < 0) {
+      return ino;
+    }
+    if (ino == Lxfs.ROOT) {
+      return -Errno.EBUSY;
+    }
+    Object[] src = f.parent(from);
+    Object[] dst = f.parent(to);
+    int toDir = (int) dst[0];
+    if (toDir < 0) {
+      return toDir;
+    }
+    boolean isDir = f.mode(ino) == Lxfs.MODE_DIR;
+    String normFrom = from.replaceAll("/+$", "");
+    if (isDir && (to.replaceAll("/+$", "") + "/").startsWith(normFrom + "/")) {
+      return -Errno.EINVAL;
+    }
+    int existing = f.lookup(toDir, (String) dst[1]);
+    if (existing == ino) {
+      return 0;
+    }
+    if (existing != 0) {
+      boolean targetDir = f.mode(existing) == Lxfs.MODE_DIR;
+      if (isDir && !targetDir) {
+        return -Errno.ENOTDIR;
+      }
+      if (!isDir && targetDir) {
+        return -Errno.EISDIR;
+      }
+      if (targetDir && !f.isEmptyDir(existing)) {
+        return -Errno.ENOTEMPTY;
+      }
+      f.removeEntry(toDir, (String) dst[1]);
+      if (targetDir) {
+        f.setLinks(toDir, f.links(toDir) - 1);
+        f.truncate(existing, 0);
+        f.freeInode(existing);
+      } else {
+        f.setLinks(existing, f.links(existing) - 1);
+        if (f.links(existing) == 0 && !openCount.containsKey(existing)) {
+          f.truncate(existing, 0);
+          f.freeInode(existing);
+        }
+      }
+    }
+    int r = f.addEntry(toDir, (String) dst[1], ino, f.mode(ino));
+    if (r < 0) {
+      return r;
+    }
+    int fromDir = (int) src[0];
+    f.removeEntry(fromDir, (String) src[1]);
+    if (isDir && fromDir != toDir) {
+      f.setLinks(fromDir, f.links(fromDir) - 1);
+      f.setLinks(toDir, f.links(toDir) + 1);
+    }
+    return 0;
+  }
+
+  public int stat(AddressSpace as, String path, long buf) {
+    Lxfs f = fs();
+    if (f == null) {
+      return -Errno.ENODEV;
+    }
+    int ino = f.resolve(path);
+    if (ino < 0) {
+      return ino;
+    }
+    ByteBuffer b = ByteBuffer.allocate(Fcntl.STAT_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+    b.putLong(0, ino).putLong(8, f.size(ino))
+        .putInt(16, f.mode(ino) == Lxfs.MODE_DIR ? Fcntl.S_IFDIR : Fcntl.S_IFREG).putInt(20, f.links(ino))
+        .putLong(24, f.mtime(ino));
+    return mm.copyToUser(as, buf, b.array(), 0, Fcntl.STAT_BYTES) == 0 ? 0 : -Errno.EFAULT;
+  }
+
+  public long readdir(AddressSpace as, TreeMap<Integer, OpenFile> table, int fd, long buf, long len) {
+    OpenFile of = file(table, fd);
+    if (of == null) {
+      return -Errno.EBADF;
+    }
+    if (fs.mode(of.ino) != Lxfs.MODE_DIR) {
+      return -Errno.ENOTDIR;
+    }
+    if (len < Fcntl.DIRENT_BYTES) {
+      return -Errno.EINVAL;
+    }
+    long written = 0;
+    while (written + Fcntl.DIRENT_BYTES <= len) {
+      Object[] e = fs.entry(of.ino, of.offset);
+      if (e == null) {
+        break;
+      }
+      of.offset++;
+      if ((int) e[0] == 0) {
+        continue;
+      }
+      byte[] name = ((String) e[1]).getBytes(StandardCharsets.UTF_8);
+      ByteBuffer b = ByteBuffer.allocate(Fcntl.DIRENT_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+      b.putLong(0, (int) e[0]).putInt(8, name.length).putInt(12, (int) e[2]);
+      b.position(16);
+      b.put(name, 0, Math.min(name.length, 48));
+      if (mm.copyToUser(as, buf + written, b.array(), 0, Fcntl.DIRENT_BYTES) != 0) {
+        return written > 0 ? written : -Errno.EFAULT;
+      }
+      written += Fcntl.DIRENT_BYTES;
+    }
+    return written;
+  }
+
+  /** The kernel's {@code dropCaches()}: drops every clean page-cache block; returns how many. */
+  public int dropCaches() {
+    return fs == null ? 0 : fs.cache.dropClean();
+  }
+}

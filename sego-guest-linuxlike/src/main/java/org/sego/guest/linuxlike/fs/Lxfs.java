@@ -1,0 +1,469 @@
+package org.sego.guest.linuxlike.fs;
+
+import java.nio.charset.StandardCharsets;
+import org.sego.api.sim.Errno;
+
+/**
+ * lxfs, an ext2-like file system: superblock, block bitmap, inode bitmap, inode table, then data.
+ * Inodes hold 12 direct block numbers, one indirect and one double-indirect; directories are arrays
+ * of 64-byte entries. Every structure is read and written in the page cache, never kept in Java.
+ */
+public final class Lxfs {
+  public static final int MAGIC = 0x4C58_4653;
+  public static final int VERSION = 1;
+  public static final int BS = 4096;
+  static final int INODE_SIZE = 128;
+  static final int INODES_PER_BLOCK = BS / INODE_SIZE;
+  static final int PTRS = BS / 4;
+  static final int DIRECT = 12;
+  public static final int ROOT = 1;
+  public static final int MODE_FILE = 1;
+  public static final int MODE_DIR = 2;
+  static final int DIRENT = 64;
+  static final int NAME_MAX = 48;
+
+  // Superblock fields (block 0).
+  static final int SB_MAGIC = 0;
+  static final int SB_VERSION = 4;
+  static final int SB_BLOCKS = 8;
+  static final int SB_INODES = 16;
+  static final int SB_BITMAP = 20;
+  static final int SB_BITMAP_BLOCKS = 24;
+  static final int SB_IBITMAP = 28;
+  static final int SB_ITABLE = 32;
+  static final int SB_ITABLE_BLOCKS = 36;
+  static final int SB_DATA = 40;
+
+  // Inode fields.
+  static final int I_MODE = 0;
+  static final int I_LINKS = 4;
+  static final int I_SIZE = 8;
+  static final int I_MTIME = 16;
+  static final int I_DIRECT = 24;
+  static final int I_INDIRECT = I_DIRECT + 4 * DIRECT;
+  static final int I_DINDIRECT = I_INDIRECT + 4;
+
+  final BufferCache cache;
+  long blocks;
+  int inodes;
+  long bitmap;
+  int bitmapBlocks;
+  long ibitmap;
+  long itable;
+  long dataStart;
+  private long allocHint;
+
+  private Lxfs(BufferCache cache) {
+    this.cache = cache;
+  }
+
+  /** Mounts the file system on the cache's device, formatting a blank device first. */
+  public static Lxfs mount(BufferCache cache) {
+    Lxfs fs = new Lxfs(cache);
+    int magic = cache.get32(0, SB_MAGIC);
+    if (magic == 0 && cache.get64(0, 8) == 0) {
+      format(cache);
+    } else if (magic != MAGIC) {
+      throw new IllegalStateException("linuxlike: the file-system device holds no lxfs (magic 0x" + Integer.toHexString(magic) + ")");
+    }
+    fs.blocks = cache.get64(0, SB_BLOCKS);
+    fs.inodes = cache.get32(0, SB_INODES);
+    fs.bitmap = cache.get32(0, SB_BITMAP);
+    fs.bitmapBlocks = cache.get32(0, SB_BITMAP_BLOCKS);
+    fs.ibitmap = cache.get32(0, SB_IBITMAP);
+    fs.itable = cache.get32(0, SB_ITABLE);
+    fs.dataStart = cache.get32(0, SB_DATA);
+    fs.allocHint = fs.dataStart;
+    return fs;
+  }
+
+  /** Writes an empty file system: the superblock, bitmaps with the metadata blocks taken, and the root directory. */
+  static void format(BufferCache cache) {
+    long blocks = cache.blocks();
+    int inodes = (int) Math.min(BS * 8L, Math.max(64, blocks / 4));
+    int bitmapBlocks = (int) ((blocks + BS * 8L - 1) / (BS * 8L));
+    int itableBlocks = (inodes + INODES_PER_BLOCK - 1) / INODES_PER_BLOCK;
+    long bitmap = 1;
+    long ibitmap = bitmap + bitmapBlocks;
+    long itable = ibitmap + 1;
+    long data = itable + itableBlocks;
+    if (data + 16 > blocks) {
+      throw new IllegalStateException("linuxlike: the file-system device is too small (" + blocks + " blocks)");
+    }
+    for (long b = 0; b < data; b++) {
+      cache.fresh(b);
+      cache.markDirty(b);
+    }
+    cache.put32(0, SB_MAGIC, MAGIC);
+    cache.put32(0, SB_VERSION, VERSION);
+    cache.put64(0, SB_BLOCKS, blocks);
+    cache.put32(0, SB_INODES, inodes);
+    cache.put32(0, SB_BITMAP, (int) bitmap);
+    cache.put32(0, SB_BITMAP_BLOCKS, bitmapBlocks);
+    cache.put32(0, SB_IBITMAP, (int) ibitmap);
+    cache.put32(0, SB_ITABLE, (int) itable);
+    cache.put32(0, SB_ITABLE_BLOCKS, itableBlocks);
+    cache.put32(0, SB_DATA, (int) data);
+    for (long b = 0; b < data; b++) {
+      setBit(cache, bitmap, b, true);
+    }
+    setBit(cache, ibitmap, 0, true);
+    setBit(cache, ibitmap, ROOT, true);
+    long ib = itable + ROOT / INODES_PER_BLOCK;
+    int io = (ROOT % INODES_PER_BLOCK) * INODE_SIZE;
+    cache.put32(ib, io + I_MODE, MODE_DIR);
+    cache.put32(ib, io + I_LINKS, 2);
+  }
+
+  static boolean bit(BufferCache c, long base, long index) {
+    long block = base + index / (BS * 8L);
+    int byteOff = (int) (index % (BS * 8L)) / 8;
+    long word = c.get64(block, byteOff & ~7);
+    return (word >>> ((byteOff & 7) * 8 + index % 8) & 1) != 0;
+  }
+
+  static void setBit(BufferCache c, long base, long index, boolean on) {
+    long block = base + index / (BS * 8L);
+    int byteOff = (int) (index % (BS * 8L)) / 8;
+    long word = c.get64(block, byteOff & ~7);
+    long mask = 1L << ((byteOff & 7) * 8 + index % 8);
+    c.put64(block, byteOff & ~7, on ? word | mask : word & ~mask);
+  }
+
+  // ---- allocation -----------------------------------------------------------------------------
+
+  /** A zeroed free block, or -ENOSPC. */
+  long allocBlock() {
+    for (long n = 0; n < blocks - dataStart; n++) {
+      long b = dataStart + (allocHint - dataStart + n) % (blocks - dataStart);
+      if (!bit(cache, bitmap, b)) {
+        setBit(cache, bitmap, b, true);
+        cache.fresh(b);
+        cache.markDirty(b);
+        allocHint = b + 1;
+        return b;
+      }
+    }
+    return -Errno.ENOSPC;
+  }
+
+  void freeBlock(long b) {
+    setBit(cache, bitmap, b, false);
+  }
+
+  /** A new inode of {@code mode}, or -ENOSPC. */
+  int allocInode(int mode) {
+    for (int i = 2; i < inodes; i++) {
+      if (!bit(cache, ibitmap, i)) {
+        setBit(cache, ibitmap, i, true);
+        long b = inodeBlock(i);
+        int o = inodeOffset(i);
+        for (int f = 0; f < INODE_SIZE; f += 8) {
+          cache.put64(b, o + f, 0);
+        }
+        cache.put32(b, o + I_MODE, mode);
+        return i;
+      }
+    }
+    return -Errno.ENOSPC;
+  }
+
+  void freeInode(int ino) {
+    cache.put32(inodeBlock(ino), inodeOffset(ino) + I_MODE, 0);
+    setBit(cache, ibitmap, ino, false);
+  }
+
+  boolean inodeAllocated(int ino) {
+    return ino > 0 && ino < inodes && bit(cache, ibitmap, ino);
+  }
+
+  // ---- inode fields ---------------------------------------------------------------------------
+
+  long inodeBlock(int ino) {
+    return itable + ino / INODES_PER_BLOCK;
+  }
+
+  int inodeOffset(int ino) {
+    return (ino % INODES_PER_BLOCK) * INODE_SIZE;
+  }
+
+  public int mode(int ino) {
+    return cache.get32(inodeBlock(ino), inodeOffset(ino) + I_MODE);
+  }
+
+  public int links(int ino) {
+    return cache.get32(inodeBlock(ino), inodeOffset(ino) + I_LINKS);
+  }
+
+  void setLinks(int ino, int links) {
+    cache.put32(inodeBlock(ino), inodeOffset(ino) + I_LINKS, links);
+  }
+
+  public long size(int ino) {
+    return cache.get64(inodeBlock(ino), inodeOffset(ino) + I_SIZE);
+  }
+
+  void setSize(int ino, long size) {
+    cache.put64(inodeBlock(ino), inodeOffset(ino) + I_SIZE, size);
+  }
+
+  public long mtime(int ino) {
+    return cache.get64(inodeBlock(ino), inodeOffset(ino) + I_MTIME);
+  }
+
+  void setMtime(int ino, long nanos) {
+    cache.put64(inodeBlock(ino), inodeOffset(ino) + I_MTIME, nanos);
+  }
+
+  // ---- block maps -----------------------------------------------------------------------------
+
+  /**
+   * The device block holding block {@code index} of the file, allocating it (and any map block on
+   * the way) when {@code allocate}; 0 for a hole, or -ENOSPC / -EFBIG.
+   */
+  long bmap(int ino, long index, boolean allocate) {
+    long ib = inodeBlock(ino);
+    int io = inodeOffset(ino);
+    if (index < DIRECT) {
+      return slot(ib, io + I_DIRECT + 4 * (int) index, allocate);
+    }
+    index -= DIRECT;
+    if (index < PTRS) {
+      long ind = slot(ib, io + I_INDIRECT, allocate);
+      return ind <= 0 ? ind : slot(ind, 4 * (int) index, allocate);
+    }
+    index -= PTRS;
+    if (index < (long) PTRS * PTRS) {
+      long d = slot(ib, io + I_DINDIRECT, allocate);
+      if (d <= 0) {
+        return d;
+      }
+      long ind = slot(d, 4 * (int) (index / PTRS), allocate);
+      return ind <= 0 ? ind : slot(ind, 4 * (int) (index % PTRS), allocate);
+    }
+    return -Errno.EFBIG;
+  }
+
+  /** The block number stored at ({@code block}, {@code offset}), allocating one if asked and absent. */
+  private long slot(long block, int offset, boolean allocate) {
+    long b = cache.get32(block, offset) & 0xFFFF_FFFFL;
+    if (b == 0 && allocate) {
+      b = allocBlock();
+      if (b < 0) {
+        return b;
+      }
+      cache.put32(block, offset, (int) b);
+    }
+    return b;
+  }
+
+  /** Frees every block of the file from byte {@code length} on and sets its size. */
+  void truncate(int ino, long length) {
+    long keep = (length + BS - 1) / BS;
+    long had = (size(ino) + BS - 1) / BS;
+    for (long i = keep; i < had; i++) {
+      long b = bmap(ino, i, false);
+      if (b > 0) {
+        freeBlock(b);
+        clearMapping(ino, i);
+      }
+    }
+    if (keep <= DIRECT) {
+      freeMapBlock(ino, I_INDIRECT, keep <= DIRECT);
+    }
+    if (keep <= DIRECT + PTRS) {
+      freeMapBlock(ino, I_DINDIRECT, true);
+    }
+    setSize(ino, length);
+  }
+
+  private void clearMapping(int ino, long index) {
+    long ib = inodeBlock(ino);
+    int io = inodeOffset(ino);
+    if (index < DIRECT) {
+      cache.put32(ib, io + I_DIRECT + 4 * (int) index, 0);
+      return;
+    }
+    index -= DIRECT;
+    if (index < PTRS) {
+      long ind = cache.get32(ib, io + I_INDIRECT) & 0xFFFF_FFFFL;
+      cache.put32(ind, 4 * (int) index, 0);
+      return;
+    }
+    index -= PTRS;
+    long d = cache.get32(ib, io + I_DINDIRECT) & 0xFFFF_FFFFL;
+    long ind = cache.get32(d, 4 * (int) (index / PTRS)) & 0xFFFF_FFFFL;
+    cache.put32(ind, 4 * (int) (index % PTRS), 0);
+  }
+
+  /** Frees a map block (and for the double-indirect one, the indirect blocks under it). */
+  private void freeMapBlock(int ino, int field, boolean free) {
+    long ib = inodeBlock(ino);
+    int io = inodeOffset(ino);
+    long b = cache.get32(ib, io + field) & 0xFFFF_FFFFL;
+    if (b == 0 || !free) {
+      return;
+    }
+    if (field == I_DINDIRECT) {
+      for (int i = 0; i < PTRS; i++) {
+        long ind = cache.get32(b, 4 * i) & 0xFFFF_FFFFL;
+        if (ind != 0) {
+          freeBlock(ind);
+        }
+      }
+    }
+    freeBlock(b);
+    cache.put32(ib, io + field, 0);
+  }
+
+  // ---- directories ----------------------------------------------------------------------------
+
+  static byte[] name(String s) {
+    return s.getBytes(StandardCharsets.UTF_8);
+  }
+
+  /** The inode of {@code name} in directory {@code dir}, or 0. */
+  int lookup(int dir, String name) {
+    byte[] want = name(name);
+    long entries = size(dir) / DIRENT;
+    byte[] buf = new byte[NAME_MAX];
+    for (long e = 0; e < entries; e++) {
+      long block = bmap(dir, e * DIRENT / BS, false);
+      int off = (int) (e * DIRENT % BS);
+      int ino = cache.get32(block, off);
+      int len = cache.get32(block, off + 4);
+      if (ino != 0 && len == want.length) {
+        cache.read(block, off + 16, buf, 0, len);
+        if (java.util.Arrays.equals(want, 0, len, buf, 0, len)) {
+          return ino;
+        }
+      }
+    }
+    return 0;
+  }
+
+  /** Adds {@code name → ino} to {@code dir}, reusing a free entry; 0 or -errno. */
+  int addEntry(int dir, String name, int ino, int type) {
+    byte[] n = name(name);
+    if (n.length > NAME_MAX || n.length == 0) {
+      return -Errno.ENAMETOOLONG;
+    }
+    long entries = size(dir) / DIRENT;
+    long at = entries;
+    for (long e = 0; e < entries; e++) {
+      long block = bmap(dir, e * DIRENT / BS, false);
+      if (cache.get32(block, (int) (e * DIRENT % BS)) == 0) {
+        at = e;
+        break;
+      }
+    }
+    long block = bmap(dir, at * DIRENT / BS, true);
+    if (block < 0) {
+      return (int) block;
+    }
+    int off = (int) (at * DIRENT % BS);
+    byte[] rec = new byte[DIRENT];
+    java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(rec).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+    b.putInt(0, ino).putInt(4, n.length).putInt(8, type);
+    System.arraycopy(n, 0, rec, 16, n.length);
+    cache.write(block, off, rec, 0, DIRENT);
+    if (at == entries) {
+      setSize(dir, (entries + 1) * DIRENT);
+    }
+    return 0;
+  }
+
+  /** Removes {@code name} from {@code dir}; its inode, or 0 if absent. */
+  int removeEntry(int dir, String name) {
+    byte[] want = name(name);
+    long entries = size(dir) / DIRENT;
+    byte[] buf = new byte[NAME_MAX];
+    for (long e = 0; e < entries; e++) {
+      long block = bmap(dir, e * DIRENT / BS, false);
+      int off = (int) (e * DIRENT % BS);
+      int ino = cache.get32(block, off);
+      int len = cache.get32(block, off + 4);
+      if (ino != 0 && len == want.length) {
+        cache.read(block, off + 16, buf, 0, len);
+        if (java.util.Arrays.equals(want, 0, len, buf, 0, len)) {
+          cache.put32(block, off, 0);
+          return ino;
+        }
+      }
+    }
+    return 0;
+  }
+
+  /** Entry {@code e} of {@code dir} as (inode, name), or null past the end; a free entry has inode 0. */
+  Object[] entry(int dir, long e) {
+    if (e >= size(dir) / DIRENT) {
+      return null;
+    }
+    long block = bmap(dir, e * DIRENT / BS, false);
+    int off = (int) (e * DIRENT % BS);
+    int ino = cache.get32(block, off);
+    int len = Math.min(NAME_MAX, cache.get32(block, off + 4));
+    byte[] n = new byte[Math.max(0, len)];
+    cache.read(block, off + 16, n, 0, n.length);
+    return new Object[] {ino, new String(n, StandardCharsets.UTF_8), cache.get32(block, off + 8)};
+  }
+
+  boolean isEmptyDir(int dir) {
+    long entries = size(dir) / DIRENT;
+    for (long e = 0; e < entries; e++) {
+      Object[] en = entry(dir, e);
+      if ((int) en[0] != 0) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  // ---- paths ----------------------------------------------------------------------------------
+
+  /** The inode of absolute {@code path}, or -ENOENT / -ENOTDIR / -EINVAL. */
+  int resolve(String path) {
+    if (path == null || !path.startsWith("/")) {
+      return -Errno.EINVAL;
+    }
+    int ino = ROOT;
+    for (String part : path.split("/")) {
+      if (part.isEmpty()) {
+        continue;
+      }
+      if (mode(ino) != MODE_DIR) {
+        return -Errno.ENOTDIR;
+      }
+      if (part.getBytes(StandardCharsets.UTF_8).length > NAME_MAX) {
+        return -Errno.ENAMETOOLONG;
+      }
+      int next = lookup(ino, part);
+      if (next == 0) {
+        return -Errno.ENOENT;
+      }
+      ino = next;
+    }
+    return ino;
+  }
+
+  /** The parent directory's inode of {@code path} and its last component; the inode is -errno on failure. */
+  Object[] parent(String path) {
+    if (path == null || !path.startsWith("/")) {
+      return new Object[] {-Errno.EINVAL, ""};
+    }
+    String trimmed = path.replaceAll("/+$", "");
+    int cut = trimmed.lastIndexOf('/');
+    String name = trimmed.substring(cut + 1);
+    if (name.isEmpty()) {
+      return new Object[] {-Errno.EEXIST, ""};
+    }
+    int dir = resolve(cut <= 0 ? "/" : trimmed.substring(0, cut));
+    if (dir > 0 && mode(dir) != MODE_DIR) {
+      dir = -Errno.ENOTDIR;
+    }
+    if (name.getBytes(StandardCharsets.UTF_8).length > NAME_MAX) {
+      dir = -Errno.ENAMETOOLONG;
+    }
+    return new Object[] {dir, name};
+  }
+}
