@@ -423,13 +423,15 @@ public final class Simulation implements Clock, CostMeter, EventQueue {
     } catch (ProcessExit e) {
       // exit() unwinds the program; the status is in the process.
     }
+    // The kernel's exit path runs in the exiting process, as Linux's do_exit does: it may still
+    // wait (closing a file can read the device).
+    p.onExit.accept(p.exitStatus);
     p.state = SimProcess.State.EXITED;
     Vcpu v = p.vcpu;
     if (v != null) {
       v.current = null;
       p.vcpu = null;
     }
-    p.onExit.accept(p.exitStatus);
   }
 
   /** Records the first failure and wakes every parked thread so that each unwinds. */
