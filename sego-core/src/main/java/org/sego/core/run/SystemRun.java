@@ -155,6 +155,14 @@ public final class SystemRun implements AutoCloseable {
     return shell.strategy().claims();
   }
 
+  /**
+   * The I/O log of device {@code device}'s volume (every write with its bytes, FUA and flush), for
+   * the fault injector that builds crash states from it.
+   */
+  public java.util.List<org.sego.api.storage.IoRecord> ioLog(String device) {
+    return java.util.List.copyOf(volumes.get(device).log());
+  }
+
   /** Violations the strategy raised so far, in order. */
   public java.util.List<String> violations() {
     return shell.violations();

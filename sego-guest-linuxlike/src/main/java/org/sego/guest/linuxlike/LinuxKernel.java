@@ -36,6 +36,7 @@ final class LinuxKernel implements GuestKernel {
   final KernelPorts ports;
   private final MemorySettings settings;
   private final String fsDevice;
+  private final boolean dataJournal;
   /** Kernel copy of a page between the page cache and user memory (ns). */
   private static final long COPY_PAGE_NANOS = 1_000;
   MemoryManager mm;
@@ -46,7 +47,8 @@ final class LinuxKernel implements GuestKernel {
   private final StatsSink.Counter signalsDelivered;
   private final StatsSink.Counter segfaults;
 
-  LinuxKernel(KernelPorts ports, MemorySettings settings, String fsDevice) {
+  LinuxKernel(KernelPorts ports, MemorySettings settings, String fsDevice, boolean dataJournal) {
+    this.dataJournal = dataJournal;
     this.ports = ports;
     this.settings = settings;
     this.fsDevice = fsDevice;
@@ -58,7 +60,7 @@ final class LinuxKernel implements GuestKernel {
   @Override
   public void boot() {
     mm = new MemoryManager(ports, settings, RESERVED_FRAMES);
-    files = new Files(ports, mm, fsDevice, COPY_PAGE_NANOS);
+    files = new Files(ports, mm, fsDevice, dataJournal, COPY_PAGE_NANOS);
     ports.cpu().charge(CostCategory.COMPUTE, 10_000);
   }
 

@@ -27,6 +27,8 @@ public final class LinuxlikeProvider extends GuestKernelProvider {
         Parameter.dataSize("memory-limit", "0 B", "memory the kernel may use for user pages and page tables (0: all guest memory)"),
         Parameter.string("swap-device", "", "guest device to swap to, with 4 KiB blocks (empty: no swap)"),
         Parameter.string("fs-device", "", "guest device holding the lxfs file system, formatted if blank (empty: no file system)"),
+        Parameter.choice("fs-journal", "ordered", "journal mode: ordered (data written before the metadata commit) "
+            + "or journal (data journaled too)", "ordered", "journal"),
         Parameter.bool("thp", true, "map 2 MiB pages where an aligned range of an anonymous area allows it"),
         Parameter.integer("low-watermark", 20, 1, 500, "permille", "free memory below which kswapd is woken"),
         Parameter.integer("high-watermark", 40, 2, 900, "permille", "free memory kswapd reclaims up to"),
@@ -60,6 +62,6 @@ public final class LinuxlikeProvider extends GuestKernelProvider {
       throw new IllegalArgumentException("linuxlike: fs-device '" + fsDevice + "' is not a guest device; devices: "
           + String.join(", ", ports.blocks().devices()));
     }
-    return new LinuxKernel(ports, s, fsDevice);
+    return new LinuxKernel(ports, s, fsDevice, p.string("fs-journal").equals("journal"));
   }
 }

@@ -27,6 +27,8 @@ public final class BufferCache {
   private final LongConsumer freeFrame;
   private final Map<Long, Long> frames = new HashMap<>();
   private final TreeSet<Long> dirty = new TreeSet<>();
+  /** Dirty blocks holding file data (the rest of {@link #dirty} is metadata). */
+  private final TreeSet<Long> dirtyData = new TreeSet<>();
   /** Blocks being read, with the processes waiting for them. */
   private final Map<Long, java.util.List<Integer>> loading = new HashMap<>();
   private final StatsSink.Counter hits;
@@ -46,6 +48,10 @@ public final class BufferCache {
     misses = s.counter("system.guest.fs.cache-misses", "blocks", "block lookups read from the device");
     writebacks = s.counter("system.guest.fs.writebacks", "blocks", "dirty blocks written back");
     flushes = s.counter("system.guest.fs.flushes", "requests", "device cache flushes issued");
+  }
+
+  KernelPorts ports() {
+    return ports;
   }
 
   public long blocks() {
@@ -132,6 +138,109 @@ public final class BufferCache {
   public void write(long block, int offset, byte[] src, int off, int len) {
     memory.write((frame(block) << X86.PAGE_SHIFT) + offset, src, off, len);
     dirty.add(block);
+  }
+
+  /** Writes file data into a block: dirty as data, which ordered journaling writes before the commit. */
+  public void writeData(long block, int offset, byte[] src, int off, int len) {
+    memory.write((frame(block) << X86.PAGE_SHIFT) + offset, src, off, len);
+    dirty.add(block);
+    dirtyData.add(block);
+  }
+
+  /** Takes the dirty sets: returns {data, metadata} and marks them clean (later writes dirty them again). */
+  @SuppressWarnings("unchecked")
+  public TreeSet<Long>[] takeDirty() {
+    TreeSet<Long> data = new TreeSet<>(dirtyData);
+    TreeSet<Long> meta = new TreeSet<>(dirty);
+    meta.removeAll(data);
+    dirty.clear();
+    dirtyData.clear();
+    return new TreeSet[] {data, meta};
+  }
+
+  /** A copy of {@code block}'s cached frame, frozen for a commit; the caller frees it. */
+  public long shadow(long block) {
+    long s = newFrame.getAsLong();
+    if (s < 0) {
+      throw new IllegalStateException("linuxlike: no memory for a journal shadow copy");
+    }
+    memory.copyFrame(frame(block), s);
+    return s;
+  }
+
+  public void freeShadow(long frame) {
+    freeFrame.accept(frame);
+  }
+
+  /** Fills a scratch frame with {@code bytes} (a journal descriptor or commit record); the caller frees it. */
+  public long scratch(byte[] bytes) {
+    long s = newFrame.getAsLong();
+    if (s < 0) {
+      throw new IllegalStateException("linuxlike: no memory for a journal record");
+    }
+    memory.write(s << X86.PAGE_SHIFT, bytes, 0, bytes.length);
+    return s;
+  }
+
+  /**
+   * Writes frames to device blocks ({@code blocks[i]} from {@code frames[i]}), all submitted at once so
+   * their bytes are taken at one instant, and waits for all of them; {@code fua} makes each durable.
+   */
+  public void writeFrames(long[] blocks, long[] frameNumbers, boolean fua) {
+    int pid = ports.cpu().currentPid();
+    int[] outstanding = {0};
+    int[] failed = {0};
+    for (int i = 0; i < blocks.length; i++) {
+      outstanding[0]++;
+      queue.submit(new BlockRequest(device, true, blocks[i], 1, frameNumbers[i] << X86.PAGE_SHIFT, fua), (id, s, t) -> {
+        if (s != BlockQueue.OK) {
+          failed[0]++;
+        }
+        if (--outstanding[0] == 0) {
+          ports.cpu().wake(pid);
+        }
+      });
+      writebacks.add(1);
+    }
+    while (outstanding[0] > 0) {
+      ports.cpu().block(CostCategory.IO_WAIT);
+    }
+    if (failed[0] > 0) {
+      throw new IllegalStateException("linuxlike: " + failed[0] + " writes to " + device + " failed");
+    }
+  }
+
+  /** Writes the cached frames of {@code blocks} to their own locations and waits. */
+  public void writeHome(java.util.Collection<Long> blocks) {
+    long[] b = new long[blocks.size()];
+    long[] f = new long[b.length];
+    int i = 0;
+    for (long block : blocks) {
+      b[i] = block;
+      f[i++] = frame(block);
+    }
+    writeFrames(b, f, false);
+  }
+
+  /** Bytes of a frame (for a journal checksum). */
+  public void readFrame(long frame, byte[] dst) {
+    memory.read(frame << X86.PAGE_SHIFT, dst, 0, X86.PAGE_SIZE);
+  }
+
+  /** Updates a cached block in place without dirtying it (its new content was just written to the device). */
+  public void putClean(long block, int offset, long value) {
+    memory.store64((frame(block) << X86.PAGE_SHIFT) + offset, value);
+  }
+
+  /** Copies block {@code from}'s cached content into block {@code to}'s frame, clean (journal replay). */
+  public void copyClean(long from, long to) {
+    memory.copyFrame(frame(from), frame(to));
+  }
+
+  /** Flushes the device's write cache and waits. */
+  public void flush() {
+    flushes.add(1);
+    submitAndWait(done -> queue.flush(device, done));
   }
 
   public boolean isDirty(long block) {

@@ -23,10 +23,12 @@ public final class Files {
   private final String device;
   private final long copyPageNanos;
   private Lxfs fs;
+  private final boolean dataJournal;
   /** Open descriptions per inode, so an unlinked file lives until its last close. */
   private final Map<Integer, Integer> openCount = new HashMap<>();
 
-  public Files(KernelPorts ports, MemoryManager mm, String device, long copyPageNanos) {
+  public Files(KernelPorts ports, MemoryManager mm, String device, boolean dataJournal, long copyPageNanos) {
+    this.dataJournal = dataJournal;
     this.ports = ports;
     this.mm = mm;
     this.device = device;
@@ -36,7 +38,7 @@ public final class Files {
   /** The mounted file system, mounting (and formatting a blank device) on first use; null without a device. */
   private Lxfs fs() {
     if (fs == null && !device.isEmpty()) {
-      fs = Lxfs.mount(new BufferCache(ports, device, mm::allocKernelFrame, mm::freeKernelFrame));
+      fs = Lxfs.mount(new BufferCache(ports, device, mm::allocKernelFrame, mm::freeKernelFrame), dataJournal);
     }
     return fs;
   }
@@ -49,7 +51,7 @@ public final class Files {
     ports.cpu().charge(CostCategory.COPY, (copyPageNanos * bytes + Lxfs.BS - 1) / Lxfs.BS);
   }
 
-  public int open(TreeMap<Integer, OpenFile> table, String path, int flags) {
+  private int openInOperation(TreeMap<Integer, OpenFile> table, String path, int flags) {
     Lxfs f = fs();
     if (f == null) {
       return -Errno.ENODEV;
@@ -100,7 +102,7 @@ public final class Files {
     return fd;
   }
 
-  public int close(TreeMap<Integer, OpenFile> table, int fd) {
+  private int closeInOperation(TreeMap<Integer, OpenFile> table, int fd) {
     OpenFile of = table.remove(fd);
     if (of == null) {
       return -Errno.EBADF;
@@ -110,7 +112,7 @@ public final class Files {
   }
 
   /** Closes every descriptor of an exiting process. */
-  public void closeAll(TreeMap<Integer, OpenFile> table) {
+  private void closeAllInOperation(TreeMap<Integer, OpenFile> table) {
     for (OpenFile of : table.values()) {
       release(of);
     }
@@ -173,7 +175,7 @@ public final class Files {
     return done;
   }
 
-  public long write(AddressSpace as, TreeMap<Integer, OpenFile> table, int fd, long buf, long len, long at, boolean advance) {
+  private long writeInOperation(AddressSpace as, TreeMap<Integer, OpenFile> table, int fd, long buf, long len, long at, boolean advance) {
     OpenFile of = file(table, fd);
     if (of == null || (of.flags & Fcntl.O_ACCMODE) == Fcntl.O_RDONLY) {
       return -Errno.EBADF;
@@ -201,7 +203,7 @@ public final class Files {
         }
         break;
       }
-      fs.cache.write(block, inBlock, chunk, 0, m);
+      fs.cache.writeData(block, inBlock, chunk, 0, m);
       done += m;
     }
     chargeCopy(done);
@@ -247,11 +249,11 @@ public final class Files {
     if (file(table, fd) == null) {
       return -Errno.EBADF;
     }
-    fs.cache.sync();
+    fs.journal.commit();
     return 0;
   }
 
-  public int ftruncate(TreeMap<Integer, OpenFile> table, int fd, long length) {
+  private int ftruncateInOperation(TreeMap<Integer, OpenFile> table, int fd, long length) {
     OpenFile of = file(table, fd);
     if (of == null) {
       return -Errno.EBADF;
@@ -267,7 +269,7 @@ public final class Files {
     return 0;
   }
 
-  public int unlink(String path) {
+  private int unlinkInOperation(String path) {
     Lxfs f = fs();
     if (f == null) {
       return -Errno.ENODEV;
@@ -289,7 +291,7 @@ public final class Files {
     return 0;
   }
 
-  public int mkdir(String path) {
+  private int mkdirInOperation(String path) {
     Lxfs f = fs();
     if (f == null) {
       return -Errno.ENODEV;
@@ -316,7 +318,7 @@ public final class Files {
     return 0;
   }
 
-  public int rmdir(String path) {
+  private int rmdirInOperation(String path) {
     Lxfs f = fs();
     if (f == null) {
       return -Errno.ENODEV;
@@ -343,7 +345,7 @@ public final class Files {
     return 0;
   }
 
-  public int rename(String from, String to) {
+  private int renameInOperation(String from, String to) {
     Lxfs f = fs();
     if (f == null) {
       return -Errno.ENODEV;
@@ -455,6 +457,108 @@ public final class Files {
       written += Fcntl.DIRENT_BYTES;
     }
     return written;
+  }
+
+  /** One file-system operation: a journal commit waits for it to finish. */
+  public int open(TreeMap<Integer, OpenFile> table, String path, int flags) {
+    begin();
+    try {
+      return openInOperation(table, path, flags);
+    } finally {
+      end();
+    }
+  }
+
+  /** One file-system operation: a journal commit waits for it to finish. */
+  public int close(TreeMap<Integer, OpenFile> table, int fd) {
+    begin();
+    try {
+      return closeInOperation(table, fd);
+    } finally {
+      end();
+    }
+  }
+
+  /** One file-system operation: a journal commit waits for it to finish. */
+  public void closeAll(TreeMap<Integer, OpenFile> table) {
+    begin();
+    try {
+      closeAllInOperation(table);
+    } finally {
+      end();
+    }
+  }
+
+  /** One file-system operation: a journal commit waits for it to finish. */
+  public long write(AddressSpace as, TreeMap<Integer, OpenFile> table, int fd, long buf, long len, long at, boolean advance) {
+    begin();
+    try {
+      return writeInOperation(as, table, fd, buf, len, at, advance);
+    } finally {
+      end();
+    }
+  }
+
+  /** One file-system operation: a journal commit waits for it to finish. */
+  public int ftruncate(TreeMap<Integer, OpenFile> table, int fd, long length) {
+    begin();
+    try {
+      return ftruncateInOperation(table, fd, length);
+    } finally {
+      end();
+    }
+  }
+
+  /** One file-system operation: a journal commit waits for it to finish. */
+  public int unlink(String path) {
+    begin();
+    try {
+      return unlinkInOperation(path);
+    } finally {
+      end();
+    }
+  }
+
+  /** One file-system operation: a journal commit waits for it to finish. */
+  public int mkdir(String path) {
+    begin();
+    try {
+      return mkdirInOperation(path);
+    } finally {
+      end();
+    }
+  }
+
+  /** One file-system operation: a journal commit waits for it to finish. */
+  public int rmdir(String path) {
+    begin();
+    try {
+      return rmdirInOperation(path);
+    } finally {
+      end();
+    }
+  }
+
+  /** One file-system operation: a journal commit waits for it to finish. */
+  public int rename(String from, String to) {
+    begin();
+    try {
+      return renameInOperation(from, to);
+    } finally {
+      end();
+    }
+  }
+
+  private void begin() {
+    if (fs != null) {
+      fs.journal.begin();
+    }
+  }
+
+  private void end() {
+    if (fs != null) {
+      fs.journal.end();
+    }
   }
 
   /** The kernel's {@code dropCaches()}: drops every clean page-cache block; returns how many. */

@@ -33,6 +33,8 @@ public final class Lxfs {
   static final int SB_ITABLE = 32;
   static final int SB_ITABLE_BLOCKS = 36;
   static final int SB_DATA = 40;
+  static final int SB_JOURNAL = 44;
+  static final int SB_JOURNAL_BLOCKS = 48;
 
   // Inode fields.
   static final int I_MODE = 0;
@@ -51,14 +53,20 @@ public final class Lxfs {
   long ibitmap;
   long itable;
   long dataStart;
+  long journalStart;
+  long journalBlocks;
+  Journal journal;
   private long allocHint;
 
   private Lxfs(BufferCache cache) {
     this.cache = cache;
   }
 
-  /** Mounts the file system on the cache's device, formatting a blank device first. */
-  public static Lxfs mount(BufferCache cache) {
+  /**
+   * Mounts the file system on the cache's device, formatting a blank device first, and replays a
+   * committed journal transaction that was not yet checkpointed.
+   */
+  public static Lxfs mount(BufferCache cache, boolean dataJournal) {
     Lxfs fs = new Lxfs(cache);
     int magic = cache.get32(0, SB_MAGIC);
     if (magic == 0 && cache.get64(0, 8) == 0) {
@@ -73,7 +81,11 @@ public final class Lxfs {
     fs.ibitmap = cache.get32(0, SB_IBITMAP);
     fs.itable = cache.get32(0, SB_ITABLE);
     fs.dataStart = cache.get32(0, SB_DATA);
+    fs.journalStart = cache.get32(0, SB_JOURNAL);
+    fs.journalBlocks = cache.get32(0, SB_JOURNAL_BLOCKS);
     fs.allocHint = fs.dataStart;
+    fs.journal = new Journal(fs, dataJournal);
+    fs.journal.replay();
     return fs;
   }
 
@@ -83,10 +95,12 @@ public final class Lxfs {
     int inodes = (int) Math.min(BS * 8L, Math.max(64, blocks / 4));
     int bitmapBlocks = (int) ((blocks + BS * 8L - 1) / (BS * 8L));
     int itableBlocks = (inodes + INODES_PER_BLOCK - 1) / INODES_PER_BLOCK;
+    long journalBlocks = Math.max(64, Math.min(1024, blocks / 16));
     long bitmap = 1;
     long ibitmap = bitmap + bitmapBlocks;
     long itable = ibitmap + 1;
-    long data = itable + itableBlocks;
+    long journal = itable + itableBlocks;
+    long data = journal + journalBlocks;
     if (data + 16 > blocks) {
       throw new IllegalStateException("linuxlike: the file-system device is too small (" + blocks + " blocks)");
     }
@@ -104,6 +118,9 @@ public final class Lxfs {
     cache.put32(0, SB_ITABLE, (int) itable);
     cache.put32(0, SB_ITABLE_BLOCKS, itableBlocks);
     cache.put32(0, SB_DATA, (int) data);
+    cache.put32(0, SB_JOURNAL, (int) journal);
+    cache.put32(0, SB_JOURNAL_BLOCKS, (int) journalBlocks);
+    Journal.formatSuperblock(cache, journal);
     for (long b = 0; b < data; b++) {
       setBit(cache, bitmap, b, true);
     }
@@ -113,6 +130,16 @@ public final class Lxfs {
     int io = (ROOT % INODES_PER_BLOCK) * INODE_SIZE;
     cache.put32(ib, io + I_MODE, MODE_DIR);
     cache.put32(ib, io + I_LINKS, 2);
+    // A new file system is written directly, not through the journal: everything but the
+    // superblock first, made durable, then the superblock with FUA. A crash before that leaves a
+    // blank device, which the next mount formats again.
+    java.util.TreeSet<Long>[] dirty = cache.takeDirty();
+    java.util.TreeSet<Long> all = new java.util.TreeSet<>(dirty[0]);
+    all.addAll(dirty[1]);
+    all.remove(0L);
+    cache.writeHome(all);
+    cache.flush();
+    cache.writeFrames(new long[] {0}, new long[] {cache.frame(0)}, true);
   }
 
   static boolean bit(BufferCache c, long base, long index) {
