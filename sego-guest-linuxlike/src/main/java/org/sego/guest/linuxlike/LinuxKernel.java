@@ -32,6 +32,9 @@ final class LinuxKernel implements GuestKernel {
   private static final long RED_ZONE = 128;
   /** The timer tick (HZ = 1000), where tick hooks run. */
   private static final long TICK_NANOS = 1_000_000;
+  /** The flusher's period and the data blocks it starts writing per period. */
+  private static final long FLUSHER_NANOS = 2_000_000;
+  private static final int FLUSHER_BATCH = 256;
 
   final KernelPorts ports;
   private final MemorySettings settings;
@@ -84,6 +87,7 @@ final class LinuxKernel implements GuestKernel {
       daemon("system.guest.kcompactd", settings.compactionIntervalNanos(), () -> mm.compaction().run());
     }
     daemon("system.guest.tick", TICK_NANOS, () -> ports.hooks().tick(ports.clock().nowNanos()));
+    daemon("system.guest.flusher", FLUSHER_NANOS, () -> files.flusherTick(FLUSHER_BATCH));
   }
 
   private void daemon(String path, long interval, Runnable work) {

@@ -25,7 +25,10 @@ public final class BufferCache {
   private final String device;
   private final LongSupplier newFrame;
   private final LongConsumer freeFrame;
-  private final Map<Long, Long> frames = new HashMap<>();
+  /** Cached blocks in least-recently-used order (access order). */
+  private final Map<Long, Long> frames = new java.util.LinkedHashMap<>(64, 0.75f, true);
+  /** Per dirty data block, how many times it was written: an async write-back cleans it only if unchanged. */
+  private final Map<Long, Long> generation = new HashMap<>();
   private final TreeSet<Long> dirty = new TreeSet<>();
   /** Dirty blocks holding file data (the rest of {@link #dirty} is metadata). */
   private final TreeSet<Long> dirtyData = new TreeSet<>();
@@ -35,6 +38,9 @@ public final class BufferCache {
   private final StatsSink.Counter misses;
   private final StatsSink.Counter writebacks;
   private final StatsSink.Counter flushes;
+  private final StatsSink.Counter asyncWritebacks;
+  private final StatsSink.Counter reclaimed;
+  private final StatsSink.Counter throttled;
 
   public BufferCache(KernelPorts ports, String device, LongSupplier newFrame, LongConsumer freeFrame) {
     this.ports = ports;
@@ -48,6 +54,9 @@ public final class BufferCache {
     misses = s.counter("system.guest.fs.cache-misses", "blocks", "block lookups read from the device");
     writebacks = s.counter("system.guest.fs.writebacks", "blocks", "dirty blocks written back");
     flushes = s.counter("system.guest.fs.flushes", "requests", "device cache flushes issued");
+    asyncWritebacks = s.counter("system.guest.fs.flusher-writebacks", "blocks", "dirty data blocks the flusher started writing");
+    throttled = s.counter("system.guest.fs.throttled-writebacks", "blocks", "dirty data blocks a writer wrote back itself for lack of memory");
+    reclaimed = s.counter("system.guest.fs.cache-reclaimed", "blocks", "clean page-cache blocks dropped to free memory");
   }
 
   KernelPorts ports() {
@@ -75,10 +84,7 @@ public final class BufferCache {
         continue;
       }
       misses.add(1);
-      long frame = newFrame.getAsLong();
-      if (frame < 0) {
-        throw new IllegalStateException("linuxlike: no memory for the page cache");
-      }
+      long frame = obtainFrame();
       frames.put(block, frame);
       loading.put(block, new java.util.ArrayList<>());
       submitAndWait(done -> queue.submit(BlockRequest.read(device, block, 1, frame << X86.PAGE_SHIFT), (id, s, t) -> {
@@ -95,13 +101,34 @@ public final class BufferCache {
   public long fresh(long block) {
     Long f = frames.get(block);
     if (f == null) {
-      f = newFrame.getAsLong();
-      if (f < 0) {
-        throw new IllegalStateException("linuxlike: no memory for the page cache");
-      }
+      f = obtainFrame();
       frames.put(block, f);
     }
     memory.zeroFrame(f);
+    return f;
+  }
+
+  /**
+   * A frame for the cache. When memory has none, the writer pays, as Linux's dirty throttling makes
+   * it: dirty file data is written home and waited for, then clean blocks are dropped.
+   */
+  private long obtainFrame() {
+    long f = newFrame.getAsLong();
+    if (f < 0 && !dirtyData.isEmpty() && ports.cpu().currentPid() >= 0) {
+      java.util.List<Long> data = new java.util.ArrayList<>(dirtyData);
+      writeHome(data);
+      for (long b : data) {
+        dirtyData.remove(b);
+        dirty.remove(b);
+        generation.remove(b);
+      }
+      throttled.add(data.size());
+      shrink(64);
+      f = newFrame.getAsLong();
+    }
+    if (f < 0) {
+      throw new IllegalStateException("linuxlike: no memory for the page cache");
+    }
     return f;
   }
 
@@ -145,6 +172,55 @@ public final class BufferCache {
     memory.write((frame(block) << X86.PAGE_SHIFT) + offset, src, off, len);
     dirty.add(block);
     dirtyData.add(block);
+    generation.merge(block, 1L, Long::sum);
+  }
+
+  /**
+   * The flusher's work, from an event (it never waits): starts writing up to {@code max} dirty data
+   * blocks home; each becomes clean when its write completes, unless written again meanwhile.
+   * Returns how many writes it started.
+   */
+  public int writeBackData(int max) {
+    int started = 0;
+    for (long block : new java.util.ArrayList<>(dirtyData)) {
+      if (started == max) {
+        break;
+      }
+      Long f = frames.get(block);
+      if (f == null || loading.containsKey(block)) {
+        continue;
+      }
+      long gen = generation.getOrDefault(block, 0L);
+      queue.submit(BlockRequest.write(device, block, 1, f << X86.PAGE_SHIFT), (id, s, t) -> {
+        if (s == BlockQueue.OK && generation.getOrDefault(block, 0L) == gen && dirtyData.remove(block)) {
+          dirty.remove(block);
+          generation.remove(block);
+        }
+      });
+      writebacks.add(1);
+      started++;
+    }
+    asyncWritebacks.add(started);
+    return started;
+  }
+
+  public int dirtyDataCount() {
+    return dirtyData.size();
+  }
+
+  /** Drops up to {@code max} clean blocks, least recently used first, for memory reclaim; returns how many. */
+  public int shrink(int max) {
+    int dropped = 0;
+    for (var it = frames.entrySet().iterator(); it.hasNext() && dropped < max; ) {
+      var e = it.next();
+      if (!dirty.contains(e.getKey()) && !loading.containsKey(e.getKey())) {
+        freeFrame.accept(e.getValue());
+        it.remove();
+        dropped++;
+      }
+    }
+    reclaimed.add(dropped);
+    return dropped;
   }
 
   /** Takes the dirty sets: returns {data, metadata} and marks them clean (later writes dirty them again). */
@@ -155,6 +231,7 @@ public final class BufferCache {
     meta.removeAll(data);
     dirty.clear();
     dirtyData.clear();
+    generation.clear();
     return new TreeSet[] {data, meta};
   }
 

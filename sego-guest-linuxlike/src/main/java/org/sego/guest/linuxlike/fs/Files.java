@@ -38,7 +38,9 @@ public final class Files {
   /** The mounted file system, mounting (and formatting a blank device) on first use; null without a device. */
   private Lxfs fs() {
     if (fs == null && !device.isEmpty()) {
-      fs = Lxfs.mount(new BufferCache(ports, device, mm::allocKernelFrame, mm::freeKernelFrame), dataJournal);
+      BufferCache cache = new BufferCache(ports, device, mm::allocKernelFrame, mm::freeKernelFrame);
+      mm.addShrinker(cache::shrink);
+      fs = Lxfs.mount(cache, dataJournal);
     }
     return fs;
   }
@@ -558,6 +560,13 @@ public final class Files {
   private void end() {
     if (fs != null) {
       fs.journal.end();
+    }
+  }
+
+  /** The flusher's period: starts writing dirty file data home (ordered mode only; data=journal commits it). */
+  public void flusherTick(int maxBlocks) {
+    if (fs != null && !dataJournal) {
+      fs.cache.writeBackData(maxBlocks);
     }
   }
 

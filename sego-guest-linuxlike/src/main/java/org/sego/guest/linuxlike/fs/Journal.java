@@ -71,6 +71,7 @@ final class Journal {
       waiters.add(cache.ports().cpu().currentPid());
       cache.ports().cpu().block(CostCategory.IDLE);
     }
+    java.util.Set<Long> freedBefore = new java.util.HashSet<>(fs.recentlyFreed);
     TreeSet<Long>[] dirty = cache.takeDirty();
     TreeSet<Long> data = dirty[0];
     TreeSet<Long> meta = dirty[1];
@@ -82,11 +83,11 @@ final class Journal {
     List<Long> blocks = new ArrayList<>(meta);
     if (blocks.isEmpty()) {
       cache.flush();
-      return;
     }
     for (int from = 0; from < blocks.size(); from += (int) capacity()) {
       transaction(blocks.subList(from, (int) Math.min(blocks.size(), from + capacity())));
     }
+    fs.recentlyFreed.removeAll(freedBefore);
   }
 
   private void transaction(List<Long> homes) {

@@ -57,6 +57,11 @@ public final class Lxfs {
   long journalBlocks;
   Journal journal;
   private long allocHint;
+  /**
+   * Blocks freed since the last commit: not reused until the commit that frees them is durable, so a
+   * crash never shows an old file with a new file's data in it.
+   */
+  final java.util.Set<Long> recentlyFreed = new java.util.HashSet<>();
 
   private Lxfs(BufferCache cache) {
     this.cache = cache;
@@ -159,16 +164,22 @@ public final class Lxfs {
 
   // ---- allocation -----------------------------------------------------------------------------
 
-  /** A zeroed free block, or -ENOSPC. */
+  /**
+   * A zeroed free block, or -ENOSPC. Blocks freed since the last commit are taken only when nothing
+   * else is free (a full device), where waiting for a commit inside an operation would deadlock.
+   */
   long allocBlock() {
-    for (long n = 0; n < blocks - dataStart; n++) {
-      long b = dataStart + (allocHint - dataStart + n) % (blocks - dataStart);
-      if (!bit(cache, bitmap, b)) {
-        setBit(cache, bitmap, b, true);
-        cache.fresh(b);
-        cache.markDirty(b);
-        allocHint = b + 1;
-        return b;
+    for (boolean lastResort : new boolean[] {false, true}) {
+      for (long n = 0; n < blocks - dataStart; n++) {
+        long b = dataStart + (allocHint - dataStart + n) % (blocks - dataStart);
+        if (!bit(cache, bitmap, b) && (lastResort || !recentlyFreed.contains(b))) {
+          setBit(cache, bitmap, b, true);
+          recentlyFreed.remove(b);
+          cache.fresh(b);
+          cache.markDirty(b);
+          allocHint = b + 1;
+          return b;
+        }
       }
     }
     return -Errno.ENOSPC;
@@ -176,6 +187,7 @@ public final class Lxfs {
 
   void freeBlock(long b) {
     setBit(cache, bitmap, b, false);
+    recentlyFreed.add(b);
   }
 
   /** A new inode of {@code mode}, or -ENOSPC. */

@@ -33,6 +33,8 @@ public final class MemoryManager {
   final FrameTable frames;
   final MemorySettings settings;
   final Map<Integer, AddressSpace> spaces = new TreeMap<>();
+  /** Caches that give frames back under memory pressure (the page cache): asked before anonymous pages are swapped. */
+  private final List<java.util.function.IntUnaryOperator> shrinkers = new ArrayList<>();
   final Reclaimer reclaimer;
   final SwapSpace swap;
   final PageSharing sharing;
@@ -81,6 +83,23 @@ public final class MemoryManager {
     return compaction;
   }
 
+  /** Registers a cache that frees up to n frames when asked, returning how many it freed. */
+  public void addShrinker(java.util.function.IntUnaryOperator shrinker) {
+    shrinkers.add(shrinker);
+  }
+
+  /** Asks the caches for {@code wanted} frames; returns how many they freed. */
+  int shrinkCaches(int wanted) {
+    int freed = 0;
+    for (var s : shrinkers) {
+      if (freed >= wanted) {
+        break;
+      }
+      freed += s.applyAsInt(wanted - freed);
+    }
+    return freed;
+  }
+
   public BuddyAllocator buddy() {
     return buddy;
   }
@@ -119,6 +138,9 @@ public final class MemoryManager {
     long f = unmovable ? buddy.allocateUnmovable(0) : buddy.allocate(0);
     if (buddy.freeFrames() < settings.lowWatermark()) {
       reclaimer.wakeKswapd();
+    }
+    if (f < 0 && shrinkCaches(32) > 0) {
+      f = unmovable ? buddy.allocateUnmovable(0) : buddy.allocate(0);
     }
     if (f < 0 && mayBlock) {
       reclaimer.directReclaim();

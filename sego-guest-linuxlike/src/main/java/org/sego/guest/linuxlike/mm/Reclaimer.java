@@ -56,7 +56,7 @@ public final class Reclaimer {
 
   /** Wakes kswapd: it runs at the next scheduling point. */
   void wakeKswapd() {
-    if (kswapdScheduled || mm.swap == null) {
+    if (kswapdScheduled) {
       return;
     }
     kswapdScheduled = true;
@@ -66,9 +66,13 @@ public final class Reclaimer {
   private void kswapd() {
     kswapdScheduled = false;
     kswapdRuns.add(1);
+    long deficit = mm.settings.highWatermark() - mm.buddy.freeFrames();
+    if (deficit > 0) {
+      mm.shrinkCaches((int) deficit);
+    }
     long pending = 0;
     while (mm.buddy.freeFrames() + pending < mm.settings.highWatermark()) {
-      long f = victim();
+      long f = mm.swap == null ? -1 : victim();
       if (f < 0 || !evict(f, () -> {})) {
         break;
       }
