@@ -12,5 +12,6 @@ module org.sego.workloads {
       org.sego.workloads.MemoryPressureWorkload,
       org.sego.workloads.ForkCowWorkload,
       org.sego.workloads.PageSharingWorkload,
-      org.sego.workloads.FragmentationWorkload;
+      org.sego.workloads.FragmentationWorkload,
+      org.sego.workloads.FileHeavyWorkload;
 }

@@ -28,6 +28,11 @@ final class RunCommand implements Callable<Integer> {
       new String[] {"system.guest.sharing.merged", "pages merged by sharing"},
       new String[] {"system.guest.compaction.migrated", "pages migrated by compaction"},
       new String[] {"system.guest.compaction.collapses", "2 MiB pages built by compaction"},
+      new String[] {"system.guest.fs.cache-hits", "page-cache hits"},
+      new String[] {"system.guest.fs.cache-misses", "page-cache misses"},
+      new String[] {"system.guest.fs.flusher-writebacks", "blocks written back by the flusher"},
+      new String[] {"system.guest.fs.journal-commits", "journal commits"},
+      new String[] {"system.guest.fs.journal-blocks", "blocks journaled"},
       new String[] {"system.mmu.tlb-hits", "TLB hits"},
       new String[] {"system.mmu.tlb-misses", "TLB misses"},
       new String[] {"system.hv.hypercalls", "hypercalls"});
@@ -80,7 +85,7 @@ final class RunCommand implements Callable<Integer> {
         system.spec().guest().get().provider().name(), system.spec().strategy().provider().name(), status);
     for (String[] s : SUMMARY) {
       if (stats.has(s[0])) {
-        o.printf(Locale.ROOT, "  %-32s %,15d%s%n", s[1], stats.value(s[0]), s[0].endsWith("completion") ? " ns" : "");
+        o.printf(Locale.ROOT, "  %-36s %,15d%s%n", s[1], stats.value(s[0]), s[0].endsWith("completion") ? " ns" : "");
       }
     }
     o.println("run folder: " + dir + " (config.json, stats.json)");

@@ -106,7 +106,7 @@ class PackagedModulePathIT {
     assertTrue(Files.readString(out.resolve("config.json")).contains("\"name\" : \"linuxlike\""));
     Outcome bad = sego(Map.of(), "run", spec("linuxlike.toml"), "--workload", "nope");
     assertEquals(2, bad.exit());
-    assertTrue(bad.err().contains("accepted: fork-cow, fragmentation, memory-pressure, page-sharing"), bad.err());
+    assertTrue(bad.err().contains("accepted: file-heavy, fork-cow, fragmentation, memory-pressure, page-sharing"), bad.err());
   }
 
   @Test

@@ -76,7 +76,7 @@ final class LinuxKernel implements GuestKernel {
   }
 
   /** Daemons with a pending period: each stops once no process is left, and starts again with the next one. */
-  private final java.util.Set<String> runningDaemons = new java.util.TreeSet<>();
+  private final java.util.Map<String, Long> runningDaemons = new java.util.TreeMap<>();
 
   /** Schedules the timer tick and, when enabled, the page-sharing and compaction daemons. */
   private void startDaemons() {
@@ -91,20 +91,25 @@ final class LinuxKernel implements GuestKernel {
   }
 
   private void daemon(String path, long interval, Runnable work) {
-    if (runningDaemons.add(path)) {
+    if (!runningDaemons.containsKey(path)) {
       period(path, interval, work);
     }
   }
 
   private void period(String path, long interval, Runnable work) {
-    ports.events().schedule(ports.clock().nowNanos() + interval, path, t -> {
-      if (processes.isEmpty()) {
-        runningDaemons.remove(path);
-        return;
-      }
+    long id = ports.events().schedule(ports.clock().nowNanos() + interval, path, t -> {
       work.run();
       period(path, interval, work);
     });
+    runningDaemons.put(path, id);
+  }
+
+  /** The last process is gone: the daemons stop at once, so nothing runs past the workload's end. */
+  private void stopDaemons() {
+    for (long id : runningDaemons.values()) {
+      ports.events().cancel(id);
+    }
+    runningDaemons.clear();
   }
 
   @Override
@@ -189,6 +194,9 @@ final class LinuxKernel implements GuestKernel {
     Process parent = processes.get(p.ppid);
     if (parent == null || parent.zombie) {
       processes.remove(pid);
+      if (processes.isEmpty()) {
+        stopDaemons();
+      }
       return;
     }
     p.zombie = true;
