@@ -35,8 +35,16 @@ public final class TrustedRootModule extends AbstractModule {
   private final VolumeFactory volumes;
   private final Path baseDir;
   private final Trace trace;
+  private final VolumeSet existing;
 
   public TrustedRootModule(SystemSpec spec, MachineFactory machine, VolumeFactory volumes, Path baseDir, Trace trace) {
+    this(spec, machine, volumes, baseDir, trace, null);
+  }
+
+  /** A root for a reboot: a fresh machine, strategy and hypervisor, the same (already open) volumes. */
+  public TrustedRootModule(SystemSpec spec, MachineFactory machine, VolumeFactory volumes, Path baseDir, Trace trace,
+      VolumeSet existing) {
+    this.existing = existing;
     this.spec = spec;
     this.machine = machine;
     this.volumes = volumes;
@@ -86,7 +94,7 @@ public final class TrustedRootModule extends AbstractModule {
     Simulation sim = new Simulation((int) spec.system().integer("vcpus"), spec.system().duration("time-slice").nanos(),
         cost.duration(CostProfile.CPU_CONTEXT_SWITCH).nanos(), stats, trace);
     bind(Simulation.class).toInstance(sim);
-    bind(VolumeSet.class).toInstance(new VolumeSet(spec, volumes, baseDir));
+    bind(VolumeSet.class).toInstance(existing != null ? existing : new VolumeSet(spec, volumes, baseDir));
     bind(HypervisorShell.class);
   }
 

@@ -33,8 +33,11 @@ public final class VolumeSet implements AutoCloseable {
     }
   }
 
-  /** Opens every volume; on a failure closes those already open and names the device. */
+  /** Opens every volume (once: a reboot keeps the volumes open); on a failure closes those already open and names the device. */
   public void start() {
+    if (!open.isEmpty()) {
+      return;
+    }
     for (Map.Entry<String, VolumeConfig> e : configs.entrySet()) {
       try {
         open.put(e.getKey(), factory.open(e.getValue()));
@@ -55,6 +58,13 @@ public final class VolumeSet implements AutoCloseable {
       throw new IllegalArgumentException("no open volume for device '" + device + "'; open: " + open.keySet());
     }
     return v;
+  }
+
+  /** A power failure: every volume loses what its flush rules allow, as {@code failure} selects. */
+  public void powerFail(org.sego.api.storage.PowerFailure failure) {
+    for (Volume v : open.values()) {
+      v.powerFail(failure);
+    }
   }
 
   @Override

@@ -51,6 +51,8 @@ public final class SystemRun implements AutoCloseable {
   private final PhysicalMemory memory;
   private final RunCosts costs;
   private final Trace trace;
+  private final Path baseDir;
+  private boolean crashedAndKept;
   private GuestKernel kernel;
   private KernelPorts ports;
   private boolean ran;
@@ -58,7 +60,8 @@ public final class SystemRun implements AutoCloseable {
   private final DelegatingHooks hooks = new DelegatingHooks();
   private final Map<Integer, Integer> exitStatuses = new java.util.TreeMap<>();
 
-  private SystemRun(SystemSpec spec, Injector injector, Trace trace) {
+  private SystemRun(SystemSpec spec, Injector injector, Trace trace, Path baseDir) {
+    this.baseDir = baseDir;
     this.spec = spec;
     this.trace = trace;
     this.sim = injector.getInstance(Simulation.class);
@@ -75,13 +78,29 @@ public final class SystemRun implements AutoCloseable {
    * asks for one.
    */
   public static SystemRun start(SystemSpec spec, Path baseDir, Path traceFile) {
+    return start(spec, baseDir, traceFile, null);
+  }
+
+  /**
+   * Reboots after {@link #crash}: a new injector composes a fresh machine, strategy and hypervisor
+   * around the same volumes, which keep what the crash left on them; boot a kernel on it as usual.
+   */
+  public static SystemRun reboot(SystemRun crashed) {
+    if (!crashed.sim.crashed() && !crashed.ran) {
+      throw new IllegalStateException("reboot follows a run or a crash");
+    }
+    crashed.trace.close();
+    return start(crashed.spec, crashed.baseDir, null, crashed.volumes);
+  }
+
+  private static SystemRun start(SystemSpec spec, Path baseDir, Path traceFile, VolumeSet existing) {
     MachineFactory machine = only(MachineFactory.class);
     VolumeFactory volumeFactory = only(VolumeFactory.class);
     Trace trace = spec.system().bool("trace") && traceFile != null ? Trace.to(traceFile) : Trace.off();
     Injector injector = Guice.createInjector(Stage.PRODUCTION,
-        new TrustedRootModule(spec, machine, volumeFactory, baseDir, trace));
+        new TrustedRootModule(spec, machine, volumeFactory, baseDir, trace, existing));
     TrustBoundary.verify(injector);
-    SystemRun run = new SystemRun(spec, injector, trace);
+    SystemRun run = new SystemRun(spec, injector, trace, baseDir);
     run.shell.start();
     return run;
   }
@@ -221,11 +240,41 @@ public final class SystemRun implements AutoCloseable {
 
   /** Runs until every process has ended and no event is pending, then computes the run's stats. */
   public void run() {
+    runUntil(Long.MAX_VALUE);
+  }
+
+  /**
+   * Runs as {@link #run()} does, but stops everything where it is when simulated time reaches {@code
+   * crashAtNanos}; returns true if it stopped there (the workload had not finished).
+   */
+  public boolean runUntil(long crashAtNanos) {
     if (ran) {
       throw new IllegalStateException("a run runs once");
     }
     ran = true;
-    sim.run();
+    boolean stopped = sim.run(crashAtNanos);
+    if (stopped) {
+      sim.stats().set("system.crash.at", "ns", "simulated time the run was stopped by a crash", crashAtNanos);
+    }
+    finishStats();
+    return stopped;
+  }
+
+  /**
+   * The crash itself, after {@link #runUntil} stopped: the guest kernel and its processes are gone; a
+   * guest crash leaves the volumes with every acknowledged write, a power failure also drops their
+   * volatile write caches as {@code failure} selects. Then {@link #reboot} may start the next boot.
+   */
+  public void crash(boolean powerFailure, org.sego.api.storage.PowerFailure failure) {
+    if (powerFailure) {
+      volumes.powerFail(failure);
+    }
+    sim.stats().set("system.crash.power-failure", "flag", "1 if the crash was a power failure", powerFailure ? 1 : 0);
+    crashedAndKept = true;
+    kernel = null;
+  }
+
+  private void finishStats() {
     shell.finish();
     StatsRegistry st = sim.stats();
     st.set("system.time.completion", "ns", "simulated time when the last vCPU finished", sim.completionNanos());
@@ -273,7 +322,9 @@ public final class SystemRun implements AutoCloseable {
 
   @Override
   public void close() {
-    volumes.close();
+    if (!crashedAndKept) {
+      volumes.close();
+    }
     trace.close();
   }
 }

@@ -47,6 +47,8 @@ public final class Simulation implements Clock, CostMeter, EventQueue {
   private long lastEventTime;
   private volatile boolean aborted;
   private volatile Throwable failure;
+  private volatile boolean crashed;
+  private long stopAt = Long.MAX_VALUE;
   private final List<Thread> threads = new ArrayList<>();
 
   public Simulation(int vcpuCount, long timeSliceNanos, long contextSwitchNanos, StatsRegistry stats, Trace trace) {
@@ -267,10 +269,19 @@ public final class Simulation implements Clock, CostMeter, EventQueue {
 
   /** Runs until no process is left and no event is pending. Rethrows a failure of any process. */
   public void run() {
+    run(Long.MAX_VALUE);
+  }
+
+  /**
+   * Runs until no process is left and no event is pending, or until simulated time reaches {@code
+   * stopAtNanos}: then everything stops where it is, as at a crash, and this returns true.
+   */
+  public boolean run(long stopAtNanos) {
     if (driver != null) {
       throw new IllegalStateException("a simulation runs once");
     }
     driver = Thread.currentThread();
+    stopAt = stopAtNanos;
     try {
       while (true) {
         SimProcess next = pickNext(null);
@@ -286,8 +297,15 @@ public final class Simulation implements Clock, CostMeter, EventQueue {
         driverDone.acquireUninterruptibly();
         break;
       }
+    } catch (CrashStop e) {
+      stopEverything();
+    } catch (SimulationAborted e) {
+      // Another thread stopped the run; crashed or failure says why.
     } catch (RuntimeException | Error e) {
       fail(e);
+    }
+    if (crashed) {
+      return true;
     }
     if (failure != null) {
       if (failure instanceof RuntimeException) {
@@ -299,6 +317,22 @@ public final class Simulation implements Clock, CostMeter, EventQueue {
       throw new IllegalStateException(failure);
     }
     accounts.verify(clocks());
+    return false;
+  }
+
+  /** Whether the run stopped at its crash time. */
+  public boolean crashed() {
+    return crashed;
+  }
+
+  private void stopEverything() {
+    aborted = true;
+    for (SimProcess p : procs.values()) {
+      if (p.thread != null) {
+        p.baton.release();
+      }
+    }
+    driverDone.release();
   }
 
   public long[] clocks() {
@@ -341,6 +375,11 @@ public final class Simulation implements Clock, CostMeter, EventQueue {
         }
       }
       EventList.Scheduled ev = events.peek();
+      long next = Math.min(ev == null ? Long.MAX_VALUE : ev.time(), best == null ? Long.MAX_VALUE : best.clock);
+      if (next >= stopAt && next != Long.MAX_VALUE) {
+        crashed = true;
+        throw new CrashStop();
+      }
       if (ev != null && (best == null || ev.time() <= best.clock)) {
         events.poll();
         if (best == null) {
@@ -411,7 +450,9 @@ public final class Simulation implements Clock, CostMeter, EventQueue {
         handTo(next);
       }
     } catch (SimulationAborted e) {
-      // Another part failed; the driver reports it.
+      // Another part failed or the run crashed; the driver reports it.
+    } catch (CrashStop e) {
+      stopEverything();
     } catch (RuntimeException | Error e) {
       fail(e);
     }

@@ -74,7 +74,8 @@ public final class Lxfs {
   public static Lxfs mount(BufferCache cache, boolean dataJournal) {
     Lxfs fs = new Lxfs(cache);
     int magic = cache.get32(0, SB_MAGIC);
-    if (magic == 0 && cache.get64(0, 8) == 0) {
+    boolean formatted = magic == 0 && cache.get64(0, 8) == 0;
+    if (formatted) {
       format(cache);
     } else if (magic != MAGIC) {
       throw new IllegalStateException("linuxlike: the file-system device holds no lxfs (magic 0x" + Integer.toHexString(magic) + ")");
@@ -91,6 +92,13 @@ public final class Lxfs {
     fs.allocHint = fs.dataStart;
     fs.journal = new Journal(fs, dataJournal);
     fs.journal.replay();
+    if (!formatted) {
+      // Every mount of an existing file system checks it, after the journal replay.
+      var stats = cache.ports().stats();
+      stats.counter("system.guest.fs.fsck-runs", "runs", "checks of the file system at mount").add(1);
+      stats.counter("system.guest.fs.fsck-problems", "problems", "problems the check at mount found")
+          .add(Fsck.check(fs).size());
+    }
     return fs;
   }
 
