@@ -16,4 +16,7 @@ public final class Mman {
   public static final int MAP_PRIVATE = 0x02;
   public static final int MAP_FIXED = 0x10;
   public static final int MAP_ANONYMOUS = 0x20;
+
+  public static final int MS_ASYNC = 1;
+  public static final int MS_SYNC = 4;
 }

@@ -38,6 +38,19 @@ public interface Syscalls {
     return -Errno.ENOSYS;
   }
 
+  /**
+   * Maps {@code length} bytes of open file {@code fd} from {@code offset} (page-aligned):
+   * {@code MAP_SHARED} writes reach the file, {@code MAP_PRIVATE} ones stay private copies.
+   */
+  default long mmapFile(long address, long length, int prot, int flags, int fd, long offset) {
+    return -Errno.ENOSYS;
+  }
+
+  /** Writes a shared file mapping's dirty pages back ({@link Mman#MS_SYNC}: and makes them durable). */
+  default int msync(long address, long length, int flags) {
+    return -Errno.ENOSYS;
+  }
+
   default int munmap(long address, long length) {
     return -Errno.ENOSYS;
   }

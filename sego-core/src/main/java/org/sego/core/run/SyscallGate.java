@@ -361,4 +361,23 @@ final class SyscallGate implements Syscalls {
       leave("readdir");
     }
   }
+  @Override
+  public long mmapFile(long address, long length, int prot, int flags, int fd, long offset) {
+    enter("mmapFile");
+    try {
+      return hooks.syscallResult(pid, "mmapFile", impl.mmapFile(address, length, prot, flags, fd, offset));
+    } finally {
+      leave("mmapFile");
+    }
+  }
+
+  @Override
+  public int msync(long address, long length, int flags) {
+    enter("msync");
+    try {
+      return (int) hooks.syscallResult(pid, "msync", impl.msync(address, length, flags));
+    } finally {
+      leave("msync");
+    }
+  }
 }

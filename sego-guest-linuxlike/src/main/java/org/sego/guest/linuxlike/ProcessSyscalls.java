@@ -113,6 +113,7 @@ final class ProcessSyscalls implements Syscalls {
         return -Errno.EINVAL;
       }
       start = address;
+      kernel.files.harvest(as, start, start + len);
       mm().unmapRange(as, start, start + len);
       removeAreas(as, start, start + len);
     } else {
@@ -127,12 +128,26 @@ final class ProcessSyscalls implements Syscalls {
   }
 
   @Override
+  public long mmapFile(long address, long length, int prot, int flags, int fd, long offset) {
+    if ((prot & ~VALID_PROT) != 0) {
+      return -Errno.EINVAL;
+    }
+    return kernel.files.mmapFile(self().space, self().files, address, length, prot, flags, fd, offset);
+  }
+
+  @Override
+  public int msync(long address, long length, int flags) {
+    return kernel.files.msync(self().space, address, length, flags);
+  }
+
+  @Override
   public int munmap(long address, long length) {
     if ((address & X86.PAGE_MASK) != 0 || length <= 0 || address < 0 || address + length > X86.USER_TOP) {
       return -Errno.EINVAL;
     }
     AddressSpace as = self().space;
     long end = address + align(length);
+    kernel.files.harvest(as, address, end);
     mm().unmapRange(as, address, end);
     removeAreas(as, address, end);
     return 0;

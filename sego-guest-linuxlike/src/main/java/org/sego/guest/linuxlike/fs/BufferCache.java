@@ -27,6 +27,9 @@ public final class BufferCache {
   private final LongConsumer freeFrame;
   /** Cached blocks in least-recently-used order (access order). */
   private final Map<Long, Long> frames = new java.util.LinkedHashMap<>(64, 0.75f, true);
+  /** The block each cached frame holds (frames mapped into user space are found by their frame). */
+  private final Map<Long, Long> blockOfFrame = new HashMap<>();
+  private java.util.function.LongPredicate mapped = f -> false;
   /** Per dirty data block, how many times it was written: an async write-back cleans it only if unchanged. */
   private final Map<Long, Long> generation = new HashMap<>();
   private final TreeSet<Long> dirty = new TreeSet<>();
@@ -86,6 +89,7 @@ public final class BufferCache {
       misses.add(1);
       long frame = obtainFrame();
       frames.put(block, frame);
+      blockOfFrame.put(frame, block);
       loading.put(block, new java.util.ArrayList<>());
       submitAndWait(done -> queue.submit(BlockRequest.read(device, block, 1, frame << X86.PAGE_SHIFT), (id, s, t) -> {
         for (int waiter : loading.remove(block)) {
@@ -103,6 +107,7 @@ public final class BufferCache {
     if (f == null) {
       f = obtainFrame();
       frames.put(block, f);
+      blockOfFrame.put(f, block);
     }
     memory.zeroFrame(f);
     return f;
@@ -208,13 +213,29 @@ public final class BufferCache {
     return dirtyData.size();
   }
 
+  /** Frames mapped into user space are never dropped: {@code mapped} tells which. */
+  public void setMapped(java.util.function.LongPredicate mapped) {
+    this.mapped = mapped;
+  }
+
+  /** A user mapping wrote the block in {@code frame}: it is dirty file data now. */
+  public void dirtyFrame(long frame) {
+    Long block = blockOfFrame.get(frame);
+    if (block != null) {
+      dirty.add(block);
+      dirtyData.add(block);
+      generation.merge(block, 1L, Long::sum);
+    }
+  }
+
   /** Drops up to {@code max} clean blocks, least recently used first, for memory reclaim; returns how many. */
   public int shrink(int max) {
     int dropped = 0;
     for (var it = frames.entrySet().iterator(); it.hasNext() && dropped < max; ) {
       var e = it.next();
-      if (!dirty.contains(e.getKey()) && !loading.containsKey(e.getKey())) {
+      if (!dirty.contains(e.getKey()) && !loading.containsKey(e.getKey()) && !mapped.test(e.getValue())) {
         freeFrame.accept(e.getValue());
+        blockOfFrame.remove(e.getValue());
         it.remove();
         dropped++;
       }
@@ -354,8 +375,9 @@ public final class BufferCache {
     int dropped = 0;
     for (var it = frames.entrySet().iterator(); it.hasNext(); ) {
       var e = it.next();
-      if (!dirty.contains(e.getKey()) && !loading.containsKey(e.getKey())) {
+      if (!dirty.contains(e.getKey()) && !loading.containsKey(e.getKey()) && !mapped.test(e.getValue())) {
         freeFrame.accept(e.getValue());
+        blockOfFrame.remove(e.getValue());
         it.remove();
         dropped++;
       }

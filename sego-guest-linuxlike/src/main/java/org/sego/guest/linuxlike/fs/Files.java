@@ -39,7 +39,9 @@ public final class Files {
   private Lxfs fs() {
     if (fs == null && !device.isEmpty()) {
       BufferCache cache = new BufferCache(ports, device, mm::allocKernelFrame, mm::freeKernelFrame);
+      cache.setMapped(f -> mm.frames().mapcount(f) > 0);
       mm.addShrinker(cache::shrink);
+      mm.setFilePages(this::pageFrame);
       fs = Lxfs.mount(cache, dataJournal);
     }
     return fs;
@@ -251,6 +253,7 @@ public final class Files {
     if (file(table, fd) == null) {
       return -Errno.EBADF;
     }
+    mm.harvestDirty(null, file(table, fd).ino, 0, Long.MAX_VALUE, fs.cache::dirtyFrame);
     fs.journal.commit();
     return 0;
   }
@@ -563,11 +566,90 @@ public final class Files {
     }
   }
 
-  /** The flusher's period: starts writing dirty file data home (ordered mode only; data=journal commits it). */
+  /** The flusher's period: collects writes through shared mappings, then starts writing dirty file data home (ordered mode). */
   public void flusherTick(int maxBlocks) {
-    if (fs != null && !dataJournal) {
-      fs.cache.writeBackData(maxBlocks);
+    if (fs != null) {
+      mm.harvestDirty(null, -1, 0, Long.MAX_VALUE, fs.cache::dirtyFrame);
+      if (!dataJournal) {
+        fs.cache.writeBackData(maxBlocks);
+      }
     }
+  }
+
+  /** The page-cache frame for {@code offset} of file {@code ino} (a fault in a file mapping), or -errno. */
+  private long pageFrame(long ino, long offset, boolean forWrite) {
+    int i = (int) ino;
+    if (offset >= fs.size(i)) {
+      return -Errno.EFAULT;
+    }
+    begin();
+    try {
+      long block = fs.bmap(i, offset / Lxfs.BS, true);
+      return block < 0 ? block : fs.cache.frame(block);
+    } finally {
+      end();
+    }
+  }
+
+  /** mmap of an open file. */
+  public long mmapFile(AddressSpace as, TreeMap<Integer, OpenFile> table, long address, long length, int prot, int flags,
+      int fd, long offset) {
+    OpenFile of = table.get(fd);
+    if (of == null) {
+      return -Errno.EBADF;
+    }
+    if (fs.mode(of.ino) != Lxfs.MODE_FILE) {
+      return -Errno.ENODEV;
+    }
+    boolean shared = (flags & org.sego.api.sim.Mman.MAP_SHARED) != 0;
+    if (length <= 0 || offset < 0 || (offset % Lxfs.BS) != 0 || shared == ((flags & org.sego.api.sim.Mman.MAP_PRIVATE) != 0)) {
+      return -Errno.EINVAL;
+    }
+    if (shared && (prot & org.sego.api.sim.Mman.PROT_WRITE) != 0 && (of.flags & Fcntl.O_ACCMODE) != Fcntl.O_RDWR) {
+      return -Errno.EACCES;
+    }
+    long len = (length + Lxfs.BS - 1) & ~(Lxfs.BS - 1L);
+    long start;
+    if ((flags & org.sego.api.sim.Mman.MAP_FIXED) != 0) {
+      if ((address % Lxfs.BS) != 0 || address <= 0) {
+        return -Errno.EINVAL;
+      }
+      start = address;
+      harvest(as, start, start + len);
+      mm.unmapRange(as, start, start + len);
+      mm.removeAreas(as, start, start + len);
+    } else {
+      start = mm.findFree(as, len);
+      if (start < 0) {
+        return -Errno.ENOMEM;
+      }
+    }
+    mm.addFileArea(as, start, start + len, prot, shared, of.ino, offset);
+    return start;
+  }
+
+  /** Collects writes made through shared file mappings in a range (before unmapping it, or for msync). */
+  public void harvest(AddressSpace as, long start, long end) {
+    if (fs != null) {
+      mm.harvestDirty(as, -1, start, end, fs.cache::dirtyFrame);
+    }
+  }
+
+  public int msync(AddressSpace as, long address, long length, int flags) {
+    boolean sync = (flags & org.sego.api.sim.Mman.MS_SYNC) != 0;
+    boolean async = (flags & org.sego.api.sim.Mman.MS_ASYNC) != 0;
+    if ((address % Lxfs.BS) != 0 || length < 0 || sync == async || (flags & ~5) != 0) {
+      return -Errno.EINVAL;
+    }
+    long end = address + ((length + Lxfs.BS - 1) & ~(Lxfs.BS - 1L));
+    if (!as.covered(address, end)) {
+      return -Errno.ENOMEM;
+    }
+    harvest(as, address, end);
+    if (sync && fs != null) {
+      fs.journal.commit();
+    }
+    return 0;
   }
 
   /** The kernel's {@code dropCaches()}: drops every clean page-cache block; returns how many. */

@@ -106,6 +106,8 @@ public final class AddressSpace {
     Vma v = find(address);
     if (v != null && v.start < address) {
       Vma tail = new Vma(address, v.end, v.prot, v.shared, v.name);
+      tail.fileIno = v.fileIno;
+      tail.fileOffset = v.fileOffset + (address - v.start);
       v.end = address;
       vmas.put(address, tail);
     }

@@ -20,6 +20,8 @@ public final class FrameTable {
   public static final long PAGETABLE = 1 << 3;
   /** Anonymous memory shared across fork (MAP_SHARED): never copy-on-write, never swapped. */
   public static final long SHARED = 1 << 4;
+  /** A page-cache frame mapped into user space: owned by the cache, never freed or swapped by unmapping. */
+  public static final long FILE = 1 << 5;
 
   private final ChunkedLongArray mapcount;
   private final ChunkedLongArray flags;

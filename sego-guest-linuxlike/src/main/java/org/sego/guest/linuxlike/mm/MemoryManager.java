@@ -217,6 +217,83 @@ public final class MemoryManager {
     as.insert(new Vma(start, end, prot, shared, name));
   }
 
+  /** Adds an area mapping file {@code ino} from {@code offset}. */
+  public void addFileArea(AddressSpace as, long start, long end, int prot, boolean shared, long ino, long offset) {
+    Vma v = new Vma(start, end, prot, shared, "file");
+    v.fileIno = ino;
+    v.fileOffset = offset;
+    as.insert(v);
+  }
+
+  /** Where file pages come from: the page cache's frame for a file offset (allocating a block for a write). */
+  public interface FilePages {
+    /** The cache frame holding {@code offset} of file {@code ino}, or -errno (SIGBUS past the end, ENOSPC). */
+    long frame(long ino, long offset, boolean forWrite);
+  }
+
+  private FilePages filePages;
+
+  public void setFilePages(FilePages pages) {
+    this.filePages = pages;
+  }
+
+  /** A fault in a file mapping: map the cache frame (shared), or map it read-only / copy it (private). */
+  private int fileFault(AddressSpace as, Vma vma, long slot, long page, boolean write) {
+    long pte = tables.read(slot);
+    if (PageTables.present(pte) && write && !vma.shared) {
+      return copyOnWrite(as, vma, slot, pte, page);
+    }
+    if (PageTables.present(pte)) {
+      ports.cpu().invalidatePage(as.cr3, page);
+      return OK;
+    }
+    long frame = filePages == null ? -Errno.ENODEV : filePages.frame(vma.fileIno, vma.fileOffsetOf(page), write && vma.shared);
+    if (frame < 0) {
+      return SEGV;
+    }
+    if (!vma.shared && write) {
+      long f = allocFrame(true);
+      if (f < 0) {
+        return OOM;
+      }
+      memory.copyFrame(frame, f);
+      mapNew(as, vma, slot, page, f);
+      return OK;
+    }
+    frames.addFlag(frame, FrameTable.FILE);
+    frames.map(frame, as.pid, page >>> X86.PAGE_SHIFT);
+    tables.write(slot, pteFor(frame, vma, vma.shared && vma.writable()));
+    return OK;
+  }
+
+  /**
+   * Harvests the dirty bits of shared mappings of file {@code ino} (all files for -1) in {@code
+   * [start, end)} of {@code as} (every space for null): the page-cache frame of each page written
+   * through a mapping is reported to {@code dirty}, and the page's dirty bit cleared.
+   */
+  public void harvestDirty(AddressSpace only, long ino, long start, long end, java.util.function.LongConsumer dirty) {
+    for (AddressSpace as : only == null ? new ArrayList<>(spaces.values()) : List.of(only)) {
+      for (Vma v : as.overlapping(start, end)) {
+        if (!v.shared || v.fileIno == 0 || (ino >= 0 && v.fileIno != ino)) {
+          continue;
+        }
+        for (long page = Math.max(start, v.start); page < Math.min(end, v.end); page += X86.PAGE_SIZE) {
+          long slot = tables.slot(as.cr3, page, 1, false, null);
+          if (slot < 0) {
+            page = (page & ~(X86.LARGE_PAGE_SIZE - 1)) + X86.LARGE_PAGE_SIZE - X86.PAGE_SIZE;
+            continue;
+          }
+          long pte = tables.read(slot);
+          if (PageTables.present(pte) && (pte & X86.PTE_D) != 0) {
+            tables.write(slot, pte & ~X86.PTE_D);
+            ports.cpu().invalidatePage(as.cr3, page);
+            dirty.accept(PageTables.frame(pte));
+          }
+        }
+      }
+    }
+  }
+
   /** Frees every page, swap slot and table of {@code as}. */
   public void destroy(AddressSpace as) {
     for (Vma v : as.areas()) {
@@ -272,6 +349,10 @@ public final class MemoryManager {
       return SEGV;
     }
     long page = X86.pageBase(gva);
+    if (vma.fileIno != 0) {
+      long fslot = tables.slot(as.cr3, page, 1, true, tableAllocator(as));
+      return fslot < 0 ? OOM : fileFault(as, vma, fslot, page, write);
+    }
     long pdSlot = tables.slot(as.cr3, page, 2, true, tableAllocator(as));
     if (pdSlot < 0) {
       return OOM;
@@ -335,7 +416,7 @@ public final class MemoryManager {
   private int copyOnWrite(AddressSpace as, Vma vma, long slot, long pte, long page) {
     long old = PageTables.frame(pte);
     long vpn = page >>> X86.PAGE_SHIFT;
-    if (frames.mapcount(old) == 1 && !frames.has(old, FrameTable.KSM)) {
+    if (frames.mapcount(old) == 1 && !frames.has(old, FrameTable.KSM | FrameTable.FILE)) {
       tables.write(slot, pte | X86.PTE_RW);
       ports.cpu().invalidatePage(as.cr3, page);
       cowReuses.add(1);
@@ -354,7 +435,7 @@ public final class MemoryManager {
       freeFrame(f);
       return SEGV;
     }
-    if (frames.unmap(old, as.pid, vpn) == 0) {
+    if (frames.unmap(old, as.pid, vpn) == 0 && !frames.has(old, FrameTable.FILE)) {
       freeFrame(old);
     }
     tables.write(slot, 0);
@@ -469,8 +550,13 @@ public final class MemoryManager {
           long f = PageTables.frame(pte);
           tables.write(slot, 0);
           ports.cpu().invalidatePage(as.cr3, page);
+          boolean file = frames.has(f, FrameTable.FILE);
           if (frames.unmap(f, as.pid, page >>> X86.PAGE_SHIFT) == 0) {
-            freeFrame(f);
+            if (file) {
+              frames.clearFlag(f, FrameTable.FILE);
+            } else {
+              freeFrame(f);
+            }
           }
         } else if (PageTables.isSwap(pte)) {
           tables.write(slot, 0);

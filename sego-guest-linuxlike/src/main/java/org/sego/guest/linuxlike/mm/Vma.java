@@ -9,6 +9,9 @@ public final class Vma {
   int prot;
   final boolean shared;
   final String name;
+  /** The file this area maps (an inode number), or 0 for anonymous memory; and the file offset of {@link #start}. */
+  long fileIno;
+  long fileOffset;
 
   Vma(long start, long end, int prot, boolean shared, String name) {
     this.start = start;
@@ -51,7 +54,19 @@ public final class Vma {
   }
 
   Vma copy() {
-    return new Vma(start, end, prot, shared, name);
+    Vma v = new Vma(start, end, prot, shared, name);
+    v.fileIno = fileIno;
+    v.fileOffset = fileOffset;
+    return v;
+  }
+
+  public long fileIno() {
+    return fileIno;
+  }
+
+  /** The file offset that virtual page {@code page} of this area maps. */
+  public long fileOffsetOf(long page) {
+    return fileOffset + (page - start);
   }
 
   @Override
