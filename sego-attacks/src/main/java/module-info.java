@@ -11,5 +11,9 @@ module org.sego.attacks {
       org.sego.attacks.ReadHapPageAttack,
       org.sego.attacks.WriteHapPageAttack,
       org.sego.attacks.RemapHapPageAttack,
-      org.sego.attacks.ReplaySwapSlotAttack;
+      org.sego.attacks.ReplaySwapSlotAttack,
+      org.sego.attacks.StaleFileBlockAttack,
+      org.sego.attacks.LieFileLengthAttack,
+      org.sego.attacks.RollbackFileAttack,
+      org.sego.attacks.OpenOtherFileAttack;
 }

@@ -34,7 +34,8 @@ class AttacksTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @ValueSource(strings = {"read-hap-page", "write-hap-page", "remap-hap-page", "replay-swap-slot"})
+  @ValueSource(strings = {"read-hap-page", "write-hap-page", "remap-hap-page", "replay-swap-slot", "stale-file-block",
+      "lie-file-length", "rollback-file", "open-other-file"})
   void eachAttackSucceedsAgainstNoneAndItsTwinIsBenign(String name) {
     AttackProvider a = attack(name);
     Parameters p = params(a, name.equals("replay-swap-slot") ? Map.of("pages", 3072L, "rounds", 4L) : Map.of());

@@ -64,7 +64,7 @@ class PackagedModulePathIT {
     assertTrue(o.out().contains("latency") && o.out().contains("20 us"), o.out());
     Outcome bad = sego(Map.of(), "describe", "no-such-thing");
     assertEquals(2, bad.exit());
-    assertTrue(bad.err().contains("no plug-in named 'no-such-thing'") && bad.err().contains("hdd, linuxlike, memory-pressure, modern, none, nvme"),
+    assertTrue(bad.err().contains("no plug-in named 'no-such-thing'") && bad.err().contains("hdd, lie-file-length, linuxlike, memory-pressure, modern, none, nvme"),
         bad.err());
   }
 
@@ -120,7 +120,7 @@ class PackagedModulePathIT {
     assertTrue(Files.exists(out.resolve("twin/stats.json")) && Files.exists(out.resolve("attack/config.json")));
     Outcome bad = sego(Map.of(), "attack", "no-such-attack");
     assertEquals(2, bad.exit());
-    assertTrue(bad.err().contains("read-hap-page, remap-hap-page, replay-swap-slot, write-hap-page"), bad.err());
+    assertTrue(bad.err().contains("lie-file-length, open-other-file, read-hap-page, remap-hap-page, replay-swap-slot, rollback-file, stale-file-block, write-hap-page"), bad.err());
   }
 
   @Test

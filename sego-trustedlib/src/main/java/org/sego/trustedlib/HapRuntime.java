@@ -23,6 +23,7 @@ final class HapRuntime implements TrustedRuntime {
   final IagoChecks checks = new IagoChecks();
   final long bounce;
   private final InterposedSyscalls syscalls;
+  private final LibrarySecureFiles files;
 
   HapRuntime(UserContext user, HapOutput output) {
     this.user = user;
@@ -34,6 +35,12 @@ final class HapRuntime implements TrustedRuntime {
     this.bounce = user.syscalls().mmap(0, BOUNCE_BYTES, Mman.PROT_READ | Mman.PROT_WRITE,
         Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS);
     this.syscalls = new InterposedSyscalls(this, user);
+    this.files = new LibrarySecureFiles(this, user, syscalls);
+  }
+
+  @Override
+  public org.sego.api.hap.SecureFiles files() {
+    return files;
   }
 
   @Override

@@ -148,4 +148,59 @@ final class InterposedSyscalls implements Syscalls {
     interpose("kill");
     return kernel.kill(pid, signal);
   }
+  @Override
+  public int open(String path, int flags) {
+    interpose("openat");
+    return kernel.open(path, flags);
+  }
+
+  @Override
+  public int close(int fd) {
+    interpose("close");
+    return kernel.close(fd);
+  }
+
+  @Override
+  public long lseek(int fd, long offset, int whence) {
+    interpose("lseek");
+    return kernel.lseek(fd, offset, whence);
+  }
+
+  @Override
+  public int ftruncate(int fd, long length) {
+    interpose("ftruncate");
+    return kernel.ftruncate(fd, length);
+  }
+
+  @Override
+  public long mmapFile(long address, long length, int prot, int flags, int fd, long offset) {
+    interpose("mmap");
+    long r = kernel.mmapFile(address, length, prot, flags, fd, offset);
+    check(runtime.checks.mmapOk(r, length));
+    return r;
+  }
+
+  @Override
+  public int msync(long address, long length, int flags) {
+    interpose("msync");
+    return kernel.msync(address, length, flags);
+  }
+
+  @Override
+  public int fsync(int fd) {
+    interpose("fsync");
+    return kernel.fsync(fd);
+  }
+
+  @Override
+  public int unlink(String path) {
+    interpose("unlinkat");
+    return kernel.unlink(path);
+  }
+
+  @Override
+  public int rename(String from, String to) {
+    interpose("renameat");
+    return kernel.rename(from, to);
+  }
 }

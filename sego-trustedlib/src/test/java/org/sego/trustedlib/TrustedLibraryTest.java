@@ -53,6 +53,41 @@ class TrustedLibraryTest {
   }
 
   @Test
+  void secureFilesMoveDataThroughMappedPagesAndReadBack() {
+    List<String> out = new ArrayList<>();
+    SegoSystem s = SegoSystem.builder().memory("64 MiB").guest("linuxlike", Map.of("fs-device", "disk"))
+        .device("disk", "nvme", Map.of("size", "16 MiB")).build();
+    try (SystemRun run = s.start()) {
+      run.bootGuest();
+      int pid = run.startHap(t -> {
+        var fs = t.files();
+        var u = t.user();
+        long buf = t.allocateSecure(3 * 4096);
+        for (int i = 0; i < 3 * 512; i++) {
+          u.store64(buf + 8L * i, i * 7L);
+        }
+        int f = fs.open("/s", org.sego.api.sim.Fcntl.O_CREAT);
+        t.emit("write", fs.write(f, buf, 3 * 4096 - 100));
+        t.emit("fsync", fs.fsync(f));
+        t.emit("close", fs.close(f));
+        t.emit("commit", fs.commit());
+        int g = fs.open("/s", 0);
+        t.emit("length", fs.length(g));
+        t.emit("seek", fs.seek(g, 4096));
+        t.emit("read", fs.read(g, buf + 3 * 4096 - 8, 100));
+        t.emit("value", u.load64(buf + 3 * 4096 - 8));
+        t.emit("bad fd", fs.read(77, buf, 1));
+        t.syscalls().exit(0);
+      }, (p, label, value) -> out.add(label + "=" + value));
+      run.run();
+      assertEquals(0, run.exitStatuses().get(pid));
+      assertTrue(run.stats().value("system.guest.fs.journal-commits") >= 1, "the fsync committed");
+    }
+    assertEquals(List.of("write=12188", "fsync=0", "close=0", "commit=0", "length=12188", "seek=4096", "read=100",
+        "value=" + 512 * 7L, "bad fd=-9"), out);
+  }
+
+  @Test
   void theLibraryRequiresOnlyTheApi() {
     ModuleDescriptor d = TrustedLibrary.class.getModule().getDescriptor();
     assertEquals(Set.of("java.base", "org.sego.api"),

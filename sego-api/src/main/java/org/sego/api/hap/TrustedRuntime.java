@@ -23,6 +23,9 @@ public interface TrustedRuntime {
    */
   long allocateSecure(long bytes);
 
+  /** The HAP's secure files. */
+  SecureFiles files();
+
   /** Whether the hypervisor accepted this process as a HAP. */
   boolean registered();
 

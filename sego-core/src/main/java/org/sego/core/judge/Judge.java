@@ -73,7 +73,8 @@ public final class Judge {
     Map<String, Object> tree = new java.util.LinkedHashMap<>();
     tree.put("system", new java.util.LinkedHashMap<>(Map.of("seed", seed, "memory", "128 MiB")));
     tree.put("strategy", new java.util.LinkedHashMap<>(Map.of("name", strategy)));
-    tree.put("devices", new java.util.LinkedHashMap<>(Map.of("swap", Map.of("model", "nvme", "size", "64 MiB"))));
+    tree.put("devices", new java.util.LinkedHashMap<>(Map.of("swap", Map.of("model", "nvme", "size", "64 MiB"),
+        "disk", Map.of("model", "nvme", "size", "64 MiB"))));
     tree.put("guest", new java.util.LinkedHashMap<>(Map.of("name", "linuxlike")));
     return tree;
   }

@@ -1,0 +1,76 @@
+package org.sego.attacks;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import org.sego.api.attack.Canaries;
+import org.sego.api.hap.HapProgram;
+import org.sego.api.hap.SecureFiles;
+import org.sego.api.hap.TrustedRuntime;
+import org.sego.api.sim.Fcntl;
+
+/**
+ * The victim of the file attacks: two secure files of canaried pages, made durable and committed.
+ * Each round it enters the kernel (a hook point), opens both files, emits each one's length and a
+ * digest of its contents, rewrites each file's first page with a new version, and fsyncs.
+ */
+final class FileVictim implements HapProgram {
+  static final String[] FILES = {"/secret0", "/secret1"};
+  private final long seed;
+  private final int pages;
+  private final int rounds;
+
+  FileVictim(long seed, int pages, int rounds) {
+    this.seed = seed;
+    this.pages = pages;
+    this.rounds = rounds;
+  }
+
+  @Override
+  public void run(TrustedRuntime t) {
+    var u = t.user();
+    SecureFiles fs = t.files();
+    Canaries canaries = new Canaries(seed, 2L * pages);
+    long buf = t.allocateSecure((long) pages * 4096);
+    byte[] page = new byte[4096];
+    for (int k = 0; k < 2; k++) {
+      int sfd = fs.open(FILES[k], Fcntl.O_CREAT);
+      if (sfd < 0) {
+        t.syscalls().exit(100);
+      }
+      for (int p = 0; p < pages; p++) {
+        canaries.fill(page, (long) k * pages + p, 0);
+        u.write(buf + p * 4096L, page, 0, 4096);
+      }
+      fs.write(sfd, buf, (long) pages * 4096);
+      fs.fsync(sfd);
+      fs.close(sfd);
+    }
+    fs.commit();
+    for (int r = 0; r < rounds; r++) {
+      t.syscalls().clockNanos();
+      int[] sfd = {fs.open(FILES[0], 0), fs.open(FILES[1], 0)};
+      for (int k = 0; k < 2; k++) {
+        long len = fs.length(sfd[k]);
+        t.emit("length-" + k + "-" + r, len);
+        long n = fs.read(sfd[k], buf, Math.min(len, (long) pages * 4096));
+        long digest = 0xcbf29ce484222325L;
+        for (long off = 0; off + 8 <= n; off += 8) {
+          byte[] w = new byte[8];
+          u.read(buf + off, w, 0, 8);
+          digest = (digest ^ ByteBuffer.wrap(w).order(ByteOrder.LITTLE_ENDIAN).getLong()) * 0x100000001b3L;
+        }
+        t.emit("file-" + k + "-" + r, digest);
+      }
+      for (int k = 0; k < 2; k++) {
+        canaries.fill(page, (long) k * pages, r + 1);
+        u.write(buf, page, 0, 4096);
+        fs.seek(sfd[k], 0);
+        fs.write(sfd[k], buf, 4096);
+        fs.fsync(sfd[k]);
+      }
+      fs.close(sfd[0]);
+      fs.close(sfd[1]);
+    }
+    t.syscalls().exit(0);
+  }
+}

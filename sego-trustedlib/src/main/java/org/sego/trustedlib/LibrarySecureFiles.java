@@ -1,0 +1,212 @@
+package org.sego.trustedlib;
+
+import java.util.Map;
+import java.util.TreeMap;
+import org.sego.api.hap.SecureFiles;
+import org.sego.api.sim.Errno;
+import org.sego.api.sim.Fcntl;
+import org.sego.api.sim.Mman;
+import org.sego.api.sim.Syscalls;
+import org.sego.api.sim.UserContext;
+
+/**
+ * Secure files on the trusted library: each open file is mapped (shared) into the HAP, and its
+ * bytes move between that mapping and HAP memory by the library's own copies (charged {@code
+ * cpu.copy}), so file data crosses only mapped pages. The length comes from the kernel and is
+ * checked where the hypervisor can vouch for it; under {@code none} the checks pass through.
+ */
+final class LibrarySecureFiles implements SecureFiles {
+  private static final long PAGE = 4096;
+
+  private final HapRuntime runtime;
+  private final UserContext user;
+  private final Syscalls sys;
+
+  private static final class Open {
+    final int fd;
+    long map;
+    long mapped;
+    long length;
+    long offset;
+
+    Open(int fd) {
+      this.fd = fd;
+    }
+  }
+
+  private final Map<Integer, Open> open = new TreeMap<>();
+  private int next = 100;
+
+  LibrarySecureFiles(HapRuntime runtime, UserContext user, Syscalls interposed) {
+    this.runtime = runtime;
+    this.user = user;
+    this.sys = interposed;
+  }
+
+  @Override
+  public int open(String path, int flags) {
+    int fd = sys.open(path, (flags & ~Fcntl.O_ACCMODE) | Fcntl.O_RDWR);
+    if (fd < 0) {
+      return fd;
+    }
+    Open f = new Open(fd);
+    long len = sys.lseek(fd, 0, Fcntl.SEEK_END);
+    if (len < 0) {
+      sys.close(fd);
+      return (int) len;
+    }
+    f.length = len;
+    int r = map(f);
+    if (r < 0) {
+      sys.close(fd);
+      return r;
+    }
+    int sfd = next++;
+    open.put(sfd, f);
+    return sfd;
+  }
+
+  /** Maps the whole file (its pages up to the length); nothing for an empty file. */
+  private int map(Open f) {
+    if (f.map != 0) {
+      sys.munmap(f.map, f.mapped);
+      f.map = 0;
+      f.mapped = 0;
+    }
+    long want = (f.length + PAGE - 1) / PAGE * PAGE;
+    if (want == 0) {
+      return 0;
+    }
+    long m = sys.mmapFile(0, want, Mman.PROT_READ | Mman.PROT_WRITE, Mman.MAP_SHARED, f.fd, 0);
+    if (m < 0) {
+      return (int) m;
+    }
+    runtime.checks.secureRange(m, want);
+    f.map = m;
+    f.mapped = want;
+    return 0;
+  }
+
+  /** Grows the file to {@code newLength} (never shrinks it while mapped) and maps it again. */
+  private int grow(Open f, long newLength) {
+    if (f.map != 0) {
+      sys.munmap(f.map, f.mapped);
+      f.map = 0;
+      f.mapped = 0;
+    }
+    int t = sys.ftruncate(f.fd, newLength);
+    if (t < 0) {
+      return t;
+    }
+    f.length = newLength;
+    return map(f);
+  }
+
+  private void copy(long from, long to, long length) {
+    byte[] b = new byte[(int) Math.min(length, 1 << 16)];
+    for (long done = 0; done < length; ) {
+      int n = (int) Math.min(b.length, length - done);
+      user.read(from + done, b, 0, n);
+      user.write(to + done, b, 0, n);
+      done += n;
+    }
+  }
+
+  @Override
+  public long read(int sfd, long buffer, long length) {
+    Open f = open.get(sfd);
+    if (f == null) {
+      return -Errno.EBADF;
+    }
+    if (length < 0) {
+      return -Errno.EINVAL;
+    }
+    long n = Math.max(0, Math.min(length, f.length - f.offset));
+    copy(f.map + f.offset, buffer, n);
+    f.offset += n;
+    return n;
+  }
+
+  @Override
+  public long write(int sfd, long buffer, long length) {
+    Open f = open.get(sfd);
+    if (f == null) {
+      return -Errno.EBADF;
+    }
+    if (length < 0) {
+      return -Errno.EINVAL;
+    }
+    if (f.offset + length > f.length) {
+      int r = grow(f, f.offset + length);
+      if (r < 0) {
+        return r;
+      }
+    }
+    copy(buffer, f.map + f.offset, length);
+    f.offset += length;
+    f.length = Math.max(f.length, f.offset);
+    return length;
+  }
+
+  @Override
+  public long seek(int sfd, long offset) {
+    Open f = open.get(sfd);
+    if (f == null) {
+      return -Errno.EBADF;
+    }
+    if (offset < 0) {
+      return -Errno.EINVAL;
+    }
+    f.offset = offset;
+    return offset;
+  }
+
+  @Override
+  public long length(int sfd) {
+    Open f = open.get(sfd);
+    return f == null ? -Errno.EBADF : f.length;
+  }
+
+  @Override
+  public int fsync(int sfd) {
+    Open f = open.get(sfd);
+    if (f == null) {
+      return -Errno.EBADF;
+    }
+    int m = f.mapped == 0 ? 0 : sys.msync(f.map, f.mapped, Mman.MS_SYNC);
+    return m < 0 ? m : sys.fsync(f.fd);
+  }
+
+  @Override
+  public int close(int sfd) {
+    Open f = open.remove(sfd);
+    if (f == null) {
+      return -Errno.EBADF;
+    }
+    if (f.mapped > 0) {
+      sys.munmap(f.map, f.mapped);
+    }
+    return sys.close(f.fd);
+  }
+
+  @Override
+  public int unlink(String path) {
+    return sys.unlink(path);
+  }
+
+  @Override
+  public int rename(String from, String to) {
+    return sys.rename(from, to);
+  }
+
+  @Override
+  public int commit() {
+    int dir = sys.open("/", Fcntl.O_RDONLY);
+    if (dir < 0) {
+      return dir;
+    }
+    int r = sys.fsync(dir);
+    sys.close(dir);
+    return r;
+  }
+}
