@@ -124,6 +124,16 @@ class PackagedModulePathIT {
   }
 
   @Test
+  void crashAndRebootRecoversTheFileSystem() throws Exception {
+    Outcome o = sego(Map.of(), "crash", spec("files.toml"), "--at", "10ms", "--power", "--out", dir.resolve("c").toString());
+    assertEquals(0, o.exit(), o.out() + o.err());
+    assertTrue(o.out().contains("power failure at 10,000,000 ns"), o.out());
+    assertTrue(o.out().contains("problems found by the check at mount 0"), o.out());
+    assertTrue(o.out().contains("workload after the reboot: exit status 0"), o.out());
+    assertTrue(Files.exists(dir.resolve("c/after/stats.json")));
+  }
+
+  @Test
   void aProbeIsDeterministicByteForByte() throws Exception {
     for (String run : List.of("a", "b")) {
       Outcome o = sego(Map.of(), "probe", spec("minimal.toml"), "--random", "--requests", "256", "--out",

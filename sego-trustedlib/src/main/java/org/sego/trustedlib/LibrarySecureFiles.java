@@ -149,6 +149,12 @@ final class LibrarySecureFiles implements SecureFiles {
   }
 
   @Override
+  public long mmap(int sfd) {
+    Open f = open.get(sfd);
+    return f == null ? -Errno.EBADF : f.map;
+  }
+
+  @Override
   public long seek(int sfd, long offset) {
     Open f = open.get(sfd);
     if (f == null) {

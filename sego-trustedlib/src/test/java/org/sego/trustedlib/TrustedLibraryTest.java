@@ -76,6 +76,7 @@ class TrustedLibraryTest {
         t.emit("seek", fs.seek(g, 4096));
         t.emit("read", fs.read(g, buf + 3 * 4096 - 8, 100));
         t.emit("value", u.load64(buf + 3 * 4096 - 8));
+        t.emit("mapped", u.load64(fs.mmap(g) + 8 * 100));
         t.emit("bad fd", fs.read(77, buf, 1));
         t.syscalls().exit(0);
       }, (p, label, value) -> out.add(label + "=" + value));
@@ -84,7 +85,7 @@ class TrustedLibraryTest {
       assertTrue(run.stats().value("system.guest.fs.journal-commits") >= 1, "the fsync committed");
     }
     assertEquals(List.of("write=12188", "fsync=0", "close=0", "commit=0", "length=12188", "seek=4096", "read=100",
-        "value=" + 512 * 7L, "bad fd=-9"), out);
+        "value=" + 512 * 7L, "mapped=700", "bad fd=-9"), out);
   }
 
   @Test

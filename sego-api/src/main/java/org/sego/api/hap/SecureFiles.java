@@ -20,6 +20,12 @@ public interface SecureFiles {
   /** Writes {@code length} bytes from HAP memory at {@code buffer} at the file's offset. */
   long write(int sfd, long buffer, long length);
 
+  /**
+   * The address where the library maps the whole file (shared, read-write) into the HAP, or 0 for an
+   * empty file; valid until the file grows or is closed.
+   */
+  long mmap(int sfd);
+
   /** Moves the file's offset (SEEK_SET only); returns the new offset. */
   long seek(int sfd, long offset);
 

@@ -95,6 +95,11 @@ public interface Syscalls {
     return -Errno.ENOSYS;
   }
 
+  /** {@code creat(path)}: {@code open(path, O_WRONLY | O_CREAT | O_TRUNC)}. */
+  default int creat(String path) {
+    return open(path, Fcntl.O_WRONLY | Fcntl.O_CREAT | Fcntl.O_TRUNC);
+  }
+
   default int close(int fd) {
     return -Errno.ENOSYS;
   }

@@ -118,6 +118,10 @@ class FileSystemTest {
       expect(f, "close", 0, s.close(fd));
       expect(f, "close twice", -Errno.EBADF, s.close(fd));
       expect(f, "read a closed fd", -Errno.EBADF, s.read(fd, buf, 1));
+      int cr = s.creat("/created");
+      expect(f, "creat gives a write-only descriptor", -Errno.EBADF, s.read(cr, buf, 1));
+      expect(f, "fdatasync", 0, s.fdatasync(cr));
+      s.close(cr);
       int ro = s.open("/a", Fcntl.O_RDONLY);
       expect(f, "write to a read-only fd", -Errno.EBADF, s.write(ro, buf, 1));
       expect(f, "truncate a read-only fd", -Errno.EINVAL, s.ftruncate(ro, 0));
