@@ -89,6 +89,53 @@ class TrustedLibraryTest {
   }
 
   @Test
+  void aHapRunsAgainAfterAPowerFailureAndFindsItsFsyncedSecureFiles() {
+    SegoSystem s = SegoSystem.builder().memory("64 MiB").seed(6).guest("linuxlike", Map.of("fs-device", "disk"))
+        .device("disk", "nvme", Map.of("size", "16 MiB")).build();
+    List<Integer> durable = new ArrayList<>();
+    SystemRun first = s.start();
+    first.bootGuest();
+    first.startHap(t -> {
+      var fs = t.files();
+      long buf = t.allocateSecure(4096);
+      for (int i = 0; i < 1000; i++) {
+        t.user().store64(buf, 1000L + i);
+        int f = fs.open("/v" + i, org.sego.api.sim.Fcntl.O_CREAT);
+        fs.write(f, buf, 4096);
+        fs.fsync(f);
+        fs.close(f);
+        fs.commit();
+        synchronized (durable) {
+          durable.add(i);
+        }
+      }
+    }, (p, label, value) -> {});
+    assertTrue(first.runUntil(3_000_000), "the crash comes mid-run");
+    first.crash(true, org.sego.api.storage.PowerFailure.loseAll());
+    List<String> wrong = new ArrayList<>();
+    try (SystemRun second = SystemRun.reboot(first)) {
+      second.bootGuest();
+      int pid = second.startHap(t -> {
+        var fs = t.files();
+        long buf = t.allocateSecure(4096);
+        for (int i : durable) {
+          int f = fs.open("/v" + i, 0);
+          if (f < 0 || fs.read(f, buf, 4096) != 4096 || t.user().load64(buf) != 1000L + i) {
+            wrong.add("/v" + i);
+          }
+          fs.close(f);
+        }
+        t.syscalls().exit(0);
+      }, (p, label, value) -> {});
+      second.run();
+      assertEquals(0, second.exitStatuses().get(pid));
+      assertEquals(0, second.stats().value("system.guest.fs.fsck-problems"));
+    }
+    assertTrue(!durable.isEmpty(), "some files were committed before the crash");
+    assertEquals(List.of(), wrong);
+  }
+
+  @Test
   void theLibraryRequiresOnlyTheApi() {
     ModuleDescriptor d = TrustedLibrary.class.getModule().getDescriptor();
     assertEquals(Set.of("java.base", "org.sego.api"),
