@@ -60,4 +60,18 @@ public final class CostAccounts {
       }
     }
   }
+
+  /** Time of {@code vcpu} by category and principal ({@code cpu.compute.user} → ns), non-zero entries only. */
+  public java.util.Map<String, Long> byCategory(int vcpu) {
+    java.util.Map<String, Long> m = new java.util.TreeMap<>();
+    for (int c = 0; c < categories.size(); c++) {
+      for (int pr = 0; pr < Principal.NAMES.size(); pr++) {
+        long v = get(vcpu, c, pr);
+        if (v != 0) {
+          m.put(categories.get(c) + "." + Principal.NAMES.get(pr), v);
+        }
+      }
+    }
+    return m;
+  }
 }

@@ -489,18 +489,8 @@ public final class Simulation implements Clock, CostMeter, EventQueue {
     driverDone.release();
   }
 
-  /** Snapshot of per-vCPU time by category, for stats. */
+  /** Per-vCPU time by category and principal ({@code cpu.compute.user} → ns), for stats. */
   public Map<String, Long> timeByCategory(int vcpu) {
-    Map<String, Long> m = new TreeMap<>();
-    List<String> names = accounts.categories();
-    for (int c = 0; c < names.size(); c++) {
-      for (int pr = 0; pr < Principal.NAMES.size(); pr++) {
-        long v = accounts.get(vcpu, c, pr);
-        if (v != 0) {
-          m.put(names.get(c) + "." + Principal.NAMES.get(pr), v);
-        }
-      }
-    }
-    return m;
+    return accounts.byCategory(vcpu);
   }
 }

@@ -24,6 +24,7 @@ public final class Files {
   private final long copyPageNanos;
   private Lxfs fs;
   private final boolean dataJournal;
+  private final Names names = new Names(this);
   /** Open descriptions per inode, so an unlinked file lives until its last close. */
   private final Map<Integer, Integer> openCount = new HashMap<>();
 
@@ -36,7 +37,12 @@ public final class Files {
   }
 
   /** The mounted file system, mounting (and formatting a blank device) on first use; null without a device. */
-  private Lxfs fs() {
+  /** Whether file {@code ino} is open anywhere (an unlinked file lives until its last close). */
+  boolean isOpen(int ino) {
+    return openCount.containsKey(ino);
+  }
+
+  Lxfs fs() {
     if (fs == null && !device.isEmpty()) {
       BufferCache cache = new BufferCache(ports, device, mm::allocKernelFrame, mm::freeKernelFrame);
       cache.setMapped(f -> mm.frames().mapcount(f) > 0);
@@ -64,9 +70,9 @@ public final class Files {
     if (acc == Fcntl.O_ACCMODE) {
       return -Errno.EINVAL;
     }
-    int ino = f.resolve(path);
+    int ino = f.dirs.resolve(path);
     if (ino == -Errno.ENOENT && (flags & Fcntl.O_CREAT) != 0) {
-      Object[] p = f.parent(path);
+      Object[] p = f.dirs.parent(path);
       int dir = (int) p[0];
       if (dir < 0) {
         return dir;
@@ -75,7 +81,7 @@ public final class Files {
       if (ino < 0) {
         return ino;
       }
-      int r = f.addEntry(dir, (String) p[1], ino, Lxfs.MODE_FILE);
+      int r = f.dirs.addEntry(dir, (String) p[1], ino, Lxfs.MODE_FILE);
       if (r < 0) {
         f.freeInode(ino);
         return r;
@@ -274,152 +280,12 @@ public final class Files {
     return 0;
   }
 
-  private int unlinkInOperation(String path) {
-    Lxfs f = fs();
-    if (f == null) {
-      return -Errno.ENODEV;
-    }
-    int ino = f.resolve(path);
-    if (ino < 0) {
-      return ino;
-    }
-    if (f.mode(ino) == Lxfs.MODE_DIR) {
-      return -Errno.EISDIR;
-    }
-    Object[] p = f.parent(path);
-    f.removeEntry((int) p[0], (String) p[1]);
-    f.setLinks(ino, f.links(ino) - 1);
-    if (f.links(ino) == 0 && !openCount.containsKey(ino)) {
-      f.truncate(ino, 0);
-      f.freeInode(ino);
-    }
-    return 0;
-  }
-
-  private int mkdirInOperation(String path) {
-    Lxfs f = fs();
-    if (f == null) {
-      return -Errno.ENODEV;
-    }
-    Object[] p = f.parent(path);
-    int dir = (int) p[0];
-    if (dir < 0) {
-      return dir;
-    }
-    if (f.lookup(dir, (String) p[1]) != 0) {
-      return -Errno.EEXIST;
-    }
-    int ino = f.allocInode(Lxfs.MODE_DIR);
-    if (ino < 0) {
-      return ino;
-    }
-    int r = f.addEntry(dir, (String) p[1], ino, Lxfs.MODE_DIR);
-    if (r < 0) {
-      f.freeInode(ino);
-      return r;
-    }
-    f.setLinks(ino, 2);
-    f.setLinks(dir, f.links(dir) + 1);
-    return 0;
-  }
-
-  private int rmdirInOperation(String path) {
-    Lxfs f = fs();
-    if (f == null) {
-      return -Errno.ENODEV;
-    }
-    int ino = f.resolve(path);
-    if (ino < 0) {
-      return ino;
-    }
-    if (ino == Lxfs.ROOT) {
-      return -Errno.EBUSY;
-    }
-    if (f.mode(ino) != Lxfs.MODE_DIR) {
-      return -Errno.ENOTDIR;
-    }
-    if (!f.isEmptyDir(ino)) {
-      return -Errno.ENOTEMPTY;
-    }
-    Object[] p = f.parent(path);
-    int dir = (int) p[0];
-    f.removeEntry(dir, (String) p[1]);
-    f.setLinks(dir, f.links(dir) - 1);
-    f.truncate(ino, 0);
-    f.freeInode(ino);
-    return 0;
-  }
-
-  private int renameInOperation(String from, String to) {
-    Lxfs f = fs();
-    if (f == null) {
-      return -Errno.ENODEV;
-    }
-    int ino = f.resolve(from);
-    if (ino < 0) {
-      return ino;
-    }
-    if (ino == Lxfs.ROOT) {
-      return -Errno.EBUSY;
-    }
-    Object[] src = f.parent(from);
-    Object[] dst = f.parent(to);
-    int toDir = (int) dst[0];
-    if (toDir < 0) {
-      return toDir;
-    }
-    boolean isDir = f.mode(ino) == Lxfs.MODE_DIR;
-    String normFrom = from.replaceAll("/+$", "");
-    if (isDir && (to.replaceAll("/+$", "") + "/").startsWith(normFrom + "/")) {
-      return -Errno.EINVAL;
-    }
-    int existing = f.lookup(toDir, (String) dst[1]);
-    if (existing == ino) {
-      return 0;
-    }
-    if (existing != 0) {
-      boolean targetDir = f.mode(existing) == Lxfs.MODE_DIR;
-      if (isDir && !targetDir) {
-        return -Errno.ENOTDIR;
-      }
-      if (!isDir && targetDir) {
-        return -Errno.EISDIR;
-      }
-      if (targetDir && !f.isEmptyDir(existing)) {
-        return -Errno.ENOTEMPTY;
-      }
-      f.removeEntry(toDir, (String) dst[1]);
-      if (targetDir) {
-        f.setLinks(toDir, f.links(toDir) - 1);
-        f.truncate(existing, 0);
-        f.freeInode(existing);
-      } else {
-        f.setLinks(existing, f.links(existing) - 1);
-        if (f.links(existing) == 0 && !openCount.containsKey(existing)) {
-          f.truncate(existing, 0);
-          f.freeInode(existing);
-        }
-      }
-    }
-    int r = f.addEntry(toDir, (String) dst[1], ino, f.mode(ino));
-    if (r < 0) {
-      return r;
-    }
-    int fromDir = (int) src[0];
-    f.removeEntry(fromDir, (String) src[1]);
-    if (isDir && fromDir != toDir) {
-      f.setLinks(fromDir, f.links(fromDir) - 1);
-      f.setLinks(toDir, f.links(toDir) + 1);
-    }
-    return 0;
-  }
-
   public int stat(AddressSpace as, String path, long buf) {
     Lxfs f = fs();
     if (f == null) {
       return -Errno.ENODEV;
     }
-    int ino = f.resolve(path);
+    int ino = f.dirs.resolve(path);
     if (ino < 0) {
       return ino;
     }
@@ -443,7 +309,7 @@ public final class Files {
     }
     long written = 0;
     while (written + Fcntl.DIRENT_BYTES <= len) {
-      Object[] e = fs.entry(of.ino, of.offset);
+      Object[] e = fs.dirs.entry(of.ino, of.offset);
       if (e == null) {
         break;
       }
@@ -464,91 +330,50 @@ public final class Files {
     return written;
   }
 
-  /** One file-system operation: a journal commit waits for it to finish. */
   public int open(TreeMap<Integer, OpenFile> table, String path, int flags) {
-    begin();
-    try {
-      return openInOperation(table, path, flags);
-    } finally {
-      end();
-    }
+    return op(() -> openInOperation(table, path, flags));
   }
 
-  /** One file-system operation: a journal commit waits for it to finish. */
   public int close(TreeMap<Integer, OpenFile> table, int fd) {
-    begin();
-    try {
-      return closeInOperation(table, fd);
-    } finally {
-      end();
-    }
+    return op(() -> closeInOperation(table, fd));
   }
 
-  /** One file-system operation: a journal commit waits for it to finish. */
   public void closeAll(TreeMap<Integer, OpenFile> table) {
-    begin();
-    try {
+    op(() -> {
       closeAllInOperation(table);
-    } finally {
-      end();
-    }
+      return null;
+    });
   }
 
-  /** One file-system operation: a journal commit waits for it to finish. */
   public long write(AddressSpace as, TreeMap<Integer, OpenFile> table, int fd, long buf, long len, long at, boolean advance) {
-    begin();
-    try {
-      return writeInOperation(as, table, fd, buf, len, at, advance);
-    } finally {
-      end();
-    }
+    return op(() -> writeInOperation(as, table, fd, buf, len, at, advance));
   }
 
-  /** One file-system operation: a journal commit waits for it to finish. */
   public int ftruncate(TreeMap<Integer, OpenFile> table, int fd, long length) {
-    begin();
-    try {
-      return ftruncateInOperation(table, fd, length);
-    } finally {
-      end();
-    }
+    return op(() -> ftruncateInOperation(table, fd, length));
   }
 
-  /** One file-system operation: a journal commit waits for it to finish. */
   public int unlink(String path) {
-    begin();
-    try {
-      return unlinkInOperation(path);
-    } finally {
-      end();
-    }
+    return op(() -> names.unlink(path));
   }
 
-  /** One file-system operation: a journal commit waits for it to finish. */
   public int mkdir(String path) {
-    begin();
-    try {
-      return mkdirInOperation(path);
-    } finally {
-      end();
-    }
+    return op(() -> names.mkdir(path));
   }
 
-  /** One file-system operation: a journal commit waits for it to finish. */
   public int rmdir(String path) {
-    begin();
-    try {
-      return rmdirInOperation(path);
-    } finally {
-      end();
-    }
+    return op(() -> names.rmdir(path));
   }
 
-  /** One file-system operation: a journal commit waits for it to finish. */
   public int rename(String from, String to) {
+    return op(() -> names.rename(from, to));
+  }
+
+  /** Runs one file-system operation: a journal commit waits until every operation in progress ends. */
+  private <T> T op(java.util.function.Supplier<T> operation) {
     begin();
     try {
-      return renameInOperation(from, to);
+      return operation.get();
     } finally {
       end();
     }

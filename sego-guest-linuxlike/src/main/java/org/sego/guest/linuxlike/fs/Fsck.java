@@ -48,7 +48,7 @@ public final class Fsck {
       claimMapBlocks(fs, ino, owner, problems);
       if (mode == Lxfs.MODE_DIR) {
         for (long e = 0; ; e++) {
-          Object[] en = fs.entry(ino, e);
+          Object[] en = fs.dirs.entry(ino, e);
           if (en == null) {
             break;
           }

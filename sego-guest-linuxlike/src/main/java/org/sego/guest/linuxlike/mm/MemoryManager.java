@@ -22,9 +22,8 @@ public final class MemoryManager {
   public static final int OK = 0;
   public static final int SEGV = -Errno.EFAULT;
   public static final int OOM = -Errno.ENOMEM;
-  private static final long LARGE_FRAMES = 512;
   /** Kernel work per page-table entry fork copies (ns). */
-  private static final long FORK_PTE_NANOS = 20;
+  static final long FORK_PTE_NANOS = 20;
 
   final KernelPorts ports;
   final OsView memory;
@@ -36,14 +35,15 @@ public final class MemoryManager {
   /** Caches that give frames back under memory pressure (the page cache): asked before anonymous pages are swapped. */
   private final List<java.util.function.IntUnaryOperator> shrinkers = new ArrayList<>();
   final Reclaimer reclaimer;
+  final HugePages huge = new HugePages(this);
   final SwapSpace swap;
   final PageSharing sharing;
   final Compaction compaction;
   private final StatsSink.Counter zeroFaults;
   private final StatsSink.Counter cowCopies;
   private final StatsSink.Counter cowReuses;
-  private final StatsSink.Counter hugeFaults;
-  private final StatsSink.Counter hugeSplits;
+  final StatsSink.Counter hugeFaults;
+  final StatsSink.Counter hugeSplits;
   private final StatsSink.Counter oom;
   final StatsSink.Counter hugeUnavailable;
 
@@ -183,7 +183,7 @@ public final class MemoryManager {
     buddy.free(f, huge ? BuddyAllocator.MAX_ORDER : 0);
   }
 
-  private LongSupplier tableAllocator(AddressSpace as) {
+  LongSupplier tableAllocator(AddressSpace as) {
     return () -> {
       long f = allocFrame(true, true);
       if (f >= 0) {
@@ -231,67 +231,20 @@ public final class MemoryManager {
     long frame(long ino, long offset, boolean forWrite);
   }
 
-  private FilePages filePages;
+  FilePages filePages;
 
   public void setFilePages(FilePages pages) {
     this.filePages = pages;
   }
 
-  /** A fault in a file mapping: map the cache frame (shared), or map it read-only / copy it (private). */
-  private int fileFault(AddressSpace as, Vma vma, long slot, long page, boolean write) {
-    long pte = tables.read(slot);
-    if (PageTables.present(pte) && write && !vma.shared) {
-      return copyOnWrite(as, vma, slot, pte, page);
-    }
-    if (PageTables.present(pte)) {
-      ports.cpu().invalidatePage(as.cr3, page);
-      return OK;
-    }
-    long frame = filePages == null ? -Errno.ENODEV : filePages.frame(vma.fileIno, vma.fileOffsetOf(page), write && vma.shared);
-    if (frame < 0) {
-      return SEGV;
-    }
-    if (!vma.shared && write) {
-      long f = allocFrame(true);
-      if (f < 0) {
-        return OOM;
-      }
-      memory.copyFrame(frame, f);
-      mapNew(as, vma, slot, page, f);
-      return OK;
-    }
-    frames.addFlag(frame, FrameTable.FILE);
-    frames.map(frame, as.pid, page >>> X86.PAGE_SHIFT);
-    tables.write(slot, pteFor(frame, vma, vma.shared && vma.writable()));
-    return OK;
-  }
+  private final FileMappings fileMappings = new FileMappings(this);
 
   /**
    * Harvests the dirty bits of shared mappings of file {@code ino} (all files for -1) in {@code
-   * [start, end)} of {@code as} (every space for null): the page-cache frame of each page written
-   * through a mapping is reported to {@code dirty}, and the page's dirty bit cleared.
+   * [start, end)} of {@code only} (every space for null), reporting each written page-cache frame.
    */
   public void harvestDirty(AddressSpace only, long ino, long start, long end, java.util.function.LongConsumer dirty) {
-    for (AddressSpace as : only == null ? new ArrayList<>(spaces.values()) : List.of(only)) {
-      for (Vma v : as.overlapping(start, end)) {
-        if (!v.shared || v.fileIno == 0 || (ino >= 0 && v.fileIno != ino)) {
-          continue;
-        }
-        for (long page = Math.max(start, v.start); page < Math.min(end, v.end); page += X86.PAGE_SIZE) {
-          long slot = tables.slot(as.cr3, page, 1, false, null);
-          if (slot < 0) {
-            page = (page & ~(X86.LARGE_PAGE_SIZE - 1)) + X86.LARGE_PAGE_SIZE - X86.PAGE_SIZE;
-            continue;
-          }
-          long pte = tables.read(slot);
-          if (PageTables.present(pte) && (pte & X86.PTE_D) != 0) {
-            tables.write(slot, pte & ~X86.PTE_D);
-            ports.cpu().invalidatePage(as.cr3, page);
-            dirty.accept(PageTables.frame(pte));
-          }
-        }
-      }
-    }
+    fileMappings.harvestDirty(only, ino, start, end, dirty);
   }
 
   /** Frees every page, swap slot and table of {@code as}. */
@@ -351,7 +304,7 @@ public final class MemoryManager {
     long page = X86.pageBase(gva);
     if (vma.fileIno != 0) {
       long fslot = tables.slot(as.cr3, page, 1, true, tableAllocator(as));
-      return fslot < 0 ? OOM : fileFault(as, vma, fslot, page, write);
+      return fslot < 0 ? OOM : fileMappings.fileFault(as, vma, fslot, page, write);
     }
     long pdSlot = tables.slot(as.cr3, page, 2, true, tableAllocator(as));
     if (pdSlot < 0) {
@@ -365,8 +318,8 @@ public final class MemoryManager {
         ports.cpu().invalidatePage(as.cr3, page);
         return OK;
       }
-    } else if (!PageTables.present(pde) && hugeEligible(vma, page)) {
-      if (mapHuge(as, vma, pdSlot, page & ~(X86.LARGE_PAGE_SIZE - 1))) {
+    } else if (!PageTables.present(pde) && huge.hugeEligible(vma, page)) {
+      if (huge.mapHuge(as, vma, pdSlot, page & ~(X86.LARGE_PAGE_SIZE - 1))) {
         return OK;
       }
     }
@@ -413,7 +366,7 @@ public final class MemoryManager {
     }
   }
 
-  private int copyOnWrite(AddressSpace as, Vma vma, long slot, long pte, long page) {
+  int copyOnWrite(AddressSpace as, Vma vma, long slot, long pte, long page) {
     long old = PageTables.frame(pte);
     long vpn = page >>> X86.PAGE_SHIFT;
     if (frames.mapcount(old) == 1 && !frames.has(old, FrameTable.KSM | FrameTable.FILE)) {
@@ -445,65 +398,13 @@ public final class MemoryManager {
     return OK;
   }
 
-  private boolean hugeEligible(Vma vma, long page) {
-    long region = page & ~(X86.LARGE_PAGE_SIZE - 1);
-    return settings.thp() && !vma.shared && vma.start <= region && region + X86.LARGE_PAGE_SIZE <= vma.end;
-  }
-
-  private boolean mapHuge(AddressSpace as, Vma vma, long pdSlot, long region) {
-    long f = buddy.allocate(BuddyAllocator.MAX_ORDER);
-    if (f < 0) {
-      hugeUnavailable.add(1);
-      return false;
-    }
-    for (long i = 0; i < LARGE_FRAMES; i++) {
-      memory.zeroFrame(f + i);
-    }
-    frames.setFlags(f, FrameTable.ANON | FrameTable.HUGE);
-    frames.map(f, as.pid, region >>> X86.PAGE_SHIFT);
-    tables.write(pdSlot, pteFor(f, vma, vma.writable()) | X86.PTE_PS);
-    reclaimer.added(f);
-    hugeFaults.add(1);
-    if (buddy.freeFrames() < settings.lowWatermark()) {
-      reclaimer.wakeKswapd();
-    }
-    return true;
-  }
-
-  /** Replaces the 2 MiB mapping at {@code pdSlot} by a page table of 512 4 KiB entries. */
   void splitHuge(AddressSpace as, long pdSlot, long region) {
-    long pt = tableAllocator(as).getAsLong();
-    if (pt < 0) {
-      throw new IllegalStateException("no frame for a page table to split a 2 MiB page");
-    }
-    // The allocation may have waited: read the entry only now.
-    long pde = tables.read(pdSlot);
-    if (!PageTables.huge(pde)) {
-      as.tables.remove(pt);
-      freeFrame(pt);
-      return;
-    }
-    long head = PageTables.frame(pde);
-    long flags = pde & (X86.PTE_P | X86.PTE_RW | X86.PTE_US | X86.PTE_A | X86.PTE_D | X86.PTE_NX);
-    reclaimer.forget(head);
-    frames.unmap(head, as.pid, region >>> X86.PAGE_SHIFT);
-    for (long i = 0; i < LARGE_FRAMES; i++) {
-      tables.write((pt << X86.PAGE_SHIFT) + 8 * i, ((head + i) << X86.PAGE_SHIFT) | flags);
-      frames.setFlags(head + i, FrameTable.ANON);
-      frames.map(head + i, as.pid, (region >>> X86.PAGE_SHIFT) + i);
-      reclaimer.added(head + i);
-    }
-    tables.write(pdSlot, (pt << X86.PAGE_SHIFT) | X86.PTE_P | X86.PTE_RW | X86.PTE_US);
-    ports.cpu().invalidateAddressSpace(as.cr3);
-    hugeSplits.add(1);
+    huge.splitHuge(as, pdSlot, region);
   }
 
   /** Splits the 2 MiB mapping covering {@code gva}, if there is one. */
   public void splitHugeAt(AddressSpace as, long gva) {
-    long pdSlot = tables.slot(as.cr3, gva, 2, false, null);
-    if (pdSlot >= 0 && PageTables.huge(tables.read(pdSlot))) {
-      splitHuge(as, pdSlot, gva & ~(X86.LARGE_PAGE_SIZE - 1));
-    }
+    huge.splitHugeAt(as, gva);
   }
 
   // ---- unmapping ------------------------------------------------------------------------------
@@ -518,186 +419,41 @@ public final class MemoryManager {
     }
   }
 
+  private final Unmapper unmapper = new Unmapper(this);
+
   private void unmapPages(AddressSpace as, long start, long end) {
-    long page = start;
-    while (page < end) {
-      long region = page & ~(X86.LARGE_PAGE_SIZE - 1);
-      long regionEnd = region + X86.LARGE_PAGE_SIZE;
-      long pdSlot = tables.slot(as.cr3, page, 2, false, null);
-      long pde = pdSlot < 0 ? 0 : tables.read(pdSlot);
-      if (!PageTables.present(pde)) {
-        page = pdSlot < 0 ? tables.nextMapped(as.cr3, page) : regionEnd;
-        continue;
-      }
-      if (PageTables.huge(pde)) {
-        if (page == region && end >= regionEnd) {
-          long head = PageTables.frame(pde);
-          tables.write(pdSlot, 0);
-          if (frames.unmap(head, as.pid, region >>> X86.PAGE_SHIFT) == 0) {
-            freeFrame(head);
-          }
-          ports.cpu().invalidateAddressSpace(as.cr3);
-          page = regionEnd;
-          continue;
-        }
-        splitHuge(as, pdSlot, region);
-      }
-      long stop = Math.min(end, regionEnd);
-      for (; page < stop; page += X86.PAGE_SIZE) {
-        long slot = tables.slot(as.cr3, page, 1, false, null);
-        long pte = tables.read(slot);
-        if (PageTables.mapsFrame(pte)) {
-          long f = PageTables.frame(pte);
-          tables.write(slot, 0);
-          ports.cpu().invalidatePage(as.cr3, page);
-          boolean file = frames.has(f, FrameTable.FILE);
-          if (frames.unmap(f, as.pid, page >>> X86.PAGE_SHIFT) == 0) {
-            if (file) {
-              frames.clearFlag(f, FrameTable.FILE);
-            } else {
-              freeFrame(f);
-            }
-          }
-        } else if (PageTables.isSwap(pte)) {
-          tables.write(slot, 0);
-          swap.release(PageTables.swapSlot(pte));
-        }
-      }
-    }
+    unmapper.unmapPages(as, start, end);
   }
 
   /** Rewrites the entries of {@code [start, end)} for protection {@code vma.prot} (mprotect). */
   public void reprotect(AddressSpace as, Vma vma, long start, long end) {
-    for (long page = start; page < end; page += X86.PAGE_SIZE) {
-      splitHugeAt(as, page);
-      long slot = tables.slot(as.cr3, page, 1, false, null);
-      if (slot < 0) {
-        page = (page & ~(X86.LARGE_PAGE_SIZE - 1)) + X86.LARGE_PAGE_SIZE - X86.PAGE_SIZE;
-        continue;
-      }
-      long pte = tables.read(slot);
-      if (!PageTables.mapsFrame(pte)) {
-        continue;
-      }
-      long f = PageTables.frame(pte);
-      long e;
-      if (vma.prot == 0) {
-        e = (f << X86.PAGE_SHIFT) | PageTables.PROTNONE;
-      } else {
-        // A page still shared copy-on-write stays read-only; the write fault copies it.
-        boolean writable = vma.writable() && (vma.shared || (frames.mapcount(f) == 1 && !frames.has(f, FrameTable.KSM)));
-        e = pteFor(f, vma, writable) | (pte & (X86.PTE_A | X86.PTE_D));
-      }
-      tables.write(slot, e);
-      ports.cpu().invalidatePage(as.cr3, page);
-    }
+    unmapper.reprotect(as, vma, start, end);
   }
 
   // ---- fork -----------------------------------------------------------------------------------
 
   /** The child's copy of {@code parent}: same areas, private pages shared copy-on-write. */
   public AddressSpace fork(AddressSpace parent, int childPid) {
-    AddressSpace child = create(childPid);
-    if (child == null) {
-      return null;
-    }
-    for (Vma v : parent.areas()) {
-      child.insert(v.copy());
-    }
-    child.brk = parent.brk;
-    // 2 MiB pages are split first, so copy-on-write works on 4 KiB pages.
-    List<Long> hugeRegions = new ArrayList<>();
-    tables.forEach(parent.cr3, (gva, slot, e, huge) -> {
-      if (huge) {
-        hugeRegions.add(gva);
-      }
-    });
-    for (long region : hugeRegions) {
-      splitHugeAt(parent, region);
-    }
-    long[] copied = {0};
-    List<long[]> leaves = new ArrayList<>();
-    tables.forEach(parent.cr3, (gva, slot, e, huge) -> leaves.add(new long[] {gva, slot, e}));
-    for (long[] leaf : leaves) {
-      long gva = leaf[0];
-      long e = leaf[2];
-      long childSlot = tables.slot(child.cr3, gva, 1, true, tableAllocator(child));
-      if (childSlot < 0) {
-        destroy(child);
-        return null;
-      }
-      if (PageTables.mapsFrame(e)) {
-        long f = PageTables.frame(e);
-        if (!frames.has(f, FrameTable.SHARED) && (e & X86.PTE_RW) != 0) {
-          e &= ~X86.PTE_RW;
-          tables.write(leaf[1], e);
-        }
-        frames.map(f, childPid, gva >>> X86.PAGE_SHIFT);
-        tables.write(childSlot, e);
-      } else if (PageTables.isSwap(e)) {
-        swap.duplicate(PageTables.swapSlot(e));
-        tables.write(childSlot, e);
-      }
-      copied[0]++;
-    }
-    ports.cpu().invalidateAddressSpace(parent.cr3);
-    ports.cpu().charge(CostCategory.COMPUTE, copied[0] * FORK_PTE_NANOS);
-    return child;
+    return ForkCopy.copy(this, parent, childPid);
   }
 
   // ---- user memory ----------------------------------------------------------------------------
 
-  /**
-   * The gpa of user address {@code gva} for a kernel access, faulting the page in (and breaking
-   * copy-on-write for a write) as the hardware would for the process; -EFAULT if not allowed.
-   */
+  private final UserMemory user = new UserMemory(this);
+
+  /** The gpa of user address {@code gva} for a kernel access (faulting it in); -EFAULT if not allowed. */
   public long userAddress(AddressSpace as, long gva, boolean write) {
-    for (int attempt = 0; attempt < 4; attempt++) {
-      long pde = tables.pdEntry(as.cr3, gva);
-      if (PageTables.huge(pde) && (!write || (pde & X86.PTE_RW) != 0)) {
-        return (pde & X86.PTE_ADDR_2M) | (gva & (X86.LARGE_PAGE_SIZE - 1));
-      }
-      long slot = PageTables.present(pde) && !PageTables.huge(pde) ? tables.slot(as.cr3, gva, 1, false, null) : -1;
-      long pte = slot < 0 ? 0 : tables.read(slot);
-      if (PageTables.present(pte) && (!write || (pte & X86.PTE_RW) != 0)) {
-        return (pte & X86.PTE_ADDR) | (gva & X86.PAGE_MASK);
-      }
-      int r = fault(as, gva, write, false);
-      if (r != OK) {
-        return -Errno.EFAULT;
-      }
-    }
-    return -Errno.EFAULT;
+    return user.userAddress(as, gva, write);
   }
 
   /** Copies {@code src} to user memory; 0 or -EFAULT. */
   public int copyToUser(AddressSpace as, long gva, byte[] src, int off, int len) {
-    while (len > 0) {
-      int n = (int) Math.min(len, X86.PAGE_SIZE - (gva & X86.PAGE_MASK));
-      long gpa = userAddress(as, gva, true);
-      if (gpa < 0 || memory.write(gpa, src, off, n) != OsView.OK) {
-        return -Errno.EFAULT;
-      }
-      gva += n;
-      off += n;
-      len -= n;
-    }
-    return 0;
+    return user.copyToUser(as, gva, src, off, len);
   }
 
   /** Copies user memory into {@code dst}; 0 or -EFAULT. */
   public int copyFromUser(AddressSpace as, long gva, byte[] dst, int off, int len) {
-    while (len > 0) {
-      int n = (int) Math.min(len, X86.PAGE_SIZE - (gva & X86.PAGE_MASK));
-      long gpa = userAddress(as, gva, false);
-      if (gpa < 0 || memory.read(gpa, dst, off, n) != OsView.OK) {
-        return -Errno.EFAULT;
-      }
-      gva += n;
-      off += n;
-      len -= n;
-    }
-    return 0;
+    return user.copyFromUser(as, gva, dst, off, len);
   }
 
   /** The leaf entry mapping {@code gva} in {@code pid}'s tables (4 KiB or 2 MiB), or 0. */

@@ -1,0 +1,61 @@
+package org.sego.guest.linuxlike.mm;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.sego.api.hw.X86;
+import org.sego.api.sim.CostCategory;
+
+/** fork's copy of an address space: the same areas, private pages shared copy-on-write, swap entries shared. */
+final class ForkCopy {
+  private ForkCopy() {}
+
+  /** The child's copy of {@code parent}: same areas, private pages shared copy-on-write. */
+  static AddressSpace copy(MemoryManager mm, AddressSpace parent, int childPid) {
+    AddressSpace child = mm.create(childPid);
+    if (child == null) {
+      return null;
+    }
+    for (Vma v : parent.areas()) {
+      child.insert(v.copy());
+    }
+    child.brk = parent.brk;
+    // 2 MiB pages are split first, so copy-on-write works on 4 KiB pages.
+    List<Long> hugeRegions = new ArrayList<>();
+    mm.tables.forEach(parent.cr3, (gva, slot, e, huge) -> {
+      if (huge) {
+        hugeRegions.add(gva);
+      }
+    });
+    for (long region : hugeRegions) {
+      mm.splitHugeAt(parent, region);
+    }
+    long[] copied = {0};
+    List<long[]> leaves = new ArrayList<>();
+    mm.tables.forEach(parent.cr3, (gva, slot, e, huge) -> leaves.add(new long[] {gva, slot, e}));
+    for (long[] leaf : leaves) {
+      long gva = leaf[0];
+      long e = leaf[2];
+      long childSlot = mm.tables.slot(child.cr3, gva, 1, true, mm.tableAllocator(child));
+      if (childSlot < 0) {
+        mm.destroy(child);
+        return null;
+      }
+      if (PageTables.mapsFrame(e)) {
+        long f = PageTables.frame(e);
+        if (!mm.frames.has(f, FrameTable.SHARED) && (e & X86.PTE_RW) != 0) {
+          e &= ~X86.PTE_RW;
+          mm.tables.write(leaf[1], e);
+        }
+        mm.frames.map(f, childPid, gva >>> X86.PAGE_SHIFT);
+        mm.tables.write(childSlot, e);
+      } else if (PageTables.isSwap(e)) {
+        mm.swap.duplicate(PageTables.swapSlot(e));
+        mm.tables.write(childSlot, e);
+      }
+      copied[0]++;
+    }
+    mm.ports.cpu().invalidateAddressSpace(parent.cr3);
+    mm.ports.cpu().charge(CostCategory.COMPUTE, copied[0] * MemoryManager.FORK_PTE_NANOS);
+    return child;
+  }
+}
