@@ -29,6 +29,10 @@ public final class Trace implements AutoCloseable {
 
   public static Trace to(Path file) {
     try {
+      Path dir = file.toAbsolutePath().getParent();
+      if (dir != null) {
+        Files.createDirectories(dir);
+      }
       return new Trace(true, Files.newBufferedWriter(file, StandardCharsets.UTF_8));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot open trace " + file, e);
