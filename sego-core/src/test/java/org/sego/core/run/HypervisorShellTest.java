@@ -143,7 +143,8 @@ class HypervisorShellTest {
 
   @Test
   void theTraceRecordsFaultsHypercallsAndBlockIo() throws Exception {
-    try (SystemRun run = system("none", new GuardStrategy(), true).start(dir)) {
+    Path out = dir.resolve("not/yet/there");
+    try (SystemRun run = system("none", new GuardStrategy(), true).start(out)) {
       TestKernel k = (TestKernel) run.boot(TestKernel::new);
       KernelPorts p = run.ports();
       k.start(u -> {
@@ -153,7 +154,7 @@ class HypervisorShellTest {
       p.blocks().submit(BlockRequest.write("disk", 1, 1, 0x20_0000L), (id, s, t) -> {});
       run.run();
     }
-    String trace = Files.readString(dir.resolve("trace.jsonl"));
+    String trace = Files.readString(out.resolve("trace.jsonl"));
     for (String event : new String[] {"\"page-fault\"", "\"hypercall\"", "\"write\""}) {
       assertTrue(trace.contains(event), event + " in " + trace);
     }
