@@ -6,7 +6,6 @@ import java.util.concurrent.Callable;
 import org.sego.api.storage.PowerFailure;
 import org.sego.api.units.Duration;
 import org.sego.core.SegoSystem;
-import org.sego.core.compose.SpecException;
 import org.sego.core.run.SystemRun;
 import org.sego.core.sim.StatsRegistry;
 import picocli.CommandLine;
@@ -44,13 +43,7 @@ final class CrashCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new SegoCommand.UserError("--at " + at + ": " + e.getMessage());
     }
-    SegoSystem system;
-    try {
-      system = SegoSystem.fromToml(file, SegoCommand.registry(), workload);
-    } catch (SpecException e) {
-      spec.commandLine().getErr().println("sego: " + e.getMessage());
-      return SegoCommand.USAGE;
-    }
+    SegoSystem system = SegoSystem.fromToml(file, SegoCommand.registry(), workload);
     if (system.spec().guest().isEmpty() || system.spec().workload().isEmpty()) {
       throw new SegoCommand.UserError(file + " needs a [guest] table and a workload (a [workload] table or --workload)");
     }

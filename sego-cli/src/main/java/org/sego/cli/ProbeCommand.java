@@ -6,7 +6,6 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.sego.core.SegoSystem;
 import org.sego.core.compose.DeviceSpec;
-import org.sego.core.compose.SpecException;
 import org.sego.core.run.DiskProbe;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -46,13 +45,7 @@ final class ProbeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    SegoSystem system;
-    try {
-      system = SegoSystem.fromToml(file, SegoCommand.registry());
-    } catch (SpecException e) {
-      spec.commandLine().getErr().println("sego: " + e.getMessage());
-      return SegoCommand.USAGE;
-    }
+    SegoSystem system = SegoSystem.fromToml(file, SegoCommand.registry());
     List<String> guestDevices = system.spec().devices().stream()
         .filter(d -> d.volume().string("access").equals("guest")).map(DeviceSpec::name).toList();
     String dev = device != null ? device : guestDevices.stream().findFirst()

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.sego.core.SegoSystem;
-import org.sego.core.compose.SpecException;
 import org.sego.core.run.SystemRun;
 import org.sego.core.sim.StatsRegistry;
 import picocli.CommandLine;
@@ -51,13 +50,7 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    SegoSystem system;
-    try {
-      system = SegoSystem.fromToml(file, SegoCommand.registry(), workload);
-    } catch (SpecException e) {
-      spec.commandLine().getErr().println("sego: " + e.getMessage());
-      return SegoCommand.USAGE;
-    }
+    SegoSystem system = SegoSystem.fromToml(file, SegoCommand.registry(), workload);
     var registry = SegoCommand.registry();
     if (system.spec().guest().isEmpty()) {
       throw new SegoCommand.UserError(file + " has no [guest] table; add one with name = one of: "

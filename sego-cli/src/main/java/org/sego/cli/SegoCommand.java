@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import org.sego.core.compose.PluginDiscoveryException;
 import org.sego.core.compose.PluginRegistry;
+import org.sego.core.compose.SpecException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -39,7 +40,7 @@ public final class SegoCommand implements Callable<Integer> {
     cl.setOut(out);
     cl.setErr(err);
     cl.setExecutionExceptionHandler((ex, line, parse) -> {
-      if (ex instanceof PluginDiscoveryException || ex instanceof UserError) {
+      if (ex instanceof PluginDiscoveryException || ex instanceof UserError || ex instanceof SpecException) {
         line.getErr().println("sego: " + ex.getMessage());
         return USAGE;
       }

@@ -3,7 +3,6 @@ package org.sego.cli;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import org.sego.core.SegoSystem;
-import org.sego.core.compose.SpecException;
 import org.sego.core.output.Json;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -20,14 +19,9 @@ final class ValidateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    try {
-      SegoSystem system = SegoSystem.fromToml(file, SegoCommand.registry());
-      spec.commandLine().getOut().print(Json.write(system.spec().tree()));
-      spec.commandLine().getOut().flush();
-      return 0;
-    } catch (SpecException e) {
-      spec.commandLine().getErr().println("sego: " + e.getMessage());
-      return SegoCommand.USAGE;
-    }
+    SegoSystem system = SegoSystem.fromToml(file, SegoCommand.registry());
+    spec.commandLine().getOut().print(Json.write(system.spec().tree()));
+    spec.commandLine().getOut().flush();
+    return 0;
   }
 }

@@ -137,10 +137,21 @@ public final class Files {
     int left = openCount.merge(of.ino, -1, Integer::sum);
     if (left <= 0) {
       openCount.remove(of.ino);
-      if (fs.inodeAllocated(of.ino) && fs.links(of.ino) == 0) {
-        fs.truncate(of.ino, 0);
-        fs.freeInode(of.ino);
-      }
+      freeIfUnreferenced(of.ino);
+    }
+  }
+
+  /** A name of file {@code ino} is gone: one link less, and the file is freed if nothing refers to it. */
+  void unlinkOne(int ino) {
+    fs.setLinks(ino, fs.links(ino) - 1);
+    freeIfUnreferenced(ino);
+  }
+
+  /** Frees a file with no name left and no open descriptor. */
+  private void freeIfUnreferenced(int ino) {
+    if (fs.inodeAllocated(ino) && fs.links(ino) == 0 && !isOpen(ino)) {
+      fs.truncate(ino, 0);
+      fs.freeInode(ino);
     }
   }
 

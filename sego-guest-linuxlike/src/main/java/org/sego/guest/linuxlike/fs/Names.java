@@ -24,11 +24,7 @@ final class Names {
     }
     Object[] p = f.dirs.parent(path);
     f.dirs.removeEntry((int) p[0], (String) p[1]);
-    f.setLinks(ino, f.links(ino) - 1);
-    if (f.links(ino) == 0 && !files.isOpen(ino)) {
-      f.truncate(ino, 0);
-      f.freeInode(ino);
-    }
+    files.unlinkOne(ino);
     return 0;
   }
 
@@ -130,11 +126,7 @@ final class Names {
         f.truncate(existing, 0);
         f.freeInode(existing);
       } else {
-        f.setLinks(existing, f.links(existing) - 1);
-        if (f.links(existing) == 0 && !files.isOpen(existing)) {
-          f.truncate(existing, 0);
-          f.freeInode(existing);
-        }
+        files.unlinkOne(existing);
       }
     }
     int r = f.dirs.addEntry(toDir, (String) dst[1], ino, f.mode(ino));
