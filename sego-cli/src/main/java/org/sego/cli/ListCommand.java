@@ -45,7 +45,7 @@ final class ListCommand implements Callable<Integer> {
       List<PluginProvider> ps = registry.all(kind);
       out.println(kind.id() + (ps.isEmpty() ? ": (none yet)" : ":"));
       for (PluginProvider p : ps) {
-        out.printf(java.util.Locale.ROOT, "  %-12s %-22s %-16s %s%n", p.name(), PluginRegistry.moduleName(p), p.version(),
+        out.printf(java.util.Locale.ROOT, "  %-18s %-26s %-16s %s%n", p.name(), PluginRegistry.moduleName(p), p.version(),
             p.description());
       }
     }
