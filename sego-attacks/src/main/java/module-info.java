@@ -15,5 +15,6 @@ module org.sego.attacks {
       org.sego.attacks.StaleFileBlockAttack,
       org.sego.attacks.LieFileLengthAttack,
       org.sego.attacks.RollbackFileAttack,
-      org.sego.attacks.OpenOtherFileAttack;
+      org.sego.attacks.OpenOtherFileAttack,
+      org.sego.attacks.CrashRollbackAttack;
 }

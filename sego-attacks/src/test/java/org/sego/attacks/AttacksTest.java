@@ -53,6 +53,20 @@ class AttacksTest {
   }
 
   @Test
+  void aRollbackAcrossACrashSucceedsAgainstNoneAndItsTwinCrashesHonestly() {
+    AttackProvider a = attack("crash-rollback");
+    AttackResult r = new Judge(REGISTRY).judge(Judge.defaultSystem("none", 7), a, params(a, Map.of()), null);
+    assertTrue(Set.of(Outcome.LEAKED, Outcome.CORRUPTED).contains(r.outcome()), r.outcome() + " " + r.evidence());
+    assertTrue(r.twinRun().output().contains("reboot=1"), "the twin crashed and rebooted too");
+    assertEquals(List.of(), r.twinRun().violations());
+    assertEquals(0, r.twinRun().victimExitStatus());
+    List<String> attackRecovered = r.attackRun().output().stream().filter(o -> o.startsWith("recovered-file")).toList();
+    List<String> twinRecovered = r.twinRun().output().stream().filter(o -> o.startsWith("recovered-file")).toList();
+    assertEquals(2, twinRecovered.size());
+    assertFalse(attackRecovered.equals(twinRecovered), "after the reboot the victim read the rolled-back version");
+  }
+
+  @Test
   void anAttackWhoseHookNeverFiresIsNotAttempted() {
     AttackProvider idle = new VictimAttack() {
       @Override

@@ -120,7 +120,7 @@ class PackagedModulePathIT {
     assertTrue(Files.exists(out.resolve("twin/stats.json")) && Files.exists(out.resolve("attack/config.json")));
     Outcome bad = sego(Map.of(), "attack", "no-such-attack");
     assertEquals(2, bad.exit());
-    assertTrue(bad.err().contains("lie-file-length, open-other-file, read-hap-page, remap-hap-page, replay-swap-slot, rollback-file, stale-file-block, write-hap-page"), bad.err());
+    assertTrue(bad.err().contains("crash-rollback, lie-file-length, open-other-file, read-hap-page, remap-hap-page, replay-swap-slot, rollback-file, stale-file-block, write-hap-page"), bad.err());
   }
 
   @Test

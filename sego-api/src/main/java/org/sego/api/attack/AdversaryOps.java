@@ -32,6 +32,15 @@ public interface AdversaryOps {
   /** Raw write of a block of a guest device. */
   void writeBlock(String device, long block, byte[] data);
 
+  /**
+   * Crashes the machine now (a power failure if {@code powerFailure}): nothing more runs in this
+   * boot; the judge reboots on the same volumes and starts the victim again, with the same hooks.
+   */
+  void crash(boolean powerFailure);
+
+  /** Which boot this is: 0 until the first crash. */
+  int boot();
+
   /** A note for the evidence. */
   void note(String text);
 }

@@ -7,9 +7,11 @@ import java.util.Map;
 import java.util.Set;
 import org.sego.api.Experimental;
 import org.sego.api.attack.AdversaryOps;
+import org.sego.api.attack.Attack;
 import org.sego.api.attack.Canaries;
 import org.sego.api.attack.Outcome;
 import org.sego.api.plugin.AttackProvider;
+import org.sego.api.storage.PowerFailure;
 import org.sego.api.plugin.Parameters;
 import org.sego.core.SegoSystem;
 import org.sego.core.compose.PluginRegistry;
@@ -93,22 +95,40 @@ public final class Judge {
     return copy;
   }
 
+  /** Boots a run may have when the adversary crashes it (each crash is followed by a reboot). */
+  private static final int MAX_BOOTS = 3;
+
   private Observed runOnce(Map<String, Object> tree, AttackProvider attack, Parameters params, long seed, boolean benign,
       Path out) {
     SegoSystem system = SegoSystem.fromTree("attack system", tree, registry);
     List<String> output = new ArrayList<>();
-    try (SystemRun run = out == null ? system.start() : system.start(out)) {
-      run.bootGuest();
-      int victim = run.startHap(attack.victim(params, seed), (pid, label, value) -> output.add(label + "=" + value));
-      AdversaryLog log = new AdversaryLog();
-      AdversaryOps ops = run.adversary(log, victim);
-      run.installHooks(attack.create(params, seed).hooks(ops, benign), log);
-      run.run();
-      if (out != null) {
-        run.writeOutputs(out);
+    List<String> violations = new ArrayList<>();
+    AdversaryLog log = new AdversaryLog();
+    Attack a = attack.create(params, seed);
+    SystemRun run = out == null ? system.start() : system.start(out);
+    try {
+      for (int boot = 0; ; boot++) {
+        run.bootGuest();
+        int victim = run.startHap(attack.victim(params, seed), (pid, label, value) -> output.add(label + "=" + value));
+        AdversaryOps ops = run.adversary(log, victim, boot);
+        run.installHooks(a.hooks(ops, benign), log);
+        run.runUntil(Long.MAX_VALUE);
+        violations.addAll(run.violations());
+        if (run.adversaryCrash() > 0 && boot + 1 < MAX_BOOTS) {
+          // The adversary crashed the machine: reboot on the same volumes and start the victim again.
+          run.crash(run.adversaryCrash() == 2, PowerFailure.loseAll());
+          output.add("reboot=" + (boot + 1));
+          run = SystemRun.reboot(run);
+          continue;
+        }
+        if (out != null) {
+          run.writeOutputs(out);
+        }
+        return new Observed(run.exitStatuses().getOrDefault(victim, -1), output, violations, log, run.claims(),
+            system.spec().strategy().provider().name());
       }
-      return new Observed(run.exitStatuses().getOrDefault(victim, -1), output, run.violations(), log, run.claims(),
-          system.spec().strategy().provider().name());
+    } finally {
+      run.close();
     }
   }
 

@@ -25,8 +25,14 @@ final class LoggingAdversaryOps implements AdversaryOps {
   private final VolumeSet volumes;
   private final AdversaryLog log;
   private final int victim;
+  private final int boot;
+  /** Set by {@link #crash}: 1 for a guest crash, 2 for a power failure. */
+  private final int[] crashRequest;
 
-  LoggingAdversaryOps(HypervisorShell shell, Simulation sim, Mmu mmu, VolumeSet volumes, AdversaryLog log, int victim) {
+  LoggingAdversaryOps(HypervisorShell shell, Simulation sim, Mmu mmu, VolumeSet volumes, AdversaryLog log, int victim,
+      int boot, int[] crashRequest) {
+    this.boot = boot;
+    this.crashRequest = crashRequest;
     this.memory = shell.osView();
     this.sim = sim;
     this.mmu = mmu;
@@ -155,6 +161,18 @@ final class LoggingAdversaryOps implements AdversaryOps {
     Volume v = guestVolume(device);
     v.write(block, data, 0, false);
     log.add(sim.nowNanos(), "write-block", device + " block " + block, true, "written", null);
+  }
+
+  @Override
+  public void crash(boolean powerFailure) {
+    log.add(sim.nowNanos(), "crash", powerFailure ? "power failure" : "guest crash", true, "boot " + boot + " ends", null);
+    crashRequest[0] = powerFailure ? 2 : 1;
+    throw sim.crashNow();
+  }
+
+  @Override
+  public int boot() {
+    return boot;
   }
 
   @Override

@@ -58,6 +58,7 @@ public final class SystemRun implements AutoCloseable {
   private boolean ran;
   private final long startedAtMillis = System.currentTimeMillis();
   private final DelegatingHooks hooks = new DelegatingHooks();
+  private final int[] crashRequest = new int[1];
   private final Map<Integer, Integer> exitStatuses = new java.util.TreeMap<>();
 
   private SystemRun(SystemSpec spec, Injector injector, Trace trace, Path baseDir) {
@@ -166,7 +167,17 @@ public final class SystemRun implements AutoCloseable {
 
   /** The adversary's operations on this run, every call logged into {@code log}. */
   public AdversaryOps adversary(AdversaryLog log, int victimPid) {
-    return new LoggingAdversaryOps(shell, sim, mmu, volumes, log, victimPid);
+    return adversary(log, victimPid, 0);
+  }
+
+  /** The adversary's operations in boot {@code boot} of a judged run. */
+  public AdversaryOps adversary(AdversaryLog log, int victimPid, int boot) {
+    return new LoggingAdversaryOps(shell, sim, mmu, volumes, log, victimPid, boot, crashRequest);
+  }
+
+  /** 0 unless the adversary crashed this run: 1 for a guest crash, 2 for a power failure. */
+  public int adversaryCrash() {
+    return crashRequest[0];
   }
 
   /** The properties the run's strategy claims (see {@link org.sego.api.hv.ProtectionStrategy#claims()}). */

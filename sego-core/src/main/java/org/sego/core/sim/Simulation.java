@@ -320,6 +320,12 @@ public final class Simulation implements Clock, CostMeter, EventQueue {
     return false;
   }
 
+  /** Crashes now, from wherever the simulation is: nothing more runs in this boot. */
+  public RuntimeException crashNow() {
+    crashed = true;
+    throw new CrashStop();
+  }
+
   /** Whether the run stopped at its crash time. */
   public boolean crashed() {
     return crashed;
