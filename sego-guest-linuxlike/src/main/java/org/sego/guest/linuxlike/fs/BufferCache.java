@@ -209,9 +209,6 @@ public final class BufferCache {
     return started;
   }
 
-  public int dirtyDataCount() {
-    return dirtyData.size();
-  }
 
   /** Frames mapped into user space are never dropped: {@code mapped} tells which. */
   public void setMapped(java.util.function.LongPredicate mapped) {
@@ -341,34 +338,7 @@ public final class BufferCache {
     submitAndWait(done -> queue.flush(device, done));
   }
 
-  public boolean isDirty(long block) {
-    return dirty.contains(block);
-  }
 
-  public int dirtyCount() {
-    return dirty.size();
-  }
-
-  /** Writes every dirty block back and waits for the device, then flushes its cache and waits. */
-  public void sync() {
-    int[] outstanding = {0};
-    int pid = ports.cpu().currentPid();
-    for (long block : dirty) {
-      outstanding[0]++;
-      queue.submit(BlockRequest.write(device, block, 1, frames.get(block) << X86.PAGE_SHIFT), (id, s, t) -> {
-        if (--outstanding[0] == 0) {
-          ports.cpu().wake(pid);
-        }
-      });
-      writebacks.add(1);
-    }
-    dirty.clear();
-    while (outstanding[0] > 0) {
-      ports.cpu().block(CostCategory.IO_WAIT);
-    }
-    flushes.add(1);
-    submitAndWait(done -> queue.flush(device, done));
-  }
 
   /** Drops every clean block from the cache (the kernel's {@code dropCaches()}); dirty ones stay. */
   public int dropClean() {

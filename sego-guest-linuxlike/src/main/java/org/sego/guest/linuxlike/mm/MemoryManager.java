@@ -456,20 +456,6 @@ public final class MemoryManager {
     return user.copyFromUser(as, gva, dst, off, len);
   }
 
-  /** The leaf entry mapping {@code gva} in {@code pid}'s tables (4 KiB or 2 MiB), or 0. */
-  public long entry(int pid, long gva) {
-    AddressSpace as = spaces.get(pid);
-    if (as == null) {
-      return 0;
-    }
-    long pde = tables.pdEntry(as.cr3, gva);
-    if (PageTables.huge(pde) || !PageTables.present(pde)) {
-      return pde;
-    }
-    long slot = tables.slot(as.cr3, gva, 1, false, null);
-    return slot < 0 ? 0 : tables.read(slot);
-  }
-
   /** The slot of the 4 KiB entry mapping {@code vpn} of {@code pid}, or -1. */
   long slotOf(int pid, long vpn) {
     AddressSpace as = spaces.get(pid);
