@@ -49,7 +49,6 @@ public final class Simulation implements Clock, CostMeter, EventQueue {
   private volatile Throwable failure;
   private volatile boolean crashed;
   private long stopAt = Long.MAX_VALUE;
-  private final List<Thread> threads = new ArrayList<>();
 
   public Simulation(int vcpuCount, long timeSliceNanos, long contextSwitchNanos, StatsRegistry stats, Trace trace) {
     if (vcpuCount < 1) {
@@ -83,17 +82,10 @@ public final class Simulation implements Clock, CostMeter, EventQueue {
     Vcpu v = current;
     if (eventTime > v.clock) {
       // Work done by an event (a daemon) starts no earlier than the event's time.
-      advance(v, eventTime, CostCategory.IDLE, Principal.KERNEL);
+      v.advance(eventTime, CostCategory.IDLE, Principal.KERNEL, accounts);
     }
     v.clock += nanos;
     accounts.add(v.id, category, principal, nanos);
-  }
-
-  private void advance(Vcpu v, long to, int category, int principal) {
-    if (to > v.clock) {
-      accounts.add(v.id, category, principal, to - v.clock);
-      v.clock = to;
-    }
   }
 
   public CostAccounts accounts() {
@@ -360,18 +352,7 @@ public final class Simulation implements Clock, CostMeter, EventQueue {
       }
       for (Vcpu v : vcpus) {
         if (v.current == null && !runQueue.isEmpty()) {
-          SimProcess p = runQueue.poll();
-          advance(v, p.readyAt, v.idleCategory, Principal.KERNEL);
-          v.idleCategory = CostCategory.IDLE;
-          if (v.last != null && v.last != p) {
-            v.clock += contextSwitchNanos;
-            accounts.add(v.id, CostCategory.CONTEXT_SWITCH, Principal.KERNEL, contextSwitchNanos);
-          }
-          v.current = p;
-          v.last = p;
-          p.vcpu = v;
-          p.state = SimProcess.State.RUNNING;
-          p.sliceStart = v.clock;
+          v.take(runQueue.poll(), accounts, contextSwitchNanos);
         }
       }
       Vcpu best = null;
@@ -439,7 +420,6 @@ public final class Simulation implements Clock, CostMeter, EventQueue {
       Thread t = new Thread(() -> threadMain(next), "sego-process-" + next.pid);
       t.setDaemon(true);
       next.thread = t;
-      threads.add(t);
       t.start();
     } else {
       next.baton.release();
