@@ -8,7 +8,7 @@ module org.sego.bench {
   requires jmh.core;
   requires jdk.unsupported;
 
-  uses org.sego.api.hw.MachineFactory;
+  uses org.sego.api.wiring.MachineFactory;
 
   opens org.sego.bench to jmh.core;
   opens org.sego.bench.jmh_generated to jmh.core;

@@ -1,4 +1,4 @@
-import org.sego.api.hw.MachineFactory;
+import org.sego.api.wiring.MachineFactory;
 import org.sego.api.plugin.PluginProvider;
 
 /**

@@ -1,4 +1,4 @@
-import org.sego.api.storage.VolumeFactory;
+import org.sego.api.wiring.VolumeFactory;
 
 /**
  * Volumes: block bytes in memory or in image files, a volatile write cache, flush and FUA, torn

@@ -1,4 +1,4 @@
-import org.sego.api.hap.HapLauncher;
+import org.sego.api.wiring.HapLauncher;
 
 /**
  * The trusted library a HAP links (libsego, Overshadow's shim): registration with the hypervisor,

@@ -6,7 +6,7 @@ import org.sego.api.attack.Canaries;
 import org.sego.api.hap.HapProgram;
 import org.sego.api.hap.SecureFiles;
 import org.sego.api.hap.TrustedRuntime;
-import org.sego.api.sim.Fcntl;
+import org.sego.api.posix.Fcntl;
 
 /**
  * The victim of the file attacks: two secure files of canaried pages, made durable and committed.

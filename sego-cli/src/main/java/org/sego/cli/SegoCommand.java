@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.sego.core.compose.PluginDiscoveryException;
+import org.sego.core.compose.PluginPath;
 import org.sego.core.compose.PluginRegistry;
 import org.sego.core.compose.SpecException;
 import picocli.CommandLine;
@@ -25,9 +26,20 @@ public final class SegoCommand implements Callable<Integer> {
     return USAGE;
   }
 
-  /** Discovers plug-ins, turning a discovery error into a message and exit code. */
-  static PluginRegistry registry() {
-    return PluginRegistry.discover();
+  private static PluginRegistry registry;
+
+  /**
+   * Discovers plug-ins once per command; each refused plug-in module is reported on stderr with the
+   * rules it broke, and the others load.
+   */
+  static synchronized PluginRegistry registry() {
+    if (registry == null) {
+      registry = PluginRegistry.discover();
+      for (PluginPath.Refused r : registry.refused()) {
+        System.err.println("sego: " + r);
+      }
+    }
+    return registry;
   }
 
   public static void main(String[] args) {

@@ -27,13 +27,13 @@ class PackagedModulePathIT {
 
   static Outcome sego(Map<String, String> env, String... args) throws IOException, InterruptedException {
     String modulePath = System.getProperty("sego.modules") + java.io.File.pathSeparator + System.getProperty("sego.cli.jar");
-    if (env.containsKey("SEGO_PLUGIN_PATH")) {
-      modulePath += java.io.File.pathSeparator + env.get("SEGO_PLUGIN_PATH");
-    }
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "-Djava.awt.headless=true", "-p", modulePath, "-m", "org.sego.cli/org.sego.cli.SegoCommand"));
     cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).start();
+    ProcessBuilder pb = new ProcessBuilder(cmd);
+    pb.environment().remove("SEGO_PLUGIN_PATH");
+    pb.environment().putAll(env);
+    Process p = pb.start();
     byte[] out = p.getInputStream().readAllBytes();
     byte[] err = p.getErrorStream().readAllBytes();
     assertTrue(p.waitFor(60, TimeUnit.SECONDS));
@@ -85,13 +85,13 @@ class PackagedModulePathIT {
     Map<String, String> env = Map.of("SEGO_PLUGIN_PATH", System.getProperty("sego.examples.jar"));
     Outcome list = sego(env, "list");
     assertEquals(0, list.exit(), list.err());
-    assertTrue(list.out().contains("tape") && list.out().contains("org.sego.examples"), list.out());
+    assertTrue(list.out().contains("tape") && list.out().contains("org.sego.examples.plugins"), list.out());
     Path spec = dir.resolve("tape.toml");
     Files.writeString(spec, "[devices.archive]\nmodel = \"tape\"\nsize = \"64 MiB\"\nstream = \"300 MB/s\"\n");
     Outcome probe = sego(env, "probe", spec.toString(), "--depth", "1", "--requests", "64", "--out", dir.resolve("out").toString());
     assertEquals(0, probe.exit(), probe.err());
     assertTrue(probe.out().contains("archive (tape)"), probe.out());
-    assertTrue(Files.readString(dir.resolve("out/qd1/config.json")).contains("\"module\" : \"org.sego.examples\""));
+    assertTrue(Files.readString(dir.resolve("out/qd1/config.json")).contains("\"module\" : \"org.sego.examples.plugins\""));
   }
 
   @Test

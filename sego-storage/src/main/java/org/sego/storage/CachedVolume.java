@@ -11,7 +11,7 @@ import java.util.Optional;
 import org.sego.api.storage.IoRecord;
 import org.sego.api.storage.PowerFailure;
 import org.sego.api.storage.Volume;
-import org.sego.api.storage.VolumeConfig;
+import org.sego.api.wiring.VolumeConfig;
 import org.sego.api.storage.VolumeException;
 import org.sego.api.storage.VolumeKind;
 

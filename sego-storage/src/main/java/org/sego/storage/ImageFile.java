@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.zip.CRC32C;
-import org.sego.api.storage.VolumeConfig;
+import org.sego.api.wiring.VolumeConfig;
 import org.sego.api.storage.VolumeException;
 import org.sego.api.storage.VolumeKind;
 

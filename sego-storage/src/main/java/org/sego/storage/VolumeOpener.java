@@ -1,8 +1,8 @@
 package org.sego.storage;
 
 import org.sego.api.storage.Volume;
-import org.sego.api.storage.VolumeConfig;
-import org.sego.api.storage.VolumeFactory;
+import org.sego.api.wiring.VolumeConfig;
+import org.sego.api.wiring.VolumeFactory;
 
 /** Opens a volume in memory, or on an image file that is validated, or created when missing. */
 public final class VolumeOpener implements VolumeFactory {

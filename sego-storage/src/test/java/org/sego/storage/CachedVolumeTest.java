@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 import org.sego.api.storage.IoRecord;
 import org.sego.api.storage.PowerFailure;
 import org.sego.api.storage.Volume;
-import org.sego.api.storage.VolumeConfig;
+import org.sego.api.wiring.VolumeConfig;
 import org.sego.api.storage.VolumeKind;
 import org.sego.support.SeededCases;
 

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sego.api.storage.PowerFailure;
 import org.sego.api.storage.Volume;
-import org.sego.api.storage.VolumeConfig;
+import org.sego.api.wiring.VolumeConfig;
 import org.sego.api.storage.VolumeException;
 import org.sego.api.storage.VolumeKind;
 

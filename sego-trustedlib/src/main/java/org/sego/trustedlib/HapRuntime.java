@@ -1,12 +1,12 @@
 package org.sego.trustedlib;
 
 import java.util.Set;
-import org.sego.api.hap.HapHypercalls;
+import org.sego.api.hypercall.HapHypercalls;
 import org.sego.api.hap.HapOutput;
 import org.sego.api.hap.TrustedRuntime;
-import org.sego.api.hv.HypercallResult;
-import org.sego.api.sim.Mman;
-import org.sego.api.sim.Syscalls;
+import org.sego.api.hypercall.HypercallResult;
+import org.sego.api.posix.Mman;
+import org.sego.api.posix.Syscalls;
 import org.sego.api.sim.UserContext;
 
 /**

@@ -1,9 +1,9 @@
 package org.sego.trustedlib;
 
-import org.sego.api.hap.HapHypercalls;
+import org.sego.api.hypercall.HapHypercalls;
 import org.sego.api.sim.Program;
-import org.sego.api.sim.SignalHandler;
-import org.sego.api.sim.Syscalls;
+import org.sego.api.posix.SignalHandler;
+import org.sego.api.posix.Syscalls;
 import org.sego.api.sim.UserContext;
 
 /**

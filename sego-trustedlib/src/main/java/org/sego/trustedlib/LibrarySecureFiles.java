@@ -3,10 +3,10 @@ package org.sego.trustedlib;
 import java.util.Map;
 import java.util.TreeMap;
 import org.sego.api.hap.SecureFiles;
-import org.sego.api.sim.Errno;
-import org.sego.api.sim.Fcntl;
-import org.sego.api.sim.Mman;
-import org.sego.api.sim.Syscalls;
+import org.sego.api.posix.Errno;
+import org.sego.api.posix.Fcntl;
+import org.sego.api.posix.Mman;
+import org.sego.api.posix.Syscalls;
 import org.sego.api.sim.UserContext;
 
 /**

@@ -1,6 +1,6 @@
 package org.sego.trustedlib;
 
-import org.sego.api.hap.HapLauncher;
+import org.sego.api.wiring.HapLauncher;
 import org.sego.api.hap.HapOutput;
 import org.sego.api.hap.HapProgram;
 import org.sego.api.sim.Program;

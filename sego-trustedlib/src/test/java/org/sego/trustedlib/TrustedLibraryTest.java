@@ -66,7 +66,7 @@ class TrustedLibraryTest {
         for (int i = 0; i < 3 * 512; i++) {
           u.store64(buf + 8L * i, i * 7L);
         }
-        int f = fs.open("/s", org.sego.api.sim.Fcntl.O_CREAT);
+        int f = fs.open("/s", org.sego.api.posix.Fcntl.O_CREAT);
         t.emit("write", fs.write(f, buf, 3 * 4096 - 100));
         t.emit("fsync", fs.fsync(f));
         t.emit("close", fs.close(f));
@@ -100,7 +100,7 @@ class TrustedLibraryTest {
       long buf = t.allocateSecure(4096);
       for (int i = 0; i < 1000; i++) {
         t.user().store64(buf, 1000L + i);
-        int f = fs.open("/v" + i, org.sego.api.sim.Fcntl.O_CREAT);
+        int f = fs.open("/v" + i, org.sego.api.posix.Fcntl.O_CREAT);
         fs.write(f, buf, 4096);
         fs.fsync(f);
         fs.close(f);
@@ -140,6 +140,6 @@ class TrustedLibraryTest {
     ModuleDescriptor d = TrustedLibrary.class.getModule().getDescriptor();
     assertEquals(Set.of("java.base", "org.sego.api"),
         d.requires().stream().map(ModuleDescriptor.Requires::name).collect(Collectors.toSet()));
-    assertTrue(d.provides().stream().anyMatch(p -> p.service().equals("org.sego.api.hap.HapLauncher")));
+    assertTrue(d.provides().stream().anyMatch(p -> p.service().equals("org.sego.api.wiring.HapLauncher")));
   }
 }

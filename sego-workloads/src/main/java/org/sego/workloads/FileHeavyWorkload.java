@@ -6,7 +6,7 @@ import org.sego.api.plugin.Parameter;
 import org.sego.api.plugin.ParameterSchema;
 import org.sego.api.plugin.Parameters;
 import org.sego.api.plugin.WorkloadProvider;
-import org.sego.api.sim.Fcntl;
+import org.sego.api.posix.Fcntl;
 import org.sego.api.sim.Program;
 
 /**

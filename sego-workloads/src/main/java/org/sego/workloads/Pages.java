@@ -2,8 +2,8 @@ package org.sego.workloads;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
-import org.sego.api.sim.Mman;
-import org.sego.api.sim.Syscalls;
+import org.sego.api.posix.Mman;
+import org.sego.api.posix.Syscalls;
 import org.sego.api.sim.UserContext;
 
 /** Helpers the workloads share: known page contents, whole-page checks, anonymous memory. */

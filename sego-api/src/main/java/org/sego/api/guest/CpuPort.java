@@ -27,10 +27,17 @@ public interface CpuPort {
   void wake(int pid);
 
   /**
-   * The register file of process {@code pid} as the kernel sees it on entry: the process's own
-   * values, or zeros where the strategy had the hypervisor save and scrub them.
+   * A copy of process {@code pid}'s register file ({@link org.sego.api.sim.Registers} layout) as the
+   * kernel may see it: the process's own values, or zeros where the strategy protects the process
+   * and the hypervisor saved and scrubbed them. Writing into the copy changes nothing.
    */
   long[] registers(int pid);
+
+  /**
+   * Sets process {@code pid}'s register file (a new stack, a fork's child, a signal frame) from
+   * {@code values}. The hypervisor ignores it for a process the strategy protects.
+   */
+  void setRegisters(int pid, long[] values);
 
   /** Changes a process's page-table root (exec, or a new address space). */
   void setCr3(int pid, long cr3);

@@ -2,7 +2,7 @@ package org.sego.api.guest;
 
 import org.sego.api.Experimental;
 import org.sego.api.sim.Program;
-import org.sego.api.sim.Syscalls;
+import org.sego.api.posix.Syscalls;
 
 /** An untrusted guest kernel, constructed by the run orchestrator with its {@link KernelPorts}. */
 @Experimental("grows with the guest kernel")

@@ -1,5 +1,7 @@
 package org.sego.api.guest;
 
+import org.sego.api.hypercall.Hypercalls;
+
 import java.util.SplittableRandom;
 import org.sego.api.Experimental;
 import org.sego.api.attack.KernelHooks;

@@ -1,7 +1,7 @@
 package org.sego.api.hap;
 
 import org.sego.api.Experimental;
-import org.sego.api.sim.Syscalls;
+import org.sego.api.posix.Syscalls;
 import org.sego.api.sim.UserContext;
 
 /**

@@ -1,5 +1,9 @@
 package org.sego.api.hv;
 
+import org.sego.api.hypercall.Hypercall;
+import org.sego.api.hypercall.HypercallResult;
+import org.sego.api.hypercall.Capabilities;
+
 import org.sego.api.Experimental;
 import org.sego.api.guest.KernelUserWrite;
 import org.sego.api.hw.EptView;
@@ -36,7 +40,7 @@ public interface ProtectionStrategy {
     return new HypercallResult.Refused("strategy " + name() + " offers no hypercall '" + call.name() + "'");
   }
 
-  /** Asked only when {@link Capabilities#mediatesDma()}: may a device DMA touch {@code gfn}? */
+  /** May a device DMA touch {@code gfn}? Asked for every frame of every block request; the default permits. */
   default boolean permitDma(String device, boolean toMemory, long gfn) {
     return true;
   }

@@ -1,5 +1,7 @@
 package org.sego.api.sim;
 
+import org.sego.api.posix.Syscalls;
+
 import org.sego.api.Stable;
 
 /**
@@ -30,13 +32,11 @@ public interface UserContext {
 
   int pid();
 
-  long nowNanos();
-
   /**
    * The hypercall instruction from user mode, which a HAP's trusted library uses; charged {@code
    * hv.hypercall}.
    */
-  default org.sego.api.guest.Hypercalls hypercalls() {
+  default org.sego.api.hypercall.Hypercalls hypercalls() {
     throw new UnsupportedOperationException("this context makes no hypercalls");
   }
 }

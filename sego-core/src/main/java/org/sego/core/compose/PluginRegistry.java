@@ -18,6 +18,7 @@ import org.sego.api.plugin.Parameters;
 import org.sego.api.plugin.PluginConfig;
 import org.sego.api.plugin.PluginKind;
 import org.sego.api.plugin.PluginProvider;
+import org.sego.support.PluginModuleRules;
 
 /**
  * Every plug-in found by {@link ServiceLoader} on the module path (including {@code
@@ -28,13 +29,27 @@ import org.sego.api.plugin.PluginProvider;
 public final class PluginRegistry {
   private static final System.Logger LOG = System.getLogger(PluginRegistry.class.getName());
   private final Map<PluginKind, Map<String, PluginProvider>> byKind = new LinkedHashMap<>();
+  private final List<PluginPath.Refused> refused = new ArrayList<>();
 
   public PluginRegistry(Iterable<PluginProvider> providers) {
+    this(providers, List.of());
+  }
+
+  /**
+   * The registry of {@code providers}, less those whose module breaks {@link PluginModuleRules}
+   * (they are added to {@code refusedEarlier}, the modules the plug-in path refused before loading).
+   */
+  public PluginRegistry(Iterable<PluginProvider> providers, List<PluginPath.Refused> refusedEarlier) {
     for (PluginKind k : PluginKind.values()) {
       byKind.put(k, new TreeMap<>());
     }
+    refused.addAll(refusedEarlier);
     List<String> problems = new ArrayList<>();
+    Map<java.lang.Module, Boolean> moduleOk = new java.util.HashMap<>();
     for (PluginProvider p : providers) {
+      if (!moduleOk.computeIfAbsent(p.getClass().getModule(), this::admit)) {
+        continue;
+      }
       if (!p.kind().trusted()) {
         checkBindsNothing(p, problems);
       }
@@ -47,6 +62,31 @@ public final class PluginRegistry {
     if (!problems.isEmpty()) {
       throw new PluginDiscoveryException(String.join("\n", problems));
     }
+  }
+
+  /**
+   * Whether plug-ins of {@code m} may load: the core's own ({@code none}) and the class path's
+   * always; any other module only if its descriptor keeps {@link PluginModuleRules}. Modules on the
+   * plug-in path were checked before loading; this catches one put on the module path by hand.
+   */
+  private boolean admit(java.lang.Module m) {
+    if (!m.isNamed() || m == PluginRegistry.class.getModule()) {
+      return true;
+    }
+    List<PluginModuleRules.Violation> v = PluginModuleRules.check(m.getDescriptor());
+    if (v.isEmpty()) {
+      return true;
+    }
+    String where = m.getLayer() == null ? "?" : m.getLayer() == ModuleLayer.boot() ? "module path" : PluginPath.VARIABLE;
+    refused.add(new PluginPath.Refused(m.getName(), where,
+        v.stream().map(x -> x.detail() + " [rule: " + x.rule() + "]").collect(Collectors.toList())));
+    LOG.log(System.Logger.Level.DEBUG, () -> refused.get(refused.size() - 1).toString());
+    return false;
+  }
+
+  /** Plug-in modules that were not loaded, each with the rules it broke. */
+  public List<PluginPath.Refused> refused() {
+    return List.copyOf(refused);
   }
 
   /**
@@ -66,9 +106,15 @@ public final class PluginRegistry {
     }
   }
 
-  /** Discovers every provider visible to this module's layer. */
+  /**
+   * Discovers every built-in provider and every provider of an accepted module on the plug-in path
+   * ({@link PluginPath#current()}); refused modules are listed in {@link #refused()}.
+   */
   public static PluginRegistry discover() {
-    return new PluginRegistry(load(ServiceLoader.load(PluginProvider.class)));
+    PluginPath path = PluginPath.current();
+    ServiceLoader<PluginProvider> loader = path.accepted().isEmpty() ? ServiceLoader.load(PluginProvider.class)
+        : ServiceLoader.load(path.layer(), PluginProvider.class);
+    return new PluginRegistry(load(loader), path.refused());
   }
 
   static List<PluginProvider> load(ServiceLoader<PluginProvider> loader) {

@@ -24,7 +24,7 @@ import org.sego.api.hw.Mmu;
 import org.sego.api.hw.PhysicalMemory;
 import org.sego.api.sim.Program;
 import org.sego.api.storage.Volume;
-import org.sego.api.storage.VolumeFactory;
+import org.sego.api.wiring.VolumeFactory;
 
 /**
  * Enforces DESIGN §2 through Guice's SPI: untrusted principals (guest kernels, programs and the

@@ -142,7 +142,7 @@ final class BlockDevices implements BlockQueue {
   /** Host address of guest {@code gpa} for DMA, or -1 if the frame is not guest memory or refused. */
   private long dmaAddress(Device d, long gpa, boolean toMemory) {
     long gfn = gpa >>> X86.PAGE_SHIFT;
-    if (strategy.capabilities().mediatesDma() && !strategy.permitDma(d.name, toMemory, gfn)) {
+    if (!strategy.permitDma(d.name, toMemory, gfn)) {
       return -1;
     }
     // DMA goes to guest-physical memory as the OS view maps it, regardless of its permissions.

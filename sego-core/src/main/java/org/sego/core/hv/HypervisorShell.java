@@ -6,11 +6,11 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.sego.api.cost.CostProfile;
 import org.sego.api.guest.BlockQueue;
-import org.sego.api.guest.Hypercalls;
+import org.sego.api.hypercall.Hypercalls;
 import org.sego.api.guest.OsView;
-import org.sego.api.hv.Capabilities;
-import org.sego.api.hv.Hypercall;
-import org.sego.api.hv.HypercallResult;
+import org.sego.api.hypercall.Capabilities;
+import org.sego.api.hypercall.Hypercall;
+import org.sego.api.hypercall.HypercallResult;
 import org.sego.api.hv.MappingIntents;
 import org.sego.api.hv.ProtectionStrategy;
 import org.sego.api.hw.DeviceModel;
@@ -52,6 +52,7 @@ public final class HypervisorShell {
   private final StatsSink.Counter refused;
   private final StatsSink.Counter violations;
   private final StatsSink.Counter scrubs;
+  private final StatsSink.Counter registerWritesRefused;
 
   @Inject
   HypervisorShell(PhysicalMemory memory, EptViews views, ProtectionStrategy strategy, Simulation sim,
@@ -75,6 +76,8 @@ public final class HypervisorShell {
     refused = s.counter("system.hv.hypercalls-refused", "calls", "hypercalls the strategy refused");
     violations = s.counter("system.hv.violations", "events", "violations raised by the strategy");
     scrubs = s.counter("system.hv.register-scrubs", "switches", "kernel entries whose registers were saved and scrubbed");
+    registerWritesRefused = s.counter("system.hv.register-writes-refused", "writes",
+        "kernel writes to a protected process's registers, refused");
   }
 
   public ProtectionStrategy strategy() {
@@ -167,7 +170,7 @@ public final class HypervisorShell {
 
   /** Kernel entry from process {@code pid}: saves and scrubs its registers if the strategy protects it. */
   public void kernelEntry(int pid, long[] registers) {
-    if (!strategy.capabilities().scrubsRegisters() || !strategy.isProtected(pid)) {
+    if (!strategy.isProtected(pid)) {
       return;
     }
     sim.charge(CostCategory.VMEXIT, Principal.HV, vmexitNanos);
@@ -183,6 +186,36 @@ public final class HypervisorShell {
       sim.charge(CostCategory.VMEXIT, Principal.HV, vmexitNanos);
       System.arraycopy(saved, 0, registers, 0, Registers.COUNT);
     }
+  }
+
+  /**
+   * A copy of process {@code pid}'s register file for the kernel: never the live array, and with
+   * the general-purpose registers zeroed when the strategy protects the process (the kernel of a
+   * protected process sees what the hypervisor leaves it, at entry or while the process is
+   * preempted).
+   */
+  public long[] registersForKernel(int pid, long[] live) {
+    long[] copy = live.clone();
+    if (strategy.isProtected(pid)) {
+      Arrays.fill(copy, 0, Registers.RIP, 0L);
+    }
+    return copy;
+  }
+
+  /**
+   * The kernel sets process {@code pid}'s registers (a new stack, a fork's child, a signal frame).
+   * Refused, and counted, for a process the strategy protects: its registers are the hypervisor's
+   * to restore.
+   */
+  public void registersFromKernel(int pid, long[] live, long[] values) {
+    if (values.length != Registers.COUNT) {
+      throw new IllegalArgumentException("a register file has " + Registers.COUNT + " entries, not " + values.length);
+    }
+    if (strategy.isProtected(pid)) {
+      registerWritesRefused.add(1);
+      return;
+    }
+    System.arraycopy(values, 0, live, 0, Registers.COUNT);
   }
 
   /** Violations raised so far, each with its time and evidence. */

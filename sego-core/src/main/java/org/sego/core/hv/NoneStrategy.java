@@ -1,6 +1,6 @@
 package org.sego.core.hv;
 
-import org.sego.api.hv.Capabilities;
+import org.sego.api.hypercall.Capabilities;
 import org.sego.api.hv.ProtectionStrategy;
 
 /** No protection: the baseline every attack must succeed against. Offers no service, scrubs nothing. */

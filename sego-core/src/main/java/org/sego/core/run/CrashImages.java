@@ -10,8 +10,8 @@ import java.util.TreeMap;
 import org.sego.api.Experimental;
 import org.sego.api.storage.IoRecord;
 import org.sego.api.storage.Volume;
-import org.sego.api.storage.VolumeConfig;
-import org.sego.api.storage.VolumeFactory;
+import org.sego.api.wiring.VolumeConfig;
+import org.sego.api.wiring.VolumeFactory;
 import org.sego.api.storage.VolumeKind;
 
 /**

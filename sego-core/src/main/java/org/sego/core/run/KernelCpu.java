@@ -4,12 +4,14 @@ import org.sego.api.guest.CpuPort;
 import org.sego.api.hw.Mmu;
 import org.sego.api.sim.Principal;
 import org.sego.api.sim.Program;
+import org.sego.core.hv.HypervisorShell;
 import org.sego.core.sim.Simulation;
 
 /** The kernel's CPU port: processes, scheduling, TLB maintenance and its own charges. */
 final class KernelCpu implements CpuPort {
   private final Simulation sim;
   private final Mmu mmu;
+  private final HypervisorShell shell;
   private final ProcessFactory processes;
 
   /** Creates the user context and body of a new process. */
@@ -17,9 +19,10 @@ final class KernelCpu implements CpuPort {
     void spawn(int pid, long cr3, Program program);
   }
 
-  KernelCpu(Simulation sim, Mmu mmu, ProcessFactory processes) {
+  KernelCpu(Simulation sim, Mmu mmu, HypervisorShell shell, ProcessFactory processes) {
     this.sim = sim;
     this.mmu = mmu;
+    this.shell = shell;
     this.processes = processes;
   }
 
@@ -55,7 +58,12 @@ final class KernelCpu implements CpuPort {
 
   @Override
   public long[] registers(int pid) {
-    return sim.registers(pid);
+    return shell.registersForKernel(pid, sim.registers(pid));
+  }
+
+  @Override
+  public void setRegisters(int pid, long[] values) {
+    shell.registersFromKernel(pid, sim.registers(pid), values);
   }
 
   @Override

@@ -2,7 +2,7 @@ package org.sego.core.run;
 
 import org.sego.api.attack.KernelHooks;
 import org.sego.api.guest.GuestKernel;
-import org.sego.api.guest.Hypercalls;
+import org.sego.api.hypercall.Hypercalls;
 import org.sego.api.hw.EptView;
 import org.sego.api.hw.Mmu;
 import org.sego.api.hw.PhysicalMemory;
@@ -10,7 +10,7 @@ import org.sego.api.hw.Translation;
 import org.sego.api.hw.X86;
 import org.sego.api.sim.CostCategory;
 import org.sego.api.sim.Principal;
-import org.sego.api.sim.Syscalls;
+import org.sego.api.posix.Syscalls;
 import org.sego.api.sim.UserContext;
 import org.sego.core.hv.HypervisorShell;
 import org.sego.core.sim.SimProcess;
@@ -189,10 +189,5 @@ final class ProcessContext implements UserContext {
   @Override
   public int pid() {
     return pid;
-  }
-
-  @Override
-  public long nowNanos() {
-    return sim.nowNanos();
   }
 }

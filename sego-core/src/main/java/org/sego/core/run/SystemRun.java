@@ -14,15 +14,15 @@ import org.sego.api.Experimental;
 import org.sego.api.attack.AdversaryOps;
 import org.sego.api.attack.KernelHooks;
 import org.sego.api.guest.GuestKernel;
-import org.sego.api.hap.HapLauncher;
+import org.sego.api.wiring.HapLauncher;
 import org.sego.api.hap.HapOutput;
 import org.sego.api.hap.HapProgram;
 import org.sego.api.guest.KernelPorts;
-import org.sego.api.hw.MachineFactory;
+import org.sego.api.wiring.MachineFactory;
 import org.sego.api.hw.Mmu;
 import org.sego.api.hw.PhysicalMemory;
 import org.sego.api.sim.Program;
-import org.sego.api.storage.VolumeFactory;
+import org.sego.api.wiring.VolumeFactory;
 import org.sego.api.plugin.GuestKernelProvider;
 import org.sego.api.plugin.WorkloadProvider;
 import org.sego.core.compose.Component;
@@ -136,9 +136,9 @@ public final class SystemRun implements AutoCloseable {
   /** The ports a guest kernel gets; also what a device probe without a kernel drives. */
   public KernelPorts ports() {
     if (ports == null) {
-      ports = new KernelPorts(shell.osView(), shell.hypercallPort(), shell.blockQueue(), sim,
-          new KernelCpu(sim, mmu, this::spawnProcess), sim, sim.stats(),
-          RandomStreams.derive(spec.seed(), "system.guest"), hooks);
+      ports = new KernelPorts(shell.osView(), shell.hypercallPort(), shell.blockQueue(), GuestPorts.clock(sim),
+          new KernelCpu(sim, mmu, shell, this::spawnProcess), GuestPorts.events(sim),
+          GuestPorts.stats(sim.stats(), GuestPorts.GUEST_STATS), RandomStreams.derive(spec.seed(), "system.guest"), hooks);
     }
     return ports;
   }

@@ -15,10 +15,10 @@ import java.util.ServiceLoader;
 import org.junit.jupiter.api.Test;
 import org.sego.api.guest.GuestKernel;
 import org.sego.api.guest.KernelPorts;
-import org.sego.api.hw.MachineFactory;
+import org.sego.api.wiring.MachineFactory;
 import org.sego.api.hw.PhysicalMemory;
-import org.sego.api.sim.Syscalls;
-import org.sego.api.storage.VolumeFactory;
+import org.sego.api.posix.Syscalls;
+import org.sego.api.wiring.VolumeFactory;
 import org.sego.core.SegoSystem;
 import org.sego.core.sim.Trace;
 

@@ -3,9 +3,9 @@ package org.sego.core.run;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import org.sego.api.hv.Capabilities;
-import org.sego.api.hv.Hypercall;
-import org.sego.api.hv.HypercallResult;
+import org.sego.api.hypercall.Capabilities;
+import org.sego.api.hypercall.Hypercall;
+import org.sego.api.hypercall.HypercallResult;
 import org.sego.api.hv.ProtectionStrategy;
 import org.sego.api.hw.EptView;
 import org.sego.api.plugin.PluginConfig;
@@ -43,7 +43,7 @@ final class GuardStrategy implements ProtectionStrategy {
 
   @Override
   public Capabilities capabilities() {
-    return new Capabilities(Set.of(Capabilities.SWAP), true, true);
+    return Capabilities.of(Capabilities.SWAP);
   }
 
   @Override

@@ -16,7 +16,7 @@ import org.sego.api.guest.BlockQueue;
 import org.sego.api.guest.BlockRequest;
 import org.sego.api.guest.KernelPorts;
 import org.sego.api.guest.OsView;
-import org.sego.api.hv.HypercallResult;
+import org.sego.api.hypercall.HypercallResult;
 import org.sego.api.hv.MappingIntents;
 import org.sego.api.hw.X86;
 import org.sego.api.sim.Registers;

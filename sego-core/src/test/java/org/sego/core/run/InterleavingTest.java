@@ -38,7 +38,7 @@ class InterleavingTest {
         u.compute(500 + 100L * pid);
         assertEquals(pid * 1000L + i, u.load64(gva));
         synchronized (log) {
-          log.add("pid" + pid + ":" + i + "@" + u.nowNanos());
+          log.add("pid" + pid + ":" + i + "@" + u.syscalls().clockNanos());
         }
         u.syscalls().yield();
       }

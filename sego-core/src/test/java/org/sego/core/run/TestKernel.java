@@ -4,7 +4,7 @@ import org.sego.api.guest.GuestKernel;
 import org.sego.api.guest.KernelPorts;
 import org.sego.api.hw.X86;
 import org.sego.api.sim.Program;
-import org.sego.api.sim.Syscalls;
+import org.sego.api.posix.Syscalls;
 import org.sego.support.Memory64;
 import org.sego.support.PageTableWriter;
 

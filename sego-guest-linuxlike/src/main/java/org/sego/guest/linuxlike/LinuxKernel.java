@@ -9,12 +9,12 @@ import org.sego.api.guest.KernelPorts;
 import org.sego.api.guest.SignalDelivery;
 import org.sego.api.hw.X86;
 import org.sego.api.sim.CostCategory;
-import org.sego.api.sim.Mman;
+import org.sego.api.posix.Mman;
 import org.sego.api.sim.Program;
 import org.sego.api.sim.Registers;
-import org.sego.api.sim.Signals;
+import org.sego.api.posix.Signals;
 import org.sego.api.sim.StatsSink;
-import org.sego.api.sim.Syscalls;
+import org.sego.api.posix.Syscalls;
 import org.sego.guest.linuxlike.fs.Files;
 import org.sego.guest.linuxlike.mm.AddressSpace;
 import org.sego.guest.linuxlike.mm.MemoryManager;
@@ -125,7 +125,9 @@ final class LinuxKernel implements GuestKernel {
     Process p = new Process(pid, 0, as);
     processes.put(pid, p);
     ports.cpu().spawn(pid, as.cr3(), program);
-    ports.cpu().registers(pid)[Registers.RSP] = AddressSpace.STACK_TOP - 64;
+    long[] regs = ports.cpu().registers(pid);
+    regs[Registers.RSP] = AddressSpace.STACK_TOP - 64;
+    ports.cpu().setRegisters(pid, regs);
     return pid;
   }
 
@@ -134,17 +136,17 @@ final class LinuxKernel implements GuestKernel {
     int pid = newPid();
     AddressSpace as = mm.fork(parent.space, pid);
     if (as == null) {
-      return -org.sego.api.sim.Errno.ENOMEM;
+      return -org.sego.api.posix.Errno.ENOMEM;
     }
     Process c = new Process(pid, parent.pid, as);
     System.arraycopy(parent.handlers, 0, c.handlers, 0, parent.handlers.length);
     parent.files.forEach((fd, of) -> c.files.put(fd, of.share()));
     processes.put(pid, c);
     parent.children.add(pid);
-    long[] parentRegs = ports.cpu().registers(parent.pid);
+    long[] regs = ports.cpu().registers(parent.pid);
     ports.cpu().spawn(pid, as.cr3(), child);
-    System.arraycopy(parentRegs, 0, ports.cpu().registers(pid), 0, Registers.COUNT);
-    ports.cpu().registers(pid)[Registers.RAX] = 0;
+    regs[Registers.RAX] = 0;
+    ports.cpu().setRegisters(pid, regs);
     forks.add(1);
     return pid;
   }
@@ -233,6 +235,7 @@ final class LinuxKernel implements GuestKernel {
       p.signalFrames.push(sp);
       regs[Registers.RSP] = sp;
       regs[Registers.RDI] = sig;
+      ports.cpu().setRegisters(pid, regs);
       signalsDelivered.add(1);
       return new SignalDelivery(sig, handler);
     }
@@ -261,5 +264,6 @@ final class LinuxKernel implements GuestKernel {
     for (int i = 0; i < Registers.COUNT; i++) {
       regs[i] = b.getLong();
     }
+    ports.cpu().setRegisters(pid, regs);
   }
 }

@@ -3,8 +3,8 @@ package org.sego.guest.linuxlike;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.TreeSet;
-import org.sego.api.sim.SignalHandler;
-import org.sego.api.sim.Signals;
+import org.sego.api.posix.SignalHandler;
+import org.sego.api.posix.Signals;
 import org.sego.guest.linuxlike.mm.AddressSpace;
 
 /** A process as the kernel tracks it: parent, children, exit status, signal state. */

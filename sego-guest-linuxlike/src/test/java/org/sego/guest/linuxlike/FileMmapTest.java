@@ -6,9 +6,9 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sego.api.sim.Errno;
-import org.sego.api.sim.Fcntl;
-import org.sego.api.sim.Mman;
+import org.sego.api.posix.Errno;
+import org.sego.api.posix.Fcntl;
+import org.sego.api.posix.Mman;
 
 /** File mmap: coherent with read and write, private copies stay private, msync makes writes durable. */
 class FileMmapTest {

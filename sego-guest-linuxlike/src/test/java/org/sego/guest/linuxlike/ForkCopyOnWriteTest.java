@@ -7,7 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
-import org.sego.api.sim.Mman;
+import org.sego.api.posix.Mman;
 
 /** fork shares pages copy-on-write: each side sees only its own writes; MAP_SHARED memory is shared. */
 class ForkCopyOnWriteTest {

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
-import org.sego.api.sim.Mman;
+import org.sego.api.posix.Mman;
 
 /** 2 MiB pages where an aligned range allows, and what they buy: fewer TLB misses. */
 class HugePageTest {

@@ -9,7 +9,7 @@ import java.util.SplittableRandom;
 import java.util.stream.LongStream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.sego.api.sim.Errno;
+import org.sego.api.posix.Errno;
 import org.sego.support.SeededCases;
 
 /** Seeded random arguments to every memory system call: an error code back, never an exception out of the kernel. */

@@ -10,7 +10,7 @@ import java.util.SplittableRandom;
 import java.util.stream.LongStream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.sego.api.sim.Mman;
+import org.sego.api.posix.Mman;
 import org.sego.api.sim.UserContext;
 import org.sego.support.SeededCases;
 

@@ -8,7 +8,7 @@ import java.nio.ByteOrder;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
-import org.sego.api.sim.Mman;
+import org.sego.api.posix.Mman;
 import org.sego.api.sim.UserContext;
 
 /** Page sharing merges and splits with data intact; compaction builds 2 MiB ranges the workload then uses. */

@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.sego.api.sim.Errno;
-import org.sego.api.sim.Mman;
+import org.sego.api.posix.Errno;
+import org.sego.api.posix.Mman;
 import org.sego.api.sim.Registers;
-import org.sego.api.sim.Signals;
-import org.sego.api.sim.Syscalls;
+import org.sego.api.posix.Signals;
+import org.sego.api.posix.Syscalls;
 import org.sego.api.sim.UserContext;
 
 /** Each system call's semantics and error codes, as a program sees them. */

@@ -8,8 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
-import org.sego.api.sim.Fcntl;
-import org.sego.api.sim.Mman;
+import org.sego.api.posix.Fcntl;
+import org.sego.api.posix.Mman;
 import org.sego.core.SegoSystem;
 import org.sego.core.run.SystemRun;
 

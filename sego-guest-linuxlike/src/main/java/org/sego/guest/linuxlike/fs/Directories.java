@@ -1,7 +1,7 @@
 package org.sego.guest.linuxlike.fs;
 
 import java.nio.charset.StandardCharsets;
-import org.sego.api.sim.Errno;
+import org.sego.api.posix.Errno;
 
 /**
  * The directories of lxfs: arrays of 64-byte entries (inode, name length, type, name) in the

@@ -8,8 +8,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.sego.api.guest.KernelPorts;
 import org.sego.api.sim.CostCategory;
-import org.sego.api.sim.Errno;
-import org.sego.api.sim.Fcntl;
+import org.sego.api.posix.Errno;
+import org.sego.api.posix.Fcntl;
 import org.sego.guest.linuxlike.mm.AddressSpace;
 import org.sego.guest.linuxlike.mm.MemoryManager;
 
@@ -437,16 +437,16 @@ public final class Files {
     if (fs.mode(of.ino) != Lxfs.MODE_FILE) {
       return -Errno.ENODEV;
     }
-    boolean shared = (flags & org.sego.api.sim.Mman.MAP_SHARED) != 0;
-    if (length <= 0 || offset < 0 || (offset % Lxfs.BS) != 0 || shared == ((flags & org.sego.api.sim.Mman.MAP_PRIVATE) != 0)) {
+    boolean shared = (flags & org.sego.api.posix.Mman.MAP_SHARED) != 0;
+    if (length <= 0 || offset < 0 || (offset % Lxfs.BS) != 0 || shared == ((flags & org.sego.api.posix.Mman.MAP_PRIVATE) != 0)) {
       return -Errno.EINVAL;
     }
-    if (shared && (prot & org.sego.api.sim.Mman.PROT_WRITE) != 0 && (of.flags & Fcntl.O_ACCMODE) != Fcntl.O_RDWR) {
+    if (shared && (prot & org.sego.api.posix.Mman.PROT_WRITE) != 0 && (of.flags & Fcntl.O_ACCMODE) != Fcntl.O_RDWR) {
       return -Errno.EACCES;
     }
     long len = (length + Lxfs.BS - 1) & ~(Lxfs.BS - 1L);
     long start;
-    if ((flags & org.sego.api.sim.Mman.MAP_FIXED) != 0) {
+    if ((flags & org.sego.api.posix.Mman.MAP_FIXED) != 0) {
       if ((address % Lxfs.BS) != 0 || address <= 0) {
         return -Errno.EINVAL;
       }
@@ -472,8 +472,8 @@ public final class Files {
   }
 
   public int msync(AddressSpace as, long address, long length, int flags) {
-    boolean sync = (flags & org.sego.api.sim.Mman.MS_SYNC) != 0;
-    boolean async = (flags & org.sego.api.sim.Mman.MS_ASYNC) != 0;
+    boolean sync = (flags & org.sego.api.posix.Mman.MS_SYNC) != 0;
+    boolean async = (flags & org.sego.api.posix.Mman.MS_ASYNC) != 0;
     if ((address % Lxfs.BS) != 0 || length < 0 || sync == async || (flags & ~5) != 0) {
       return -Errno.EINVAL;
     }

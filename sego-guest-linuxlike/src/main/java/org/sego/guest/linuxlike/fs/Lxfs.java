@@ -1,6 +1,6 @@
 package org.sego.guest.linuxlike.fs;
 
-import org.sego.api.sim.Errno;
+import org.sego.api.posix.Errno;
 
 /**
  * lxfs, an ext2-like file system: superblock, block bitmap, inode bitmap, inode table, then data.

@@ -1,6 +1,6 @@
 package org.sego.guest.linuxlike.fs;
 
-import org.sego.api.sim.Errno;
+import org.sego.api.posix.Errno;
 
 /** The calls that change names: unlink, mkdir, rmdir, rename (each run as one file-system operation by {@link Files}). */
 final class Names {

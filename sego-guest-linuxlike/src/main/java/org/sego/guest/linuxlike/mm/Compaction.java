@@ -3,9 +3,9 @@ package org.sego.guest.linuxlike.mm;
 import java.util.ArrayList;
 import java.util.List;
 import org.sego.api.guest.OsView;
-import org.sego.api.hv.Capabilities;
-import org.sego.api.hv.HypercallResult;
-import org.sego.api.hv.MemoryHypercalls;
+import org.sego.api.hypercall.Capabilities;
+import org.sego.api.hypercall.HypercallResult;
+import org.sego.api.hypercall.KernelHypercalls;
 import org.sego.api.hw.X86;
 import org.sego.api.sim.CostCategory;
 import org.sego.api.sim.StatsSink;
@@ -184,7 +184,7 @@ public final class Compaction {
     }
     unreadable.add(1);
     if (aware && mm.ports.hypercalls().capabilities().offers(Capabilities.COMPACT)
-        && mm.ports.hypercalls().call(new MemoryHypercalls.MovePage(src, dst)) instanceof HypercallResult.Ok) {
+        && mm.ports.hypercalls().call(new KernelHypercalls.MovePage(src, dst)) instanceof HypercallResult.Ok) {
       return true;
     }
     refused.add(1);

@@ -3,7 +3,7 @@ package org.sego.guest.linuxlike.mm;
 import java.util.ArrayList;
 import java.util.List;
 import org.sego.api.hw.X86;
-import org.sego.api.sim.Errno;
+import org.sego.api.posix.Errno;
 
 /**
  * File mappings: faults that map page-cache frames (shared) or read-only / private copies of them,

@@ -9,7 +9,7 @@ import org.sego.api.guest.KernelPorts;
 import org.sego.api.guest.OsView;
 import org.sego.api.hw.X86;
 import org.sego.api.sim.CostCategory;
-import org.sego.api.sim.Errno;
+import org.sego.api.posix.Errno;
 import org.sego.api.sim.StatsSink;
 
 /**

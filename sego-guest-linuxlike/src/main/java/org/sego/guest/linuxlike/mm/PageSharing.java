@@ -6,9 +6,9 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 import org.sego.api.guest.OsView;
-import org.sego.api.hv.Capabilities;
-import org.sego.api.hv.HypercallResult;
-import org.sego.api.hv.MemoryHypercalls;
+import org.sego.api.hypercall.Capabilities;
+import org.sego.api.hypercall.HypercallResult;
+import org.sego.api.hypercall.KernelHypercalls;
 import org.sego.api.hw.X86;
 import org.sego.api.sim.CostCategory;
 import org.sego.api.sim.StatsSink;
@@ -135,7 +135,7 @@ public final class PageSharing {
       return;
     }
     if (aware && mm.ports.hypercalls().capabilities().offers(Capabilities.SHARE)) {
-      HypercallResult r = mm.ports.hypercalls().call(new MemoryHypercalls.SharePages(k, f));
+      HypercallResult r = mm.ports.hypercalls().call(new KernelHypercalls.SharePages(k, f));
       if (!(r instanceof HypercallResult.Ok)) {
         refused.add(1);
         return;

@@ -2,7 +2,7 @@ package org.sego.guest.linuxlike.mm;
 
 import org.sego.api.guest.OsView;
 import org.sego.api.hw.X86;
-import org.sego.api.sim.Errno;
+import org.sego.api.posix.Errno;
 
 /**
  * The kernel's accesses to user memory (copy_to_user, copy_from_user): each page is found by

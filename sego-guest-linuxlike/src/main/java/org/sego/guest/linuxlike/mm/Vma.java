@@ -1,6 +1,6 @@
 package org.sego.guest.linuxlike.mm;
 
-import org.sego.api.sim.Mman;
+import org.sego.api.posix.Mman;
 
 /** A virtual memory area: a page-aligned range with one protection and one kind of backing. */
 public final class Vma {

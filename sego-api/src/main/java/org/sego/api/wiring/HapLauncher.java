@@ -1,0 +1,19 @@
+package org.sego.api.wiring;
+
+import org.sego.api.hap.HapOutput;
+
+import org.sego.api.hap.HapProgram;
+
+import org.sego.api.Experimental;
+import org.sego.api.sim.Program;
+
+/**
+ * The trusted library as a service ({@code sego-trustedlib} provides it through {@link
+ * java.util.ServiceLoader}): turns a HAP program into a process's program that registers with the
+ * hypervisor and runs the HAP on the library.
+ */
+@Experimental("the trusted-library API")
+public interface HapLauncher {
+  /** {@code output} receives the HAP's {@link TrustedRuntime#emit} values. */
+  Program launch(HapProgram program, HapOutput output);
+}

@@ -1,0 +1,36 @@
+package org.sego.api.wiring;
+
+import org.sego.api.storage.VolumeKind;
+
+import java.nio.file.Path;
+import java.util.Optional;
+import org.sego.api.Experimental;
+
+/** How to open a volume: geometry, cache behaviour, and an optional image file. */
+@Experimental("composition and lifecycle")
+public record VolumeConfig(
+    String name,
+    VolumeKind kind,
+    int blockSize,
+    long blockCount,
+    int atomicWriteBytes,
+    boolean writeCache,
+    boolean keepLogData,
+    Optional<Path> image) {
+  public VolumeConfig {
+    if (Integer.bitCount(blockSize) != 1 || blockSize < 512) {
+      throw new IllegalArgumentException(name + ": block size " + blockSize + " must be a power of two, at least 512");
+    }
+    if (atomicWriteBytes <= 0 || blockSize % atomicWriteBytes != 0 || blockSize / atomicWriteBytes > 64) {
+      throw new IllegalArgumentException(name + ": atomic write size " + atomicWriteBytes
+          + " must divide the block size " + blockSize + " into at most 64 units");
+    }
+    if (blockCount <= 0) {
+      throw new IllegalArgumentException(name + ": a volume needs at least one block");
+    }
+  }
+
+  public static VolumeConfig inMemory(String name, VolumeKind kind, int blockSize, long blockCount) {
+    return new VolumeConfig(name, kind, blockSize, blockCount, 512, true, true, Optional.empty());
+  }
+}
