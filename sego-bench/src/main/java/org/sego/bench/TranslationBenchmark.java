@@ -37,6 +37,11 @@ public class TranslationBenchmark {
     os = machine.views.os();
   }
 
+  /** The machine the benchmarks run on, for the test that checks they measure what they say. */
+  TestMachine machine() {
+    return machine;
+  }
+
   @Benchmark
   public long translateTlbHit() {
     cursor = (cursor + 8) & 0xFFF;

@@ -17,16 +17,18 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code sego attack NAME --strategy S}: an attack beside its benign twin, judged; writes attack.json. */
-@Command(name = "attack", description = "Run one attack and its benign twin against a victim HAP; print the outcome "
+@Command(name = "attack", mixinStandardHelpOptions = true, versionProvider = SegoCommand.Version.class, description = "Run one attack and its benign twin against a victim HAP; print the outcome "
     + "(FALSE_ALARM, LEAKED, CORRUPTED, DETECTED, PREVENTED, NOT_ATTEMPTED) with evidence and write attack.json.")
 final class AttackCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "NAME", description = "attack, as `sego list` shows it")
   String name;
 
-  @Option(names = "--strategy", defaultValue = "none", description = "protection strategy (default: ${DEFAULT-VALUE})")
+  @Option(names = "--strategy", description = "protection strategy (default: the spec's [strategy] table with its "
+      + "parameters, or none; with --spec it replaces the name only: parameters stay when the name is the same)")
   String strategy;
 
-  @Option(names = "--spec", description = "system spec to attack (default: 128 MiB, linuxlike, NVMe swap)")
+  @Option(names = "--spec", description = "system spec to attack (default: 128 MiB, linuxlike, NVMe swap); its [strategy] "
+      + "table is used with its parameters")
   Path specFile;
 
   @Option(names = "--seed", defaultValue = "1", description = "seed of the default system (default: ${DEFAULT-VALUE})")
@@ -43,20 +45,25 @@ final class AttackCommand implements Callable<Integer> {
     PluginRegistry registry = SegoCommand.registry();
     AttackProvider attack = (AttackProvider) registry.find(PluginKind.ATTACK, name).orElseThrow(() ->
         new SegoCommand.UserError("no attack named '" + name + "'; accepted: " + SegoCommand.join(registry.names(PluginKind.ATTACK))));
-    if (registry.find(PluginKind.STRATEGY, strategy).isEmpty()) {
+    if (strategy != null && registry.find(PluginKind.STRATEGY, strategy).isEmpty()) {
       throw new SegoCommand.UserError("--strategy " + strategy + ": no such strategy; accepted: "
           + SegoCommand.join(registry.names(PluginKind.STRATEGY)));
     }
     Map<String, Object> tree;
     try {
       if (specFile != null) {
-        tree = new java.util.LinkedHashMap<>(TomlSpecReader.read(specFile));
-        tree.put("strategy", Map.of("name", strategy));
+        tree = TomlSpecReader.read(specFile);
+        if (strategy != null) {
+          java.util.List<String> notes = new java.util.ArrayList<>();
+          tree = SpecValidator.withName(tree, "strategy", strategy, notes);
+          SegoCommand.notes(spec, notes);
+        }
       } else {
-        tree = Judge.defaultSystem(strategy, seed);
+        tree = Judge.defaultSystem(strategy == null ? "none" : strategy, seed);
       }
+      String strategyName = strategyName(tree);
       var params = new SpecValidator(registry).resolveParameters("attack." + name, attack, Map.of());
-      Path dir = out != null ? out : Path.of("runs", "attack-" + name + "-" + strategy);
+      Path dir = out != null ? out : Path.of("runs", "attack-" + name + "-" + strategyName);
       AttackResult r = new Judge(registry).judge(tree, attack, params, dir);
       var o = spec.commandLine().getOut();
       o.println("attack " + r.attack() + " vs " + r.strategy() + ": " + r.outcome() + " (" + r.property() + ", "
@@ -71,5 +78,12 @@ final class AttackCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("sego: " + e.getMessage());
       return SegoCommand.USAGE;
     }
+  }
+
+  /** The strategy a spec tree names ({@code none} when it has no [strategy] table). */
+  private static String strategyName(Map<String, Object> tree) {
+    Object t = tree.get("strategy");
+    Object n = t instanceof Map ? ((Map<?, ?>) t).get("name") : null;
+    return n == null ? "none" : n.toString();
   }
 }

@@ -14,14 +14,17 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code sego crash SPEC.toml --at T}: run, crash at T (guest crash or power failure), reboot, run again. */
-@Command(name = "crash", description = "Run the workload, crash at a simulated time (a guest crash, or a power failure "
+@Command(name = "crash", mixinStandardHelpOptions = true, versionProvider = SegoCommand.Version.class, description = "Run the workload, crash at a simulated time (a guest crash, or a power failure "
     + "with --power), reboot on the same volumes (journal replay and a check at mount), and run the workload again.")
 final class CrashCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "SPEC.toml")
   Path file;
 
-  @Option(names = "--workload", description = "workload (replaces the spec's [workload] name)")
+  @Option(names = "--workload", description = "workload (replaces the spec's [workload] name; parameters as for `run`)")
   String workload;
+
+  @Option(names = "--strategy", description = "protection strategy (replaces the spec's [strategy] name; parameters as for `run`)")
+  String strategy;
 
   @Option(names = "--at", required = true, description = "simulated time of the crash, e.g. 20ms")
   String at;
@@ -43,7 +46,9 @@ final class CrashCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       throw new SegoCommand.UserError("--at " + at + ": " + e.getMessage());
     }
-    SegoSystem system = SegoSystem.fromToml(file, SegoCommand.registry(), workload);
+    java.util.List<String> notes = new java.util.ArrayList<>();
+    SegoSystem system = SegoSystem.fromToml(file, SegoCommand.registry(), workload, strategy, notes);
+    SegoCommand.notes(spec, notes);
     if (system.spec().guest().isEmpty() || system.spec().workload().isEmpty()) {
       throw new SegoCommand.UserError(file + " needs a [guest] table and a workload (a [workload] table or --workload)");
     }

@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code sego describe NAME}: a plug-in's parameters with units, defaults and descriptions. */
-@Command(name = "describe", description = "Show a plug-in's parameters (units, defaults, descriptions) or a cost profile's figures.")
+@Command(name = "describe", mixinStandardHelpOptions = true, versionProvider = SegoCommand.Version.class, description = "Show a plug-in's parameters (units, defaults, descriptions) or a cost profile's figures.")
 final class DescribeCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "NAME", description = "plug-in name, as `sego list` shows it")
   String name;

@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code sego list}: every plug-in by kind, with module, version and description. */
-@Command(name = "list", description = "List every plug-in by kind: name, module, version, description.")
+@Command(name = "list", mixinStandardHelpOptions = true, versionProvider = SegoCommand.Version.class, description = "List every plug-in by kind: name, module, version, description.")
 final class ListCommand implements Callable<Integer> {
   @Option(names = "--json", description = "print {\"plugins\":[{kind,name,module,version,description}]}")
   boolean json;

@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code sego probe SPEC.toml}: a device's throughput and latency at each queue depth. */
-@Command(name = "probe", description = "Drive one device of a system through the block queue at each queue depth; "
+@Command(name = "probe", mixinStandardHelpOptions = true, versionProvider = SegoCommand.Version.class, description = "Drive one device of a system through the block queue at each queue depth; "
     + "print throughput, IOPS and mean latency (simulated); with --out, write a run folder per depth.")
 final class ProbeCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "SPEC.toml")

@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code sego run SPEC.toml --workload NAME}: boots the guest, runs the workload, writes the run folder. */
-@Command(name = "run", description = "Boot the spec's guest kernel, run a workload to completion, print its key stats "
+@Command(name = "run", mixinStandardHelpOptions = true, versionProvider = SegoCommand.Version.class, description = "Boot the spec's guest kernel, run a workload to completion, print its key stats "
     + "and write config.json and stats.json (and trace.jsonl when [system] trace = true).")
 final class RunCommand implements Callable<Integer> {
   private static final List<String[]> SUMMARY = List.of(
@@ -39,8 +39,13 @@ final class RunCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "SPEC.toml")
   Path file;
 
-  @Option(names = "--workload", description = "workload to run (replaces the spec's [workload] name; see `sego list`)")
+  @Option(names = "--workload", description = "workload to run (replaces the spec's [workload] name; its parameters stay "
+      + "when the name is the same, and are dropped, with a note, when it is not; see `sego list`)")
   String workload;
+
+  @Option(names = "--strategy", description = "protection strategy (replaces the spec's [strategy] name, with the same rule "
+      + "for its parameters)")
+  String strategy;
 
   @Option(names = "--out", description = "run folder (default: runs/<spec>-<workload>)")
   Path out;
@@ -50,7 +55,9 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    SegoSystem system = SegoSystem.fromToml(file, SegoCommand.registry(), workload);
+    List<String> notes = new java.util.ArrayList<>();
+    SegoSystem system = SegoSystem.fromToml(file, SegoCommand.registry(), workload, strategy, notes);
+    SegoCommand.notes(spec, notes);
     var registry = SegoCommand.registry();
     if (system.spec().guest().isEmpty()) {
       throw new SegoCommand.UserError(file + " has no [guest] table; add one with name = one of: "

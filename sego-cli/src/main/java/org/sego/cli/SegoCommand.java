@@ -11,9 +11,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code sego}: the root command. Errors print one clear message and exit non-zero. */
-@Command(name = "sego", mixinStandardHelpOptions = true, version = "sego 0.1.0",
+@Command(name = "sego", mixinStandardHelpOptions = true, versionProvider = SegoCommand.Version.class,
     description = "Build, run, attack and compare hypervisor-based protection against a hostile OS.",
-    subcommands = {ListCommand.class, DescribeCommand.class, ValidateCommand.class, ProbeCommand.class, RunCommand.class, AttackCommand.class, CrashCommand.class})
+    subcommands = {ListCommand.class, DescribeCommand.class, ValidateCommand.class, ProbeCommand.class, RunCommand.class, AttackCommand.class, CrashCommand.class, BenchCommand.class})
 public final class SegoCommand implements Callable<Integer> {
   static final int USAGE = 2;
 
@@ -69,6 +69,30 @@ public final class SegoCommand implements Callable<Integer> {
     UserError(String message) {
       super(message);
     }
+  }
+
+  /** The version line of every command: this build's version, from the jar's manifest. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String v = null;
+      try (java.io.InputStream in = SegoCommand.class.getModule().getResourceAsStream("META-INF/MANIFEST.MF")) {
+        if (in != null) {
+          v = new java.util.jar.Manifest(in).getMainAttributes().getValue("Implementation-Version");
+        }
+      } catch (java.io.IOException e) {
+        v = null;
+      }
+      return new String[] {"sego " + (v == null ? "(unpackaged build)" : v)};
+    }
+  }
+
+  /** Prints each note (a dropped parameter table, say) on stderr. */
+  static void notes(CommandLine.Model.CommandSpec spec, List<String> notes) {
+    for (String n : notes) {
+      spec.commandLine().getErr().println("sego: note: " + n);
+    }
+    spec.commandLine().getErr().flush();
   }
 
   static String join(List<String> names) {

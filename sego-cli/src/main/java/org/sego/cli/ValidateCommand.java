@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code sego validate SPEC.toml}: every problem at once, or the fully resolved configuration. */
-@Command(name = "validate", description = "Validate a system spec; print the fully resolved configuration as JSON, or every problem.")
+@Command(name = "validate", mixinStandardHelpOptions = true, versionProvider = SegoCommand.Version.class, description = "Validate a system spec; print the fully resolved configuration as JSON, or every problem.")
 final class ValidateCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "SPEC.toml")
   Path file;

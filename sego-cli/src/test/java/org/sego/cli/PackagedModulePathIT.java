@@ -134,6 +134,30 @@ class PackagedModulePathIT {
   }
 
   @Test
+  void everyCommandAnswersHelpAndTheTopLevelHelpListsBench() throws Exception {
+    Outcome top = sego(Map.of(), "--help");
+    assertEquals(0, top.exit(), top.err());
+    for (String c : List.of("list", "describe", "validate", "probe", "run", "attack", "crash", "bench")) {
+      assertTrue(top.out().contains("  " + c + " "), c + " in " + top.out());
+      Outcome o = sego(Map.of(), c, "--help");
+      assertEquals(0, o.exit(), c + ": " + o.err());
+      assertTrue(o.out().startsWith("Usage: sego " + c), o.out());
+    }
+    assertTrue(sego(Map.of(), "run", "--help").out().contains("--strategy"));
+  }
+
+  @Test
+  void runTakesAStrategyAndSaysWhichWorkloadParametersItDropped() throws Exception {
+    Outcome o = sego(Map.of(), "run", spec("linuxlike.toml"), "--strategy", "none", "--workload", "fork-cow", "--out",
+        dir.resolve("r").toString());
+    assertEquals(0, o.exit(), o.err());
+    assertTrue(o.err().contains("[workload] parameters of 'memory-pressure' dropped (working-set)"), o.err());
+    Outcome bad = sego(Map.of(), "run", spec("linuxlike.toml"), "--strategy", "nope");
+    assertEquals(2, bad.exit());
+    assertTrue(bad.err().contains("strategy") && bad.err().contains("nope") && bad.err().contains("none"), bad.err());
+  }
+
+  @Test
   void aProbeIsDeterministicByteForByte() throws Exception {
     for (String run : List.of("a", "b")) {
       Outcome o = sego(Map.of(), "probe", spec("minimal.toml"), "--random", "--requests", "256", "--out",

@@ -45,9 +45,22 @@ public final class SegoSystem {
 
   /** As {@link #fromToml(Path, PluginRegistry)}, with the {@code [workload]} name replaced when not null. */
   public static SegoSystem fromToml(Path file, PluginRegistry registry, String workload) {
+    return fromToml(file, registry, workload, null, new java.util.ArrayList<>());
+  }
+
+  /**
+   * As {@link #fromToml(Path, PluginRegistry)}, with the {@code [workload]} and {@code [strategy]}
+   * names replaced where not null ({@link SpecValidator#withName}: parameters stay when the name is
+   * the same, and {@code notes} says which were dropped when it is not).
+   */
+  public static SegoSystem fromToml(Path file, PluginRegistry registry, String workload, String strategy,
+      java.util.List<String> notes) {
     Map<String, Object> tree = TomlSpecReader.read(file);
     if (workload != null) {
-      tree = SpecValidator.withWorkload(tree, workload);
+      tree = SpecValidator.withName(tree, "workload", workload, notes);
+    }
+    if (strategy != null) {
+      tree = SpecValidator.withName(tree, "strategy", strategy, notes);
     }
     Path dir = file.toAbsolutePath().getParent();
     return new SegoSystem(new SpecValidator(registry).validate(file.toString(), tree), dir);

@@ -123,17 +123,34 @@ public final class SpecValidator {
     return p;
   }
 
-  /** Replaces (or adds) the {@code [workload]} table's name, keeping its parameters: {@code --workload}. */
+  /** {@link #withName} for the {@code [workload]} table, with no notes kept. */
   public static Map<String, Object> withWorkload(Map<String, Object> tree, String name) {
+    return withName(tree, "workload", name, new ArrayList<>());
+  }
+
+  /**
+   * A copy of {@code tree} whose {@code [table]} names {@code name} (a command line's {@code
+   * --workload} or {@code --strategy}). When the table already names it, its parameters stay; when it
+   * names another plug-in, its parameters belong to that one and are dropped, and {@code notes} says
+   * which.
+   */
+  public static Map<String, Object> withName(Map<String, Object> tree, String table, String name, List<String> notes) {
     Map<String, Object> copy = new LinkedHashMap<>(tree);
     @SuppressWarnings("unchecked")
-    Map<String, Object> w = tree.get("workload") instanceof Map ? new LinkedHashMap<>((Map<String, Object>) tree.get("workload"))
+    Map<String, Object> t = tree.get(table) instanceof Map ? new LinkedHashMap<>((Map<String, Object>) tree.get(table))
         : new LinkedHashMap<>();
-    if (!name.equals(w.get("name"))) {
-      w.keySet().retainAll(List.of());
+    Object old = t.get("name");
+    if (!name.equals(old)) {
+      List<String> dropped = new ArrayList<>(new TreeMap<>(t).keySet());
+      dropped.remove("name");
+      if (!dropped.isEmpty()) {
+        notes.add("[" + table + "] parameters of '" + old + "' dropped (" + String.join(", ", dropped) + "): --" + table
+            + " names '" + name + "', whose parameters take their defaults");
+      }
+      t.clear();
     }
-    w.put("name", name);
-    copy.put("workload", w);
+    t.put("name", name);
+    copy.put(table, t);
     return copy;
   }
 

@@ -127,4 +127,17 @@ class SpecValidatorTest {
         .device("disk", "sata-ssd", Map.of("size", "32 MiB")).build().spec();
     assertEquals(fromToml.tree(), fromBuilder.tree());
   }
+
+  @Test
+  void aNameFromTheCommandLineKeepsTheTablesParametersWhenTheNameIsTheSameAndSaysWhichItDrops() {
+    java.util.Map<String, Object> tree = TomlSpecReader.parse("t", "[strategy]\nname = \"sego\"\nbatch = 8\n");
+    java.util.List<String> notes = new java.util.ArrayList<>();
+    assertEquals(java.util.Map.of("name", "sego", "batch", 8),
+        java.util.Map.copyOf((java.util.Map<?, ?>) SpecValidator.withName(tree, "strategy", "sego", notes).get("strategy")));
+    assertEquals(java.util.List.of(), notes);
+    assertEquals(java.util.Map.of("name", "none"),
+        java.util.Map.copyOf((java.util.Map<?, ?>) SpecValidator.withName(tree, "strategy", "none", notes).get("strategy")));
+    assertEquals(1, notes.size());
+    assertTrue(notes.get(0).contains("[strategy] parameters of 'sego' dropped (batch)"), notes.get(0));
+  }
 }
