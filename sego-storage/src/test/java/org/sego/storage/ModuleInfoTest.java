@@ -14,4 +14,9 @@ class ModuleInfoTest {
     assertEquals(List.of(), ModuleAllowList.problems(VolumeOpener.class.getModule().getDescriptor(),
         Set.of("org.sego.api", "org.sego.support"), Map.of()));
   }
+
+  @Test
+  void wouldPassTheChecksDiscoveryMakesOfAPluginModule() {
+    assertEquals(List.of(), org.sego.support.PluginModuleRules.check(VolumeOpener.class.getModule().getDescriptor()));
+  }
 }

@@ -15,4 +15,9 @@ class ModuleInfoTest {
     assertEquals(List.of(), ModuleAllowList.problems(MemoryPressureWorkload.class.getModule().getDescriptor(),
         Set.of("org.sego.api", "org.sego.support"), Map.of()));
   }
+
+  @Test
+  void wouldPassTheChecksDiscoveryMakesOfAPluginModule() {
+    assertEquals(List.of(), org.sego.support.PluginModuleRules.check(MemoryPressureWorkload.class.getModule().getDescriptor()));
+  }
 }

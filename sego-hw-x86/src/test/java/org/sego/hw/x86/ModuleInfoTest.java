@@ -14,4 +14,9 @@ class ModuleInfoTest {
     assertEquals(List.of(), ModuleAllowList.problems(X86MachineFactory.class.getModule().getDescriptor(),
         Set.of("org.sego.api", "org.sego.support"), Map.of()));
   }
+
+  @Test
+  void wouldPassTheChecksDiscoveryMakesOfAPluginModule() {
+    assertEquals(List.of(), org.sego.support.PluginModuleRules.check(X86MachineFactory.class.getModule().getDescriptor()));
+  }
 }
