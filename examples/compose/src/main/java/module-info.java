@@ -3,7 +3,5 @@
  * probe, a run. Plug-ins live in {@code org.sego.examples.plugins}, which needs only the API.
  */
 module org.sego.examples {
-  requires transitive org.sego.core;
-
-  exports org.sego.examples.minimal;
+  requires org.sego.core;
 }

@@ -15,5 +15,6 @@ class ModuleInfoTest {
     assertEquals(Set.of("java.base", "org.sego.api"),
         d.requires().stream().map(ModuleDescriptor.Requires::name).collect(Collectors.toSet()));
     assertEquals(Set.of(), d.opens());
+    assertEquals(java.util.List.of(), org.sego.support.PluginModuleRules.check(d), "discovery's checks");
   }
 }

@@ -18,7 +18,7 @@ import picocli.CommandLine.Parameters;
 final class RunCommand implements Callable<Integer> {
   private static final List<String[]> SUMMARY = List.of(
       new String[] {"system.time.completion", "completion time"},
-      new String[] {"system.guest.page-faults", "page faults"},
+      new String[] {"system.cpu.page-faults", "page faults"},
       new String[] {"system.guest.mm.huge-faults", "2 MiB pages mapped at fault"},
       new String[] {"system.guest.mm.cow-copies", "copy-on-write copies"},
       new String[] {"system.guest.swap.outs", "pages swapped out"},

@@ -50,9 +50,14 @@ public final class PluginModuleRules {
 
   /** One broken rule: the module, the rule's short name, and what to do about it. */
   public record Violation(String module, String rule, String detail) {
+    /** What was wrong and which rule says so, for a message that already names the module. */
+    public String reason() {
+      return detail + " [rule: " + rule + "]";
+    }
+
     @Override
     public String toString() {
-      return "module " + module + " " + detail + " [rule: " + rule + "]";
+      return "module " + module + " " + reason();
     }
   }
 

@@ -17,5 +17,6 @@ class ModuleInfoTest {
         d.requires().stream().map(ModuleDescriptor.Requires::name).collect(Collectors.toSet()));
     assertEquals(Set.of(), d.opens());
     assertEquals(Set.of(), d.provides());
+    assertEquals(Set.of(), d.exports());
   }
 }

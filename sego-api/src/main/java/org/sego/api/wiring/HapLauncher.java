@@ -14,6 +14,6 @@ import org.sego.api.sim.Program;
  */
 @Experimental("the trusted-library API")
 public interface HapLauncher {
-  /** {@code output} receives the HAP's {@link TrustedRuntime#emit} values. */
+  /** {@code output} receives the HAP's {@link org.sego.api.hap.TrustedRuntime#emit} values. */
   Program launch(HapProgram program, HapOutput output);
 }

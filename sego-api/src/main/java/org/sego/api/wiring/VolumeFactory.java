@@ -10,6 +10,6 @@ import org.sego.api.Experimental;
  */
 @Experimental("composition and lifecycle")
 public interface VolumeFactory {
-  /** @throws VolumeException naming the file and the problem */
+  /** @throws org.sego.api.storage.VolumeException naming the file and the problem */
   Volume open(VolumeConfig config);
 }

@@ -98,7 +98,7 @@ public final class PluginPath {
         reasons.computeIfAbsent(name, k -> new ArrayList<>()).add("has the name of a built-in module [rule: unique-name]");
       }
       for (PluginModuleRules.Violation v : PluginModuleRules.check(r.descriptor())) {
-        reasons.computeIfAbsent(name, k -> new ArrayList<>()).add(v.detail() + " [rule: " + v.rule() + "]");
+        reasons.computeIfAbsent(name, k -> new ArrayList<>()).add(v.reason());
       }
     }
     // A module that needs a refused or missing module cannot load either; repeat until nothing changes.
@@ -115,12 +115,15 @@ public final class PluginPath {
           if (q.modifiers().contains(ModuleDescriptor.Requires.Modifier.STATIC)) {
             continue;
           }
+          // A JDK module counts only if this JVM's boot layer holds it: the plug-in layer resolves nothing new.
           boolean available = boot.findModule(q.name()).isPresent()
-              || (found.containsKey(q.name()) && !reasons.containsKey(q.name()))
-              || jdk.find(q.name()).isPresent();
+              || (found.containsKey(q.name()) && !reasons.containsKey(q.name()));
           if (!available) {
-            reasons.computeIfAbsent(name, k -> new ArrayList<>()).add("requires " + q.name() + ", which "
-                + (found.containsKey(q.name()) ? "was refused" : "is neither built in nor on " + VARIABLE)
+            String why = found.containsKey(q.name()) ? "was refused"
+                : jdk.find(q.name()).isPresent() ? "is a JDK module this JVM did not load (start it with --add-modules "
+                    + q.name() + ")"
+                : "is neither built in nor on " + VARIABLE;
+            reasons.computeIfAbsent(name, k -> new ArrayList<>()).add("requires " + q.name() + ", which " + why
                 + " [rule: resolvable]");
             changed = true;
             break;
@@ -128,22 +131,36 @@ public final class PluginPath {
         }
       }
     }
+    ModuleFinder finder = ModuleFinder.of(entries.toArray(Path[]::new));
     List<String> accepted = new ArrayList<>();
     for (ModuleReference r : found.values()) {
       String name = r.descriptor().name();
       if (reasons.containsKey(name)) {
         refused.add(new Refused(name, location(r), reasons.get(name)));
-      } else {
+        continue;
+      }
+      // What the checks above cannot see (two modules with one package, a cycle) shows in resolution:
+      // refuse the module that brings it, keep the rest.
+      List<String> with = new ArrayList<>(accepted);
+      with.add(name);
+      try {
+        defineLayer(boot, finder, with, false);
         accepted.add(name);
+      } catch (RuntimeException e) {
+        refused.add(new Refused(name, location(r), List.of("does not resolve with the other plug-in modules: "
+            + e.getMessage() + " [rule: resolvable]")));
       }
     }
     if (accepted.isEmpty()) {
       return new PluginPath(boot, accepted, refused);
     }
-    ModuleFinder finder = ModuleFinder.of(entries.toArray(Path[]::new));
-    Configuration cf = boot.configuration().resolve(finder, ModuleFinder.of(), accepted); // no binding: it would pull in refused providers
-    ModuleLayer layer = boot.defineModulesWithOneLoader(cf, ClassLoader.getSystemClassLoader());
-    return new PluginPath(layer, accepted, refused);
+    return new PluginPath(defineLayer(boot, finder, accepted, true), accepted, refused);
+  }
+
+  /** Resolves {@code roots} above the boot layer (no service binding: it would pull in refused providers). */
+  private static ModuleLayer defineLayer(ModuleLayer boot, ModuleFinder finder, List<String> roots, boolean define) {
+    Configuration cf = boot.configuration().resolve(finder, ModuleFinder.of(), roots);
+    return define ? boot.defineModulesWithOneLoader(cf, ClassLoader.getSystemClassLoader()) : null;
   }
 
   private static String location(ModuleReference r) {

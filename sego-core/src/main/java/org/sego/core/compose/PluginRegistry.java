@@ -79,7 +79,7 @@ public final class PluginRegistry {
     }
     String where = m.getLayer() == null ? "?" : m.getLayer() == ModuleLayer.boot() ? "module path" : PluginPath.VARIABLE;
     refused.add(new PluginPath.Refused(m.getName(), where,
-        v.stream().map(x -> x.detail() + " [rule: " + x.rule() + "]").collect(Collectors.toList())));
+        v.stream().map(PluginModuleRules.Violation::reason).collect(Collectors.toList())));
     LOG.log(System.Logger.Level.DEBUG, () -> refused.get(refused.size() - 1).toString());
     return false;
   }

@@ -123,11 +123,6 @@ public final class SpecValidator {
     return p;
   }
 
-  /** {@link #withName} for the {@code [workload]} table, with no notes kept. */
-  public static Map<String, Object> withWorkload(Map<String, Object> tree, String name) {
-    return withName(tree, "workload", name, new ArrayList<>());
-  }
-
   /**
    * A copy of {@code tree} whose {@code [table]} names {@code name} (a command line's {@code
    * --workload} or {@code --strategy}). When the table already names it, its parameters stay; when it

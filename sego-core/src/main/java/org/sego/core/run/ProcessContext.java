@@ -54,7 +54,7 @@ final class ProcessContext implements UserContext {
     this.pageFaultNanos = costs.pageFaultNanos();
     this.opsPerMicro = costs.opsPerMicro();
     this.copyNanosPerPage = costs.copyPageNanos();
-    this.faults = sim.stats().counter("system.guest.page-faults", "faults", "page faults delivered to the guest kernel");
+    this.faults = sim.stats().counter("system.cpu.page-faults", "faults", "page faults delivered to the guest kernel");
     this.syscalls = new SyscallGate(pid, sim, shell, kernel, this, costs.syscallNanos(), hooks);
     this.hypercalls = shell.hypercallPort();
   }

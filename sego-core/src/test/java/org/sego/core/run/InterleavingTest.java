@@ -171,7 +171,7 @@ class InterleavingTest {
         assertEquals(run.simulation().clock(v), sum);
         assertNotEquals(0, sum);
       }
-      assertTrue(run.stats().value("system.guest.page-faults") >= 20);
+      assertTrue(run.stats().value("system.cpu.page-faults") >= 20);
       assertTrue(run.stats().value("system.mmu.tlb-hits") > 0);
     }
   }
