@@ -1,11 +1,13 @@
 /**
- * JMH benchmarks of host-side speed: translation on a TLB hit and a miss, frame access. JMH runs
+ * JMH benchmarks of host-side speed: translation on a TLB hit and a miss, frame access, and the crypto
+ * primitives whose figures the {@code modern} cost profile gives. JMH runs
  * them on the class path (it forks JVMs with a class path): {@code ./sego bench}.
  */
 module org.sego.bench {
   requires org.sego.core;
   requires org.sego.support;
   requires jmh.core;
+  requires org.bouncycastle.provider;
   requires jdk.unsupported;
 
   uses org.sego.api.wiring.MachineFactory;

@@ -7,6 +7,7 @@ import org.sego.api.plugin.AttackProvider;
 import org.sego.api.plugin.PluginKind;
 import org.sego.core.compose.PluginRegistry;
 import org.sego.core.compose.SpecException;
+import org.sego.core.SegoSystem;
 import org.sego.core.compose.SpecValidator;
 import org.sego.core.compose.TomlSpecReader;
 import org.sego.core.judge.AttackResult;
@@ -34,6 +35,10 @@ final class AttackCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "1", description = "seed of the default system (default: ${DEFAULT-VALUE})")
   long seed;
 
+  @Option(names = "--cost-profile", description = "cost profile: a profile plug-in's name (see `sego list`) or a TOML "
+      + "profile file (README, \"Cost profiles\"); replaces the spec's system.cost-profile")
+  String costProfile;
+
   @Option(names = "--out", description = "folder for attack.json and the two run folders (default: runs/attack-<name>-<strategy>)")
   Path out;
 
@@ -60,6 +65,9 @@ final class AttackCommand implements Callable<Integer> {
         }
       } else {
         tree = Judge.defaultSystem(strategy == null ? "none" : strategy, seed);
+      }
+      if (costProfile != null) {
+        tree = SpecValidator.withSystemValue(tree, "cost-profile", SegoSystem.costProfileArgument(costProfile));
       }
       String strategyName = strategyName(tree);
       var params = new SpecValidator(registry).resolveParameters("attack." + name, attack, Map.of());

@@ -32,6 +32,10 @@ final class CrashCommand implements Callable<Integer> {
   @Option(names = "--power", description = "a power failure (volumes lose unflushed writes) instead of a guest crash")
   boolean power;
 
+  @Option(names = "--cost-profile", description = "cost profile: a profile plug-in's name (see `sego list`) or a TOML "
+      + "profile file (README, \"Cost profiles\"); replaces the spec's system.cost-profile")
+  String costProfile;
+
   @Option(names = "--out", description = "folder for the before/ and after/ run folders (default: runs/crash-<spec>)")
   Path out;
 
@@ -47,7 +51,7 @@ final class CrashCommand implements Callable<Integer> {
       throw new SegoCommand.UserError("--at " + at + ": " + e.getMessage());
     }
     java.util.List<String> notes = new java.util.ArrayList<>();
-    SegoSystem system = SegoSystem.fromToml(file, SegoCommand.registry(), workload, strategy, notes);
+    SegoSystem system = SegoSystem.fromToml(file, SegoCommand.registry(), workload, strategy, costProfile, notes);
     SegoCommand.notes(spec, notes);
     if (system.spec().guest().isEmpty() || system.spec().workload().isEmpty()) {
       throw new SegoCommand.UserError(file + " needs a [guest] table and a workload (a [workload] table or --workload)");

@@ -56,6 +56,22 @@ final class DescribeCommand implements Callable<Integer> {
           q.required() ? "(required)" : q.defaultValue(), q.unit().isEmpty() ? "-" : q.unit(), q.description(),
           q.accepted());
     }
+    if (p.kind() == PluginKind.STRATEGY) {
+      var facts = org.sego.core.run.SystemRun.describeStrategy(registry, p.name());
+      var caps = facts.capabilities();
+      out.println("services offered to the kernel: " + (caps.services().isEmpty() ? "none" : String.join(", ", caps.services())));
+      out.println("trusted-library checks enabled: "
+          + (caps.libraryChecks().isEmpty() ? "none" : String.join(", ", caps.libraryChecks())));
+      out.println(facts.claims().isEmpty() ? "claims: none" : "claims:");
+      for (var c : facts.claims()) {
+        out.printf(Locale.ROOT, "  %-20s against %-9s%s%n", c.property(), c.adversary().name().toLowerCase(Locale.ROOT),
+            c.assumptions().isEmpty() ? "" : "  assuming " + String.join("; ", c.assumptions()));
+      }
+      out.println(facts.checks().isEmpty() ? "checks: none" : "checks (each switched off by its parameter):");
+      for (var c : facts.checks()) {
+        out.printf(Locale.ROOT, "  %-20s %-22s %s%n", c.name(), c.parameter() + " = false", c.description());
+      }
+    }
     if (p instanceof CostProfileProvider) {
       out.println("figures:");
       for (CostFigure f : ((CostProfileProvider) p).profile().figures().values()) {

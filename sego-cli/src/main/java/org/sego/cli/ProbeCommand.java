@@ -37,6 +37,10 @@ final class ProbeCommand implements Callable<Integer> {
   @Option(names = "--random", description = "seeded random block addresses instead of sequential ones")
   boolean random;
 
+  @Option(names = "--cost-profile", description = "cost profile: a profile plug-in's name (see `sego list`) or a TOML "
+      + "profile file (README, \"Cost profiles\"); replaces the spec's system.cost-profile")
+  String costProfile;
+
   @Option(names = "--out", description = "folder for the run folders (qd1/, qd32/ ... with config.json, stats.json)")
   Path out;
 
@@ -45,7 +49,7 @@ final class ProbeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    SegoSystem system = SegoSystem.fromToml(file, SegoCommand.registry());
+    SegoSystem system = SegoSystem.fromToml(file, SegoCommand.registry(), null, null, costProfile, new java.util.ArrayList<>());
     List<String> guestDevices = system.spec().devices().stream()
         .filter(d -> d.volume().string("access").equals("guest")).map(DeviceSpec::name).toList();
     String dev = device != null ? device : guestDevices.stream().findFirst()

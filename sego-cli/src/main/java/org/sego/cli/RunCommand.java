@@ -47,6 +47,10 @@ final class RunCommand implements Callable<Integer> {
       + "for its parameters)")
   String strategy;
 
+  @Option(names = "--cost-profile", description = "cost profile: a profile plug-in's name (see `sego list`) or a TOML "
+      + "profile file (README, \"Cost profiles\"); replaces the spec's system.cost-profile")
+  String costProfile;
+
   @Option(names = "--out", description = "run folder (default: runs/<spec>-<workload>)")
   Path out;
 
@@ -56,7 +60,7 @@ final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     List<String> notes = new java.util.ArrayList<>();
-    SegoSystem system = SegoSystem.fromToml(file, SegoCommand.registry(), workload, strategy, notes);
+    SegoSystem system = SegoSystem.fromToml(file, SegoCommand.registry(), workload, strategy, costProfile, notes);
     SegoCommand.notes(spec, notes);
     var registry = SegoCommand.registry();
     if (system.spec().guest().isEmpty()) {

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.sego.api.Experimental;
 import org.sego.core.compose.PluginRegistry;
+import org.sego.core.compose.CostProfileFile;
 import org.sego.core.compose.SpecValidator;
 import org.sego.core.compose.SystemSpec;
 import org.sego.core.compose.TomlSpecReader;
@@ -55,7 +56,20 @@ public final class SegoSystem {
    */
   public static SegoSystem fromToml(Path file, PluginRegistry registry, String workload, String strategy,
       java.util.List<String> notes) {
+    return fromToml(file, registry, workload, strategy, null, notes);
+  }
+
+  /**
+   * As above, with {@code system.cost-profile} replaced when {@code costProfile} is not null: a
+   * profile plug-in's name or a TOML profile file (a relative file name resolves against the
+   * working directory, as a command-line argument does).
+   */
+  public static SegoSystem fromToml(Path file, PluginRegistry registry, String workload, String strategy,
+      String costProfile, java.util.List<String> notes) {
     Map<String, Object> tree = TomlSpecReader.read(file);
+    if (costProfile != null) {
+      tree = SpecValidator.withSystemValue(tree, "cost-profile", costProfileArgument(costProfile));
+    }
     if (workload != null) {
       tree = SpecValidator.withName(tree, "workload", workload, notes);
     }
@@ -63,7 +77,12 @@ public final class SegoSystem {
       tree = SpecValidator.withName(tree, "strategy", strategy, notes);
     }
     Path dir = file.toAbsolutePath().getParent();
-    return new SegoSystem(new SpecValidator(registry).validate(file.toString(), tree), dir);
+    return new SegoSystem(new SpecValidator(registry).relativeTo(dir).validate(file.toString(), tree), dir);
+  }
+
+  /** A {@code --cost-profile} argument as the spec takes it: a file name made absolute, a plug-in name as is. */
+  public static String costProfileArgument(String value) {
+    return CostProfileFile.isFile(value) ? Path.of(value).toAbsolutePath().toString() : value;
   }
 
   /** Validates a spec tree (as TOML or the builder would give it); relative paths resolve against the working directory. */
@@ -195,7 +214,7 @@ public final class SegoSystem {
     /** @throws org.sego.core.compose.SpecException listing every problem */
     public SegoSystem build() {
       PluginRegistry r = registry == null ? PluginRegistry.discover() : registry;
-      return new SegoSystem(new SpecValidator(r).validate("builder", tree()), baseDir);
+      return new SegoSystem(new SpecValidator(r).relativeTo(baseDir).validate("builder", tree()), baseDir);
     }
   }
 }

@@ -1,6 +1,5 @@
 package org.sego.trustedlib;
 
-import java.util.Set;
 import org.sego.api.hypercall.HapHypercalls;
 import org.sego.api.hap.HapOutput;
 import org.sego.api.hap.TrustedRuntime;
@@ -30,7 +29,7 @@ final class HapRuntime implements TrustedRuntime {
     this.output = output;
     this.registered = user.hypercalls().call(new HapHypercalls.Register()) instanceof HypercallResult.Ok;
     if (registered) {
-      checks.enableAll(Set.of());
+      checks.enable(user.hypercalls().capabilities().libraryChecks());
     }
     this.bounce = user.syscalls().mmap(0, BOUNCE_BYTES, Mman.PROT_READ | Mman.PROT_WRITE,
         Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS);
@@ -79,6 +78,10 @@ final class HapRuntime implements TrustedRuntime {
   /** A kernel answer failed a check: the library stops the HAP rather than consume it. */
   void halt() {
     emit("iago-violation", checks.failures().size());
+    String first = checks.failures().get(0);
+    int colon = first.indexOf(':');
+    // Reported as a violation: the hypervisor logs it for the judge and halts the HAP.
+    user.hypercalls().call(new HapHypercalls.ReportFailedCheck(first.substring(0, colon), first.substring(colon + 2)));
     user.syscalls().exit(134);
   }
 }

@@ -1,5 +1,6 @@
 package org.sego.trustedlib;
 
+import org.sego.api.hypercall.Capabilities;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -9,25 +10,21 @@ import org.sego.api.hw.X86;
 /**
  * The trusted library's checks of the kernel's answers (Iago defences), one shared piece of code
  * for every strategy. A check runs only when the hypervisor accepted the HAP (what its trusted view
- * can answer) and it is not switched off; under a strategy that protects nothing, all pass through.
+ * can answer, as its capabilities say); under a strategy that protects nothing, all pass through.
  */
 final class IagoChecks {
-  static final String MMAP_RESULT = "mmap-result";
-  static final String BRK_RESULT = "brk-result";
-  static final String RANDOM_LENGTH = "getrandom-length";
-  static final String PID_STABLE = "getpid-stable";
-  static final List<String> ALL = List.of(MMAP_RESULT, BRK_RESULT, RANDOM_LENGTH, PID_STABLE);
+  static final String MMAP_RESULT = Capabilities.CHECK_MMAP_RESULT;
+  static final String BRK_RESULT = Capabilities.CHECK_BRK_RESULT;
+  static final String RANDOM_LENGTH = Capabilities.CHECK_RANDOM_LENGTH;
+  static final String PID_STABLE = Capabilities.CHECK_PID_STABLE;
 
   private final Set<String> enabled = new TreeSet<>();
   private final List<long[]> secure = new ArrayList<>();
   private final List<String> failures = new ArrayList<>();
 
-  void enableAll(Set<String> switchedOff) {
-    for (String c : ALL) {
-      if (!switchedOff.contains(c)) {
-        enabled.add(c);
-      }
-    }
+  /** Enables the checks the strategy's capabilities name: what its trusted view can answer. */
+  void enable(Set<String> checks) {
+    enabled.addAll(checks);
   }
 
   boolean on(String check) {

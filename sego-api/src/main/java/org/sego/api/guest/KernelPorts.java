@@ -1,5 +1,6 @@
 package org.sego.api.guest;
 
+import org.sego.api.cost.CostProfile;
 import org.sego.api.hypercall.Hypercalls;
 
 import java.util.SplittableRandom;
@@ -13,6 +14,7 @@ import org.sego.api.sim.StatsSink;
  * Everything an (untrusted) guest kernel may use, handed to its constructor by the run orchestrator.
  * It holds no host object: memory is the OS's EPT view, disks are a request queue. {@code hooks} are
  * where a kernel turned malicious runs attack code ({@link KernelHooks#NONE} for an honest one).
+ * {@code costs} is the run's cost profile: a kernel charges its own work from it, never a literal.
  */
 @Experimental("grows with the guest kernel")
 public record KernelPorts(
@@ -24,4 +26,5 @@ public record KernelPorts(
     EventQueue events,
     StatsSink stats,
     SplittableRandom random,
-    KernelHooks hooks) {}
+    KernelHooks hooks,
+    CostProfile costs) {}

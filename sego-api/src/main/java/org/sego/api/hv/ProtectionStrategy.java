@@ -1,17 +1,22 @@
 package org.sego.api.hv;
 
-import org.sego.api.hypercall.Hypercall;
-import org.sego.api.hypercall.HypercallResult;
-import org.sego.api.hypercall.Capabilities;
-
+import java.util.List;
 import org.sego.api.Experimental;
 import org.sego.api.guest.KernelUserWrite;
-import org.sego.api.hw.EptView;
+import org.sego.api.hypercall.Caller;
+import org.sego.api.hypercall.Capabilities;
+import org.sego.api.hypercall.Hypercall;
+import org.sego.api.hypercall.HypercallResult;
 
 /**
- * How the hypervisor protects HAPs. It is called only on an EPT violation, a hypercall, DMA, a
- * context switch or a crash, never on a TLB hit or a permitted access. Bound by the strategy
- * plug-in's Guice module; a host-side component.
+ * How the hypervisor protects HAPs. A trusted plug-in, built by its Guice module with {@link
+ * HypervisorServices} injected. It is called only on an EPT exit, a hypercall, DMA, a context
+ * switch, a process's exit and the lifecycle steps — never on a TLB hit or a permitted access.
+ *
+ * <p>Lifecycle: constructed without side effects; {@link #start()} once the machine is up; {@link
+ * #guestCrashed()} when the guest dies (the strategy and the hypervisor survive, a new guest
+ * boots); after a power failure a fresh instance is built (volatile state is gone) and {@link
+ * #recover()} rebuilds from the durable store before the new guest boots.
  */
 @Experimental("composition and lifecycle")
 public interface ProtectionStrategy {
@@ -19,35 +24,44 @@ public interface ProtectionStrategy {
 
   Capabilities capabilities();
 
+  /** The machine is up; nothing of the guest runs yet. */
+  default void start() {}
+
+  /** A fresh instance after a power failure: rebuild what is durable before the next guest boots. */
+  default void recover() {}
+
+  /** The guest kernel and all its processes are gone; a new guest will boot on the same hypervisor. */
+  default void guestCrashed() {}
+
+  /** Process {@code pid} ended: release what the strategy holds for it (its frames' metadata, its view). */
+  default void processExited(int pid) {}
+
   /**
-   * An access through {@code view} violated its EPT permissions. Return {@code true} when the
-   * strategy changed something so that the access can be retried, {@code false} to deny it.
+   * Process {@code pid} is about to run on {@code vcpu}: answer the id of the EPT view it runs in (0 is
+   * the OS's). The shell caches the answer and charges a view switch when it changes; {@link
+   * HypervisorServices#setView} changes it later.
    */
-  default boolean onEptViolation(EptView view, long gfn, int qualification) {
-    return false;
+  default int onContextSwitch(int vcpu, int pid) {
+    return 0;
+  }
+
+  /** An access violated its EPT permissions. The default denies. */
+  default ExitAnswer onEptExit(EptExit exit) {
+    return ExitAnswer.DENY;
   }
 
   /**
-   * The properties this strategy claims against the guest OS ({@code confidentiality-ram},
-   * {@code confidentiality-rest}, {@code integrity}, {@code freshness}, {@code crash-consistency},
-   * {@code sharing}): the attack matrix tells "claim violated" from "not claimed".
+   * A hypercall from {@code caller}. The shell has already refused a {@link
+   * org.sego.api.hypercall.HapHypercall} from the kernel's port and a {@link
+   * org.sego.api.hypercall.KernelHypercall} from a process's port.
    */
-  default java.util.Set<String> claims() {
-    return java.util.Set.of();
-  }
-
-  default HypercallResult hypercall(int callerPid, Hypercall call) {
+  default HypercallResult hypercall(Caller caller, Hypercall call) {
     return new HypercallResult.Refused("strategy " + name() + " offers no hypercall '" + call.name() + "'");
   }
 
   /** May a device DMA touch {@code gfn}? Asked for every frame of every block request; the default permits. */
   default boolean permitDma(String device, boolean toMemory, long gfn) {
     return true;
-  }
-
-  /** The EPT view process {@code pid} runs in: 0 (the OS's) unless the strategy gave it its own. */
-  default int viewOf(int pid) {
-    return 0;
   }
 
   /** How this strategy lets the kernel write into a process's memory on {@code path}. */
@@ -58,5 +72,15 @@ public interface ProtectionStrategy {
   /** Whether entering the kernel from process {@code pid} must save and scrub its registers. */
   default boolean isProtected(int pid) {
     return false;
+  }
+
+  /** What this strategy claims, per adversary and property, with its assumptions. */
+  default List<Claim> claims() {
+    return List.of();
+  }
+
+  /** Every check this strategy performs, each with the parameter that switches it off. */
+  default List<Check> checks() {
+    return List.of();
   }
 }

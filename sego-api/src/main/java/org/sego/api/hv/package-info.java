@@ -1,6 +1,6 @@
 /**
- * Hypervisor-side SPI: protection strategies, hypercalls and their results, capabilities, and the
- * hypervisor services strategies share.
+ * Hypervisor-side SPI: the protection strategy, what it is given ({@link org.sego.api.hv.HypervisorServices}),
+ * exits with their context and answers, claims and checks, the mapping-intent registry.
  */
 @Experimental("composition and lifecycle")
 package org.sego.api.hv;

@@ -22,6 +22,24 @@ public interface EptView {
 
   void unmap(long gfn);
 
+  /**
+   * Whether {@code gfn} lies in a 2 MiB EPT entry (the 512 frames of its aligned region map
+   * contiguously with one set of permissions). A 4 KiB change inside one splinters it.
+   */
+  default boolean isLarge(long gfn) {
+    return false;
+  }
+
+  /**
+   * Maps the 2 MiB region at {@code gfn} (512-aligned) to the 512 host frames from {@code hfn}
+   * (512-aligned) with one entry.
+   */
+  default void mapLarge(long gfn, long hfn, int permissions) {
+    for (int i = 0; i < 512; i++) {
+      map(gfn + i, hfn + i, permissions);
+    }
+  }
+
   /** Translates a guest-physical address for {@code access}; see {@link Translation}. */
   long translate(long gpa, int access);
 }

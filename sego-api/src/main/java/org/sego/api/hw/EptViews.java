@@ -15,4 +15,14 @@ public interface EptViews {
   EptView get(int id);
 
   int count();
+
+  /** EPT changes since start that invalidated TLB entries (the hypervisor charges each). */
+  default long invalidations() {
+    return 0;
+  }
+
+  /** 2 MiB EPT entries split into 4 KiB entries since start (the hypervisor charges each). */
+  default long splinters() {
+    return 0;
+  }
 }

@@ -23,6 +23,11 @@ public interface Mmu {
   /** Drops every translation of one address space (a CR3 switch without PCID, or teardown). */
   void invalidateAddressSpace(long cr3);
 
+  /** Drops every translation (a guest reboot). */
+  default void flushAll() {
+    throw new UnsupportedOperationException(getClass().getName() + " cannot flush its TLB");
+  }
+
   /** Walk steps (table reads) since start, for charging {@code mem.walk}. */
   long walkSteps();
 

@@ -1,34 +1,118 @@
 package org.sego.api.hypercall;
 
 import org.sego.api.Experimental;
-import org.sego.api.hypercall.Hypercall;
 
-/** The hypercalls of the trusted library, the same for every strategy. */
+/**
+ * The trusted library's hypercalls, the same for every strategy. Each is sent by the library of a
+ * HAP on its own port ({@link Caller.Mode#HAP}); the shell refuses every one of them from the
+ * kernel's port, so a kernel can never act in a HAP's name. A strategy that offers nothing refuses
+ * them all, and the library then runs the HAP unprotected with its checks passed through.
+ */
 @Experimental("the hypercall catalogue")
 public final class HapHypercalls {
   private HapHypercalls() {}
 
-  /** Registers the calling process as a HAP; {@code Ok(hapId)} or {@code Refused} where nothing is protected. */
-  public record Register() implements Hypercall {
+  /**
+   * The calling process asks to become a HAP. {@code Ok(hapId)}: from now on it is protected and
+   * {@code GuestProcesses.isHap} answers true. {@code Refused}: nothing is protected here.
+   */
+  public record Register() implements HapHypercall {
     @Override
     public String name() {
       return "hap-register";
     }
   }
 
-  /** Protects {@code [gva, gva + length)} of the calling HAP. */
-  public record Protect(long gva, long length) implements Hypercall {
+  /** Protects {@code [gva, gva + length)} of the calling HAP. {@code Refused}: the range stays the OS's to read. */
+  public record Protect(long gva, long length) implements HapHypercall {
     @Override
     public String name() {
       return "hap-protect";
     }
   }
 
-  /** The library's interposition on one system call (libsego and Overshadow's shim both make it). */
-  public record Interpose(String syscall) implements Hypercall {
+  /**
+   * The library's interposition on one system call (libsego and Overshadow's shim both make it, so
+   * every protecting strategy pays the same). {@code Refused} changes nothing.
+   */
+  public record Interpose(String syscall) implements HapHypercall {
     @Override
     public String name() {
       return "syscall-interpose";
+    }
+  }
+
+  /**
+   * The HAP declares that its page {@code gvaPage} should hold {@code offset} of object {@code
+   * objectId} (a secure file's OID, or 0 for anonymous memory): {@code Ok(token)}, the token a
+   * strategy checks the kernel's mappings against. {@code Refused}: the strategy keeps no intents.
+   */
+  public record DeclareIntent(long gvaPage, long objectId, long offset) implements HapHypercall {
+    @Override
+    public String name() {
+      return "declare-intent";
+    }
+  }
+
+  /**
+   * Binds secure-file {@code name} of the calling HAP's namespace to an object: {@code Ok(oid)},
+   * the existing OID if the name is bound, else a new one. {@code Refused}: no secure files here
+   * (the library then uses ordinary files).
+   */
+  public record BindSecureFile(String name) implements HapHypercall {
+    @Override
+    public String name() {
+      return "secure-file-bind";
+    }
+  }
+
+  /** Removes {@code name} from the HAP's secure namespace; its OID never returns. {@code Refused}: not bound. */
+  public record UnbindSecureFile(String name) implements HapHypercall {
+    @Override
+    public String name() {
+      return "secure-file-unbind";
+    }
+  }
+
+  /**
+   * The length of secure file {@code objectId} as the hypervisor tracks it: {@code length < 0} asks
+   * ({@code Ok(length)}), else sets it. The library trusts this length, never the kernel's {@code stat}.
+   */
+  public record SecureFileLength(long objectId, long length) implements HapHypercall {
+    @Override
+    public String name() {
+      return "secure-file-length";
+    }
+  }
+
+  /**
+   * After the kernel's {@code fsync} returned: {@code Ok} only when the hypervisor has made the
+   * file's dirty pages and their metadata durable. {@code Refused} or {@code Violation}: the fsync
+   * must not be reported as done.
+   */
+  public record ConfirmDurable(long objectId) implements HapHypercall {
+    @Override
+    public String name() {
+      return "confirm-durable";
+    }
+  }
+
+  /** Entropy the kernel cannot see or bias: {@code Ok(64 random bits)} from the strategy's seeded stream. */
+  public record Entropy() implements HapHypercall {
+    @Override
+    public String name() {
+      return "entropy";
+    }
+  }
+
+  /**
+   * The library's own check of a kernel answer failed: the shell raises a violation with {@code
+   * check} and {@code evidence} and halts the HAP, whatever the strategy (even {@code none}).
+   */
+  public record ReportFailedCheck(String check, String evidence) implements HapHypercall {
+    @Override
+    public String name() {
+      return "report-failed-check";
     }
   }
 }

@@ -2,6 +2,7 @@ package org.sego.core.compose;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,6 +26,14 @@ public final class SpecValidator {
   private final PluginRegistry registry;
   private final List<SpecProblem> problems = new ArrayList<>();
 
+  private Path baseDir = Path.of("");
+
+  /** Relative file names in the spec (a cost-profile file) resolve against {@code dir}. */
+  public SpecValidator relativeTo(Path dir) {
+    this.baseDir = dir;
+    return this;
+  }
+
   public SpecValidator(PluginRegistry registry) {
     this.registry = registry;
   }
@@ -44,7 +53,16 @@ public final class SpecValidator {
     PluginProvider costProvider = null;
     CostProfile cost = null;
     if (system.asMap().containsKey("cost-profile")) {
-      costProvider = registry.find(PluginKind.COST_PROFILE, system.string("cost-profile")).orElse(null);
+      String named = system.string("cost-profile");
+      if (CostProfileFile.isFile(named)) {
+        costProvider = CostProfileFile.load(baseDir.resolve(named), "system.cost-profile", registry, problems);
+      } else {
+        costProvider = registry.find(PluginKind.COST_PROFILE, named).orElse(null);
+        if (costProvider == null) {
+          problems.add(new SpecProblem("system.cost-profile", named, "no such cost profile; accepted: "
+              + registry.names(PluginKind.COST_PROFILE) + ", or a TOML profile file ending in .toml"));
+        }
+      }
       if (costProvider instanceof CostProfileProvider) {
         cost = ((CostProfileProvider) costProvider).profile();
       } else if (costProvider != null) {
@@ -121,6 +139,19 @@ public final class SpecValidator {
       throw new SpecException(prefix, problems);
     }
     return p;
+  }
+
+  /** A copy of {@code tree} with {@code [system]} key {@code key} set to {@code value}. */
+  @SuppressWarnings("unchecked")
+  public static Map<String, Object> withSystemValue(Map<String, Object> tree, String key, Object value) {
+    Map<String, Object> copy = new LinkedHashMap<>(tree);
+    Map<String, Object> system = new LinkedHashMap<>();
+    if (tree.get("system") instanceof Map) {
+      system.putAll((Map<String, Object>) tree.get("system"));
+    }
+    system.put(key, value);
+    copy.put("system", system);
+    return copy;
   }
 
   /**

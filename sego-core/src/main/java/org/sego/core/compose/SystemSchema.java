@@ -18,7 +18,8 @@ public final class SystemSchema {
         Parameter.integer("vcpus", 1, 1, 64, "vCPUs", "virtual CPUs, each with its own simulated clock"),
         Parameter.dataSize("memory", "1 GiB", "guest-physical memory; frames hold bytes only once touched"),
         Parameter.dataSize("hypervisor-memory", "64 MiB", "host memory beyond the guest's, for the hypervisor's own frames"),
-        choice("cost-profile", "modern", "CPU, crypto, hypervisor and device-default costs", costProfiles),
+        Parameter.string("cost-profile", "modern", "CPU, crypto, hypervisor and device-default costs: a profile plug-in ("
+            + String.join(", ", costProfiles) + ") or a TOML profile file (*.toml, relative to the spec)"),
         Parameter.duration("time-slice", "1 ms", "simulated time a process runs before another runnable one may take its vCPU"),
         Parameter.integer("tlb-sets", 64, 1, 1 << 16, "sets", "TLB sets (a power of two)"),
         Parameter.integer("tlb-ways", 4, 1, 64, "ways", "TLB associativity"),

@@ -16,7 +16,10 @@ import org.sego.api.plugin.PluginConfig;
 import org.sego.api.plugin.Parameters;
 import org.sego.api.wiring.VolumeFactory;
 import org.sego.api.cost.CostProfile;
+import org.sego.api.hv.HypervisorServices;
+import org.sego.api.hv.MappingIntents;
 import org.sego.core.hv.HypervisorShell;
+import org.sego.core.hv.StrategyServices;
 import org.sego.core.hv.VolumeSet;
 import org.sego.core.sim.Simulation;
 import org.sego.core.sim.StatsRegistry;
@@ -95,7 +98,39 @@ public final class TrustedRootModule extends AbstractModule {
         cost.duration(CostProfile.CPU_CONTEXT_SWITCH).nanos(), stats, trace);
     bind(Simulation.class).toInstance(sim);
     bind(VolumeSet.class).toInstance(existing != null ? existing : new VolumeSet(spec, volumes, baseDir));
+    bind(MappingIntents.class).toInstance(HypervisorShell.newIntentRegistry(spec.seed()));
+    bind(StrategyServices.class);
+    bind(HypervisorServices.class).to(StrategyServices.class);
     bind(HypervisorShell.class);
+  }
+
+  /** What the root binds for a strategy (and any trusted plug-in): listed when one asks for more. */
+  public static final java.util.List<String> INJECTABLE = java.util.List.of(
+      "org.sego.api.hv.HypervisorServices (time and cost, stats, violations, memory, processes, intents, random streams)",
+      "org.sego.api.hv.MappingIntents", "org.sego.api.hw.PhysicalMemory", "org.sego.api.hw.EptViews",
+      "org.sego.api.hw.Mmu", "org.sego.api.cost.CostProfile",
+      "what the plug-in's own module binds");
+
+  /**
+   * A composition failure in words a plug-in author can act on: which component could not be built,
+   * Guice's reason, and what may be injected.
+   */
+  public static RuntimeException explain(SystemSpec spec, RuntimeException e) {
+    java.util.Collection<com.google.inject.spi.Message> messages = e instanceof com.google.inject.CreationException
+        ? ((com.google.inject.CreationException) e).getErrorMessages()
+        : ((com.google.inject.ProvisionException) e).getErrorMessages();
+    StringBuilder b = new StringBuilder("the trusted side of " + spec.source() + " (strategy '"
+        + spec.strategy().provider().name() + "') cannot be composed:");
+    for (com.google.inject.spi.Message m : messages) {
+      String first = m.getMessage().lines().findFirst().orElse(m.getMessage());
+      b.append("\n  - ").append(first);
+      Throwable cause = m.getCause();
+      if (cause != null && cause.getMessage() != null) {
+        b.append(" (").append(cause.getMessage().lines().findFirst().orElse("")).append(')');
+      }
+    }
+    b.append("\n  a strategy may inject: ").append(String.join("; ", INJECTABLE));
+    return new IllegalStateException(b.toString(), e);
   }
 
   private PluginConfig config(Component c) {

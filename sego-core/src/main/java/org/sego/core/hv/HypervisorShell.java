@@ -6,78 +6,107 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.sego.api.cost.CostProfile;
 import org.sego.api.guest.BlockQueue;
-import org.sego.api.hypercall.Hypercalls;
 import org.sego.api.guest.OsView;
-import org.sego.api.hypercall.Capabilities;
-import org.sego.api.hypercall.Hypercall;
-import org.sego.api.hypercall.HypercallResult;
+import org.sego.api.hv.EptExit;
+import org.sego.api.hv.ExitAnswer;
 import org.sego.api.hv.MappingIntents;
 import org.sego.api.hv.ProtectionStrategy;
 import org.sego.api.hw.DeviceModel;
 import org.sego.api.hw.EptView;
 import org.sego.api.hw.EptViews;
+import org.sego.api.hw.Mmu;
 import org.sego.api.hw.PhysicalMemory;
 import org.sego.api.hw.X86;
+import org.sego.api.hypercall.Caller;
+import org.sego.api.hypercall.HapHypercall;
+import org.sego.api.hypercall.HapHypercalls;
+import org.sego.api.hypercall.Hypercall;
+import org.sego.api.hypercall.HypercallResult;
+import org.sego.api.hypercall.Hypercalls;
+import org.sego.api.hypercall.KernelHypercall;
 import org.sego.api.sim.CostCategory;
 import org.sego.api.sim.Principal;
 import org.sego.api.sim.Registers;
 import org.sego.api.sim.StatsSink;
 import org.sego.core.compose.SystemSpec;
 import org.sego.core.sim.Simulation;
-import org.sego.support.RandomStreams;
 
 /**
  * The hypervisor shell: the only place where host objects meet the guest's requests. It does what
- * the strategy asks and no more: EPT violations, hypercalls, DMA mediation and register scrubbing
- * all go through the strategy; under {@code none} nothing is scrubbed or mediated.
+ * the strategy asks and no more: EPT exits, hypercalls, DMA mediation and register scrubbing all go
+ * through the strategy; under {@code none} nothing is scrubbed or mediated. The strategy runs only
+ * at an exit, a hypercall, DMA, a context switch, a process's exit and the lifecycle steps; the EPT
+ * view a vCPU runs in is cached here from the strategy's answer at the last switch.
  */
 public final class HypervisorShell {
   private final PhysicalMemory memory;
   private final EptViews views;
+  private final Mmu mmu;
   private final ProtectionStrategy strategy;
+  private final StrategyServices services;
   private final Simulation sim;
   private final long vmexitNanos;
   private final long hypercallNanos;
   private final long copyPageNanos;
   private final long zeroPageNanos;
-  private final IntentRegistry intents;
+  private final long invalidationNanos;
+  private final long splinterNanos;
+  private final MappingIntents intents;
   private final OsMemoryView osView;
   private final Map<String, DeviceModel> devices;
   private final VolumeSet volumes;
   private BlockDevices blocks;
   private final Map<Integer, long[]> savedRegisters = new TreeMap<>();
-  private final java.util.List<String> violationLog = new java.util.ArrayList<>();
   private final StatsSink.Counter exits;
+  private final StatsSink.Counter denied;
   private final StatsSink.Counter hypercalls;
   private final StatsSink.Counter refused;
-  private final StatsSink.Counter violations;
+  private final StatsSink.Counter wrongPort;
   private final StatsSink.Counter scrubs;
   private final StatsSink.Counter registerWritesRefused;
+  private final StatsSink.Counter eptInvalidations;
+  private final StatsSink.Counter eptSplinters;
+  private long seenInvalidations;
+  private long seenSplinters;
+  private boolean started;
 
   @Inject
-  HypervisorShell(PhysicalMemory memory, EptViews views, ProtectionStrategy strategy, Simulation sim,
-      CostProfile cost, SystemSpec spec, Map<String, DeviceModel> devices, VolumeSet volumes) {
+  HypervisorShell(PhysicalMemory memory, EptViews views, Mmu mmu, ProtectionStrategy strategy, StrategyServices services,
+      Simulation sim, CostProfile cost, SystemSpec spec, Map<String, DeviceModel> devices, VolumeSet volumes,
+      MappingIntents intents) {
     this.memory = memory;
     this.views = views;
+    this.mmu = mmu;
     this.strategy = strategy;
+    this.services = services;
     this.sim = sim;
     this.vmexitNanos = cost.duration(CostProfile.HV_VMEXIT).nanos();
     this.hypercallNanos = cost.duration(CostProfile.HV_HYPERCALL).nanos();
     this.copyPageNanos = cost.bandwidth(CostProfile.CPU_COPY).nanosFor(X86.PAGE_SIZE);
     this.zeroPageNanos = cost.bandwidth(CostProfile.CPU_ZERO).nanosFor(X86.PAGE_SIZE);
-    this.intents = new IntentRegistry(RandomStreams.derive(spec.seed(), "system.hv.intents"));
-    long guestFrames = spec.system().dataSize("memory").bytes() >>> X86.PAGE_SHIFT;
-    this.osView = new OsMemoryView(this, memory, views.os(), guestFrames);
+    this.invalidationNanos = cost.duration(CostProfile.HV_EPT_INVALIDATION).nanos();
+    this.splinterNanos = cost.duration(CostProfile.HV_EPT_SPLINTER).nanos();
+    this.intents = intents;
+    this.osView = new OsMemoryView(this, memory, views.os(), services.guestFrames());
     this.devices = devices;
     this.volumes = volumes;
     StatsSink s = sim.stats();
     exits = s.counter("system.hv.ept-violations", "exits", "EPT violations handled by the hypervisor");
+    denied = s.counter("system.hv.ept-denied", "exits", "EPT violations the strategy denied");
     hypercalls = s.counter("system.hv.hypercalls", "calls", "hypercalls dispatched to the strategy");
-    refused = s.counter("system.hv.hypercalls-refused", "calls", "hypercalls the strategy refused");
-    violations = s.counter("system.hv.violations", "events", "violations raised by the strategy");
+    refused = s.counter("system.hv.hypercalls-refused", "calls", "hypercalls the strategy or the shell refused");
+    wrongPort = s.counter("system.hv.hypercalls-wrong-port", "calls",
+        "HAP hypercalls sent on the kernel's port, or kernel hypercalls on a process's, refused by the shell");
     scrubs = s.counter("system.hv.register-scrubs", "switches", "kernel entries whose registers were saved and scrubbed");
     registerWritesRefused = s.counter("system.hv.register-writes-refused", "writes",
         "kernel writes to a protected process's registers, refused");
+    eptInvalidations = s.counter("system.hv.ept-invalidations", "invalidations", "EPT changes that invalidated the TLB");
+    eptSplinters = s.counter("system.hv.ept-splinters", "entries", "2 MiB EPT entries split into 4 KiB entries");
+  }
+
+  /** The run's one mapping-intent registry; its tokens come from a stream derived from the seed. */
+  public static MappingIntents newIntentRegistry(long seed) {
+    return new IntentRegistry(org.sego.support.RandomStreams.derive(seed, "system.hv.intents"));
   }
 
   public ProtectionStrategy strategy() {
@@ -88,13 +117,35 @@ public final class HypervisorShell {
     return osView;
   }
 
-  /** Opens the volumes and connects them to the devices: the first thing a started run does. */
+  /**
+   * Opens the volumes, connects them to the devices, and starts the strategy: the first thing a
+   * started run does. A reboot after a guest crash keeps the shell started.
+   */
   public void start() {
-    if (blocks != null) {
+    if (started) {
       throw new IllegalStateException("the hypervisor shell is already started");
     }
+    started = true;
     volumes.start();
     blocks = new BlockDevices(sim, memory, views, strategy, devices, volumes.volumes());
+    sim.onSwitch(this::contextSwitch);
+    strategy.start();
+    chargeEptChanges();
+  }
+
+  /** After a power failure: the fresh strategy rebuilds from what is durable before the guest boots. */
+  public void recover() {
+    strategy.recover();
+    chargeEptChanges();
+  }
+
+  /** The guest died: the strategy and the hypervisor stay, the guest's processes, TLB entries and pending work go. */
+  public void guestCrashed() {
+    savedRegisters.clear();
+    services.guestGone();
+    mmu.flushAll();
+    strategy.guestCrashed();
+    chargeEptChanges();
   }
 
   public BlockQueue blockQueue() {
@@ -112,9 +163,18 @@ public final class HypervisorShell {
     return memory;
   }
 
-  /** The EPT view process {@code pid} runs in. */
-  public EptView viewOf(int pid) {
-    return views.get(strategy.viewOf(pid));
+  /** The EPT view the current vCPU runs in: cached, so no strategy call on the access path. */
+  public EptView currentView() {
+    return services.currentView(sim.currentCpu());
+  }
+
+  private void contextSwitch(int vcpu, int pid) {
+    services.switchTo(vcpu, strategy.onContextSwitch(vcpu, pid));
+    chargeEptChanges(vcpu);
+  }
+
+  int currentPid() {
+    return sim.currentPid();
   }
 
   void charge(int category, int principal, long nanos) {
@@ -129,43 +189,134 @@ public final class HypervisorShell {
     return zeroPageNanos;
   }
 
-  /** An access through {@code view} exited to the hypervisor; true if the strategy let it retry. */
-  public boolean eptViolation(EptView view, long gfn, int qualification) {
+  /**
+   * An access exited to the hypervisor; true if the strategy let it retry. A violation is raised
+   * through the services (the process concerned halts before it uses the data); a denial is counted.
+   */
+  public boolean eptViolation(EptExit exit) {
     sim.charge(CostCategory.VMEXIT, Principal.HV, vmexitNanos);
     exits.add(1);
     if (sim.trace().on) {
       sim.trace().record(sim.nowNanos(), sim.currentCpu(), "system.hv", "ept-violation",
-          Map.of("view", view.id(), "gfn", gfn, "qualification", qualification));
+          Map.of("accessor", exit.accessor().name(), "pid", exit.pid(), "view", exit.view().id(), "gfn", exit.gfn(),
+              "qualification", exit.qualification()));
     }
-    return strategy.onEptViolation(view, gfn, qualification);
+    ExitAnswer a = strategy.onEptExit(exit);
+    chargeEptChanges();
+    if (a instanceof ExitAnswer.Retry) {
+      return true;
+    }
+    denied.add(1);
+    if (a instanceof ExitAnswer.Violation) {
+      services.violation(exit.pid(), "EPT " + exit.accessor().name().toLowerCase(java.util.Locale.ROOT) + " access to gfn 0x"
+          + Long.toHexString(exit.gfn()) + ": " + ((ExitAnswer.Violation) a).evidence());
+    }
+    return false;
   }
 
-  /** The guest's hypercall port. */
-  public Hypercalls hypercallPort() {
-    return new Hypercalls() {
-      @Override
-      public HypercallResult call(Hypercall call) {
-        sim.charge(CostCategory.HYPERCALL, Principal.HV, hypercallNanos);
-        hypercalls.add(1);
-        HypercallResult r = strategy.hypercall(sim.currentPid(), call);
-        if (r instanceof HypercallResult.Refused) {
-          refused.add(1);
-        } else if (r instanceof HypercallResult.Violation) {
-          violations.add(1);
-          violationLog.add(sim.nowNanos() + " ns: " + call.name() + ": " + ((HypercallResult.Violation) r).evidence());
-        }
-        if (sim.trace().on) {
-          sim.trace().record(sim.nowNanos(), sim.currentCpu(), "system.hv", "hypercall",
-              Map.of("call", call.name(), "result", r.getClass().getSimpleName()));
-        }
-        return r;
-      }
+  /** Whether the hypervisor halted {@code pid} after a violation: it must not run on. */
+  public boolean halted(int pid) {
+    return services.halted(pid);
+  }
 
-      @Override
-      public Capabilities capabilities() {
-        return strategy.capabilities();
+  /** The kernel's hypercall port: the caller is the kernel, on behalf of the process it runs for. */
+  public Hypercalls kernelPort() {
+    return new Port(Caller.Mode.KERNEL, -1);
+  }
+
+  /** Process {@code pid}'s own hypercall port (a HAP's trusted library calls through it). */
+  public Hypercalls processPort(int pid) {
+    return new Port(Caller.Mode.HAP, pid);
+  }
+
+  private final class Port implements Hypercalls {
+    private final Caller.Mode mode;
+    private final int pid;
+
+    Port(Caller.Mode mode, int pid) {
+      this.mode = mode;
+      this.pid = pid;
+    }
+
+    @Override
+    public HypercallResult call(Hypercall call) {
+      Caller caller = new Caller(mode, mode == Caller.Mode.KERNEL ? sim.currentPid() : pid);
+      return dispatch(caller, call);
+    }
+
+    @Override
+    public org.sego.api.hypercall.Capabilities capabilities() {
+      return strategy.capabilities();
+    }
+  }
+
+  private HypercallResult dispatch(Caller caller, Hypercall call) {
+    sim.charge(CostCategory.HYPERCALL, Principal.HV, hypercallNanos);
+    hypercalls.add(1);
+    HypercallResult r;
+    if (caller.kernel() && call instanceof HapHypercall) {
+      wrongPort.add(1);
+      r = new HypercallResult.Refused("'" + call.name() + "' is a HAP's hypercall: the kernel's port cannot send it");
+    } else if (!caller.kernel() && call instanceof KernelHypercall) {
+      wrongPort.add(1);
+      r = new HypercallResult.Refused("'" + call.name() + "' is the kernel's hypercall: a process's port cannot send it");
+    } else if (call instanceof HapHypercalls.ReportFailedCheck) {
+      HapHypercalls.ReportFailedCheck f = (HapHypercalls.ReportFailedCheck) call;
+      services.violation(caller.pid(), "trusted library check " + f.check() + " failed: " + f.evidence());
+      r = new HypercallResult.Violation(f.check() + ": " + f.evidence());
+    } else {
+      r = strategy.hypercall(caller, call);
+      chargeEptChanges();
+      if (r instanceof HypercallResult.Violation) {
+        services.violation(caller.pid(), "hypercall " + call.name() + ": " + ((HypercallResult.Violation) r).evidence());
+      } else if (r instanceof HypercallResult.Ok && call instanceof HapHypercalls.Register) {
+        services.registered(caller.pid());
       }
-    };
+    }
+    if (r instanceof HypercallResult.Refused) {
+      refused.add(1);
+    }
+    if (sim.trace().on) {
+      sim.trace().record(sim.nowNanos(), sim.currentCpu(), "system.hv", "hypercall",
+          Map.of("call", call.name(), "mode", caller.mode().name(), "pid", caller.pid(), "result", r.getClass().getSimpleName()));
+    }
+    return r;
+  }
+
+  /** Process {@code pid} ended: the strategy releases what it holds for it, its intents go. */
+  public void processExited(int pid) {
+    savedRegisters.remove(pid);
+    strategy.processExited(pid);
+    intents.revokeAll(pid);
+    services.exited(pid);
+    chargeEptChanges();
+  }
+
+  /**
+   * Charges the EPT invalidations and splinters the strategy's changes caused since the last look:
+   * checked after every strategy call, so the strategy never has to charge them itself.
+   */
+  private void chargeEptChanges() {
+    chargeEptChanges(-1);
+  }
+
+  private void chargeEptChanges(int vcpu) {
+    long inv = views.invalidations();
+    long spl = views.splinters();
+    if (inv != seenInvalidations || spl != seenSplinters) {
+      long ni = inv - seenInvalidations;
+      long ns = spl - seenSplinters;
+      eptInvalidations.add(ni);
+      eptSplinters.add(ns);
+      long nanos = ni * invalidationNanos + ns * splinterNanos;
+      if (vcpu < 0) {
+        sim.charge(CostCategory.VMEXIT, Principal.HV, nanos);
+      } else {
+        sim.chargeOn(vcpu, CostCategory.VMEXIT, Principal.HV, nanos);
+      }
+      seenInvalidations = inv;
+      seenSplinters = spl;
+    }
   }
 
   /** Kernel entry from process {@code pid}: saves and scrubs its registers if the strategy protects it. */
@@ -220,7 +371,7 @@ public final class HypervisorShell {
 
   /** Violations raised so far, each with its time and evidence. */
   public java.util.List<String> violations() {
-    return java.util.List.copyOf(violationLog);
+    return services.violations();
   }
 
   /** End-of-run stats. */
@@ -228,5 +379,7 @@ public final class HypervisorShell {
     blocks.finish(sim.completionNanos());
     sim.stats().set("system.memory.resident-frames", "frames", "host frames holding bytes at the end",
         memory.residentFrames());
+    sim.stats().set("system.hv.frames-in-use", "frames", "hypervisor-only frames allocated at the end",
+        services.frames().inUse());
   }
 }

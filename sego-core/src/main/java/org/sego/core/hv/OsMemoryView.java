@@ -2,6 +2,7 @@ package org.sego.core.hv;
 
 import org.sego.api.guest.OsAccessDenied;
 import org.sego.api.guest.OsView;
+import org.sego.api.hv.EptExit;
 import org.sego.api.hw.EptView;
 import org.sego.api.hw.PhysicalMemory;
 import org.sego.api.hw.Translation;
@@ -41,7 +42,8 @@ final class OsMemoryView implements OsView {
       if (!Translation.isFault(r)) {
         return r;
       }
-      if (!shell.eptViolation(view, Translation.frame(r), Translation.code(r))) {
+      if (!shell.eptViolation(new EptExit(EptExit.Accessor.KERNEL, shell.currentPid(), -1, -1, Translation.frame(r),
+          Translation.code(r), view))) {
         return -1;
       }
     }
@@ -68,6 +70,7 @@ final class OsMemoryView implements OsView {
 
   @Override
   public int read(long gpa, byte[] dst, int off, int len) {
+    chargeCopy(len);
     while (len > 0) {
       int n = (int) Math.min(len, X86.PAGE_SIZE - (gpa & X86.PAGE_MASK));
       long hpa = resolve(gpa, X86.ACCESS_READ);
@@ -84,6 +87,7 @@ final class OsMemoryView implements OsView {
 
   @Override
   public int write(long gpa, byte[] src, int off, int len) {
+    chargeCopy(len);
     while (len > 0) {
       int n = (int) Math.min(len, X86.PAGE_SIZE - (gpa & X86.PAGE_MASK));
       long hpa = resolve(gpa, X86.ACCESS_WRITE);
@@ -96,6 +100,11 @@ final class OsMemoryView implements OsView {
       len -= n;
     }
     return OK;
+  }
+
+  /** A copy through the OS view costs what any copy costs (rounded up to a nanosecond). */
+  private void chargeCopy(int len) {
+    shell.charge(CostCategory.COPY, Principal.KERNEL, (shell.copyPageNanos() * len + X86.PAGE_SIZE - 1) / X86.PAGE_SIZE);
   }
 
   @Override

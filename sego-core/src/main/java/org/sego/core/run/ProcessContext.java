@@ -3,6 +3,7 @@ package org.sego.core.run;
 import org.sego.api.attack.KernelHooks;
 import org.sego.api.guest.GuestKernel;
 import org.sego.api.hypercall.Hypercalls;
+import org.sego.api.hv.EptExit;
 import org.sego.api.hw.EptView;
 import org.sego.api.hw.Mmu;
 import org.sego.api.hw.PhysicalMemory;
@@ -56,7 +57,7 @@ final class ProcessContext implements UserContext {
     this.copyNanosPerPage = costs.copyPageNanos();
     this.faults = sim.stats().counter("system.cpu.page-faults", "faults", "page faults delivered to the guest kernel");
     this.syscalls = new SyscallGate(pid, sim, shell, kernel, this, costs.syscallNanos(), hooks);
-    this.hypercalls = shell.hypercallPort();
+    this.hypercalls = shell.processPort(pid);
   }
 
   /** Attaches the simulation's process, once spawned: the hot path reads its CR3 and registers directly. */
@@ -68,7 +69,7 @@ final class ProcessContext implements UserContext {
   private long translate(long gva, int access) {
     int a = access | X86.ACCESS_USER;
     for (int attempt = 0; attempt < MAX_FAULTS_PER_ACCESS; attempt++) {
-      EptView view = shell.viewOf(pid);
+      EptView view = shell.currentView();
       long r = mmu.translate(process.cr3(), view, gva, a);
       long steps = mmu.walkSteps();
       if (steps != seenWalkSteps) {
@@ -96,9 +97,13 @@ final class ProcessContext implements UserContext {
           throw sim.exitCurrent(128 + 11);
         }
         syscalls.returnToUser();
-      } else if (!shell.eptViolation(view, Translation.frame(r), Translation.code(r))) {
-        // The hypervisor denied the process's own access: it cannot go on.
+      } else if (!shell.eptViolation(new EptExit(EptExit.Accessor.USER, pid, process.cr3(), gva, Translation.frame(r),
+          Translation.code(r), view))) {
+        // The hypervisor denied the process's own access, or halted it after a violation: it cannot go on.
+        syscalls.haltIfViolated();
         throw sim.exitCurrent(128 + 11);
+      } else {
+        syscalls.haltIfViolated();
       }
     }
     throw sim.exitCurrent(128 + 11);

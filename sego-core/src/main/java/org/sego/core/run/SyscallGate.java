@@ -55,6 +55,7 @@ final class SyscallGate implements Syscalls {
 
   /** Delivers pending signals (each handler runs in user mode, then sigreturn), then checks the slice. */
   void returnToUser() {
+    haltIfViolated();
     SignalDelivery d = kernel.takeSignal(pid);
     while (d != null) {
       d.handler().handle(user, d.signal());
@@ -64,6 +65,15 @@ final class SyscallGate implements Syscalls {
       d = kernel.takeSignal(pid);
     }
     sim.checkpoint();
+    // A violation raised while this process waited (by an event, or another process's exit) halts it here.
+    haltIfViolated();
+  }
+
+  /** The hypervisor halted this process after a violation: it ends before it uses anything more. */
+  void haltIfViolated() {
+    if (shell.halted(pid)) {
+      throw sim.exitCurrent(org.sego.core.hv.StrategyServices.HALT_STATUS);
+    }
   }
 
   @Override

@@ -32,6 +32,7 @@ import org.sego.core.compose.TrustedRootModule;
 import org.sego.core.hv.HypervisorShell;
 import org.sego.core.hv.VolumeSet;
 import org.sego.core.output.Json;
+import org.sego.core.sim.Ports;
 import org.sego.core.sim.Simulation;
 import org.sego.core.sim.StatsRegistry;
 import org.sego.core.sim.Trace;
@@ -53,6 +54,7 @@ public final class SystemRun implements AutoCloseable {
   private final Trace trace;
   private final Path baseDir;
   private boolean crashedAndKept;
+  private boolean powerFailed;
   private GuestKernel kernel;
   private KernelPorts ports;
   private boolean ran;
@@ -83,27 +85,70 @@ public final class SystemRun implements AutoCloseable {
   }
 
   /**
-   * Reboots after {@link #crash}: a new injector composes a fresh machine, strategy and hypervisor
-   * around the same volumes, which keep what the crash left on them; boot a kernel on it as usual.
+   * Reboots after {@link #crash}. After a guest crash the trusted side stays — the same machine,
+   * hypervisor and strategy (told {@code guestCrashed}), its clock and stats going on — and only a
+   * new guest will boot. After a power failure a new injector composes a fresh machine, strategy and
+   * hypervisor around the same volumes (the strategy's volatile state is gone; it {@code recover}s
+   * from what is durable). Boot a kernel on the result as usual.
    */
   public static SystemRun reboot(SystemRun crashed) {
     if (!crashed.sim.crashed() && !crashed.ran) {
       throw new IllegalStateException("reboot follows a run or a crash");
     }
-    crashed.trace.close();
-    return start(crashed.spec, crashed.baseDir, null, crashed.volumes);
+    if (crashed.powerFailed) {
+      crashed.trace.close();
+      SystemRun next = start(crashed.spec, crashed.baseDir, null, crashed.volumes);
+      next.shell.recover();
+      return next;
+    }
+    crashed.sim.rebootGuest();
+    crashed.shell.guestCrashed();
+    return new SystemRun(crashed);
+  }
+
+  /** The next boot on the same trusted side. */
+  private SystemRun(SystemRun previous) {
+    this.baseDir = previous.baseDir;
+    this.spec = previous.spec;
+    this.trace = previous.trace;
+    this.sim = previous.sim;
+    this.shell = previous.shell;
+    this.volumes = previous.volumes;
+    this.mmu = previous.mmu;
+    this.memory = previous.memory;
+    this.costs = previous.costs;
   }
 
   private static SystemRun start(SystemSpec spec, Path baseDir, Path traceFile, VolumeSet existing) {
     MachineFactory machine = only(MachineFactory.class);
     VolumeFactory volumeFactory = only(VolumeFactory.class);
     Trace trace = spec.system().bool("trace") && traceFile != null ? Trace.to(traceFile) : Trace.off();
-    Injector injector = Guice.createInjector(Stage.PRODUCTION,
-        new TrustedRootModule(spec, machine, volumeFactory, baseDir, trace, existing));
+    Injector injector;
+    try {
+      injector = Guice.createInjector(Stage.PRODUCTION,
+          new TrustedRootModule(spec, machine, volumeFactory, baseDir, trace, existing));
+    } catch (com.google.inject.CreationException | com.google.inject.ProvisionException e) {
+      trace.close();
+      throw TrustedRootModule.explain(spec, e);
+    }
     TrustBoundary.verify(injector);
     SystemRun run = new SystemRun(spec, injector, trace, baseDir);
+    checksHaveSwitches(spec, run.shell.strategy());
     run.shell.start();
     return run;
+  }
+
+  /** Every check a strategy declares must be switched by a boolean parameter of its own schema. */
+  private static void checksHaveSwitches(SystemSpec spec, org.sego.api.hv.ProtectionStrategy strategy) {
+    var schema = spec.strategy().provider().parameters();
+    for (org.sego.api.hv.Check c : strategy.checks()) {
+      var p = schema.find(c.parameter());
+      if (p.isEmpty() || p.get().type() != org.sego.api.plugin.ParameterType.BOOLEAN) {
+        throw new IllegalStateException("strategy " + strategy.name() + " declares check '" + c.name()
+            + "' switched by parameter '" + c.parameter() + "', but its schema has no boolean parameter of that name; "
+            + "it has " + schema.parameters().stream().map(org.sego.api.plugin.Parameter::name).toList());
+      }
+    }
   }
 
   private static <T> T only(Class<T> service) {
@@ -136,9 +181,10 @@ public final class SystemRun implements AutoCloseable {
   /** The ports a guest kernel gets; also what a device probe without a kernel drives. */
   public KernelPorts ports() {
     if (ports == null) {
-      ports = new KernelPorts(shell.osView(), shell.hypercallPort(), shell.blockQueue(), GuestPorts.clock(sim),
-          new KernelCpu(sim, mmu, shell, this::spawnProcess), GuestPorts.events(sim),
-          GuestPorts.stats(sim.stats(), GuestPorts.GUEST_STATS), RandomStreams.derive(spec.seed(), "system.guest"), hooks);
+      ports = new KernelPorts(shell.osView(), shell.kernelPort(), shell.blockQueue(), Ports.clock(sim),
+          new KernelCpu(sim, mmu, shell, this::spawnProcess), Ports.events(sim),
+          Ports.stats(sim.stats(), Ports.GUEST_STATS), RandomStreams.derive(spec.seed(), "system.guest"), hooks,
+          spec.costProfile());
     }
     return ports;
   }
@@ -180,9 +226,38 @@ public final class SystemRun implements AutoCloseable {
     return crashRequest[0];
   }
 
-  /** The properties the run's strategy claims (see {@link org.sego.api.hv.ProtectionStrategy#claims()}). */
+  /** The properties the run's strategy claims against the guest OS (see {@link org.sego.api.hv.ProtectionStrategy#claims()}). */
   public java.util.Set<String> claims() {
-    return shell.strategy().claims();
+    java.util.Set<String> s = new java.util.TreeSet<>();
+    for (org.sego.api.hv.Claim c : shell.strategy().claims()) {
+      if (c.adversary() == org.sego.api.hv.Claim.Adversary.GUEST_OS) {
+        s.add(c.property());
+      }
+    }
+    return s;
+  }
+
+  /** What the run's strategy declares: its claims, checks and capabilities (for {@code sego describe}). */
+  public record StrategyFacts(String name, java.util.List<org.sego.api.hv.Claim> claims,
+      java.util.List<org.sego.api.hv.Check> checks, org.sego.api.hypercall.Capabilities capabilities) {}
+
+  public StrategyFacts strategyFacts() {
+    var s = shell.strategy();
+    return new StrategyFacts(s.name(), s.claims(), s.checks(), s.capabilities());
+  }
+
+  /**
+   * Builds strategy {@code name} with its default parameters on a small machine with no guest, to read
+   * what it declares.
+   */
+  public static StrategyFacts describeStrategy(org.sego.core.compose.PluginRegistry registry, String name) {
+    Map<String, Object> tree = new java.util.LinkedHashMap<>();
+    tree.put("system", new java.util.LinkedHashMap<>(Map.of("memory", "16 MiB", "hypervisor-memory", "4 MiB")));
+    tree.put("strategy", new java.util.LinkedHashMap<>(Map.of("name", name)));
+    tree.put("devices", new java.util.LinkedHashMap<>());
+    try (SystemRun run = org.sego.core.SegoSystem.fromTree("describe " + name, tree, registry).start()) {
+      return run.strategyFacts();
+    }
   }
 
   /**
@@ -246,6 +321,7 @@ public final class SystemRun implements AutoCloseable {
     ctx.bind(sim.spawn(pid, cr3, () -> program.run(ctx), status -> {
       exitStatuses.put(pid, status);
       k.exited(pid, status);
+      shell.processExited(pid);
     }));
   }
 
@@ -282,6 +358,7 @@ public final class SystemRun implements AutoCloseable {
     }
     sim.stats().set("system.crash.power-failure", "flag", "1 if the crash was a power failure", powerFailure ? 1 : 0);
     crashedAndKept = true;
+    powerFailed = powerFailure;
     kernel = null;
   }
 

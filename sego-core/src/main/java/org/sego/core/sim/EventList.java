@@ -50,6 +50,11 @@ final class EventList {
     return s;
   }
 
+  /** Drops every pending event whose component path {@code keep} rejects (the guest's, at a crash). */
+  void retainOnly(java.util.function.Predicate<String> keep) {
+    queue.removeIf(s -> !keep.test(s.path()) || cancelled.contains(s.seq()));
+  }
+
   int size() {
     return queue.size() - cancelled.size();
   }

@@ -30,6 +30,12 @@ public final class Simulation implements Clock, CostMeter, EventQueue {
     void run();
   }
 
+  /** Told when a vCPU starts running a process (the hypervisor asks the strategy for its view). */
+  @FunctionalInterface
+  public interface SwitchListener {
+    void switched(int vcpu, int pid);
+  }
+
   private final Vcpu[] vcpus;
   private final long timeSliceNanos;
   private final long contextSwitchNanos;
@@ -49,6 +55,7 @@ public final class Simulation implements Clock, CostMeter, EventQueue {
   private volatile Throwable failure;
   private volatile boolean crashed;
   private long stopAt = Long.MAX_VALUE;
+  private SwitchListener switchListener;
 
   public Simulation(int vcpuCount, long timeSliceNanos, long contextSwitchNanos, StatsRegistry stats, Trace trace) {
     if (vcpuCount < 1) {
@@ -86,6 +93,26 @@ public final class Simulation implements Clock, CostMeter, EventQueue {
     }
     v.clock += nanos;
     accounts.add(v.id, category, principal, nanos);
+    if (eventTime >= 0) {
+      // The event's own time moves with its work, so what it does next (a device reservation, a
+      // schedule) happens after the work it has charged, not at the instant it fired.
+      eventTime = v.clock;
+    }
+  }
+
+  /** Charges {@code vcpu} rather than the current one (work done as a vCPU switches processes). */
+  public void chargeOn(int vcpu, int category, int principal, long nanos) {
+    if (nanos < 0) {
+      throw new IllegalArgumentException("negative charge " + nanos + " to category " + category);
+    }
+    Vcpu v = vcpus[vcpu];
+    v.clock += nanos;
+    accounts.add(v.id, category, principal, nanos);
+  }
+
+  /** Registers the one listener told at every process switch. */
+  public void onSwitch(SwitchListener listener) {
+    this.switchListener = listener;
   }
 
   public CostAccounts accounts() {
@@ -184,6 +211,18 @@ public final class Simulation implements Clock, CostMeter, EventQueue {
       throw new IllegalArgumentException("no process " + pid);
     }
     return p;
+  }
+
+  /** Whether process {@code pid} exists and has not exited. */
+  public boolean alive(int pid) {
+    SimProcess p = procs.get(pid);
+    return p != null && p.state != SimProcess.State.EXITED;
+  }
+
+  /** The process running on {@code vcpu}, or -1. */
+  public int runningOn(int vcpu) {
+    SimProcess p = vcpus[vcpu].current;
+    return p == null ? -1 : p.pid;
   }
 
   public long cr3(int pid) {
@@ -312,6 +351,49 @@ public final class Simulation implements Clock, CostMeter, EventQueue {
     return false;
   }
 
+  /**
+   * After a guest crash: the guest's processes and pending events are gone, the vCPUs' clocks and
+   * cost accounts go on, and the simulation can run the next boot. Waits for the crashed boot's
+   * process threads to unwind first, so that none of them runs on into the next boot.
+   */
+  public void rebootGuest() {
+    if (driver == null) {
+      throw new IllegalStateException("reboot follows a run");
+    }
+    for (SimProcess p : procs.values()) {
+      Thread t = p.thread;
+      if (t != null && t != driver) {
+        try {
+          t.join(10_000);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted while the crashed boot's processes unwind", e);
+        }
+        if (t.isAlive()) {
+          throw new IllegalStateException("process " + p.pid + " of the crashed boot did not unwind (its program catches "
+              + "the simulation's stop?)");
+        }
+      }
+    }
+    procs.clear();
+    runQueue.clear();
+    // The hypervisor's and the strategy's events survive the guest; the guest's own (its daemons,
+    // the completions of its I/O) die with it.
+    events.retainOnly(path -> path.startsWith("system.hv") || path.startsWith("system.strategy"));
+    for (Vcpu v : vcpus) {
+      v.current = null;
+      v.last = null;
+      v.idleCategory = CostCategory.IDLE;
+    }
+    current = vcpus[0];
+    driver = null;
+    aborted = false;
+    failure = null;
+    crashed = false;
+    stopAt = Long.MAX_VALUE;
+    eventTime = -1;
+  }
+
   /** Crashes now, from wherever the simulation is: nothing more runs in this boot. */
   public RuntimeException crashNow() {
     crashed = true;
@@ -352,7 +434,11 @@ public final class Simulation implements Clock, CostMeter, EventQueue {
       }
       for (Vcpu v : vcpus) {
         if (v.current == null && !runQueue.isEmpty()) {
-          v.take(runQueue.poll(), accounts, contextSwitchNanos);
+          SimProcess p = runQueue.poll();
+          v.take(p, accounts, contextSwitchNanos);
+          if (switchListener != null) {
+            switchListener.switched(v.id, p.pid);
+          }
         }
       }
       Vcpu best = null;

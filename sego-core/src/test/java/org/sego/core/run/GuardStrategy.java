@@ -7,7 +7,9 @@ import org.sego.api.hypercall.Capabilities;
 import org.sego.api.hypercall.Hypercall;
 import org.sego.api.hypercall.HypercallResult;
 import org.sego.api.hv.ProtectionStrategy;
-import org.sego.api.hw.EptView;
+import org.sego.api.hv.EptExit;
+import org.sego.api.hv.ExitAnswer;
+import org.sego.api.hypercall.Caller;
 import org.sego.api.plugin.PluginConfig;
 import org.sego.api.plugin.PluginKind;
 import org.sego.api.plugin.PluginProvider;
@@ -52,12 +54,12 @@ final class GuardStrategy implements ProtectionStrategy {
   }
 
   @Override
-  public HypercallResult hypercall(int callerPid, Hypercall call) {
-    calls.add(call.name() + " from " + callerPid);
+  public HypercallResult hypercall(Caller caller, Hypercall call) {
+    calls.add(call.name() + " from " + caller.pid());
     if (call instanceof Ping) {
       return new HypercallResult.Ok(42);
     }
-    return new HypercallResult.Violation("forged by " + callerPid);
+    return new HypercallResult.Violation("forged by " + caller.pid());
   }
 
   @Override
@@ -66,9 +68,9 @@ final class GuardStrategy implements ProtectionStrategy {
   }
 
   @Override
-  public boolean onEptViolation(EptView view, long gfn, int qualification) {
-    violations.add(gfn);
-    return false;
+  public ExitAnswer onEptExit(EptExit exit) {
+    violations.add(exit.gfn());
+    return ExitAnswer.DENY;
   }
 
   /** A registry of the real plug-ins plus a provider of {@code strategy}. */

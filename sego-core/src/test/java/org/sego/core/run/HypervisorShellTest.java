@@ -111,7 +111,7 @@ class HypervisorShellTest {
   void aFrameTheOsViewDeniesReachesTheStrategyAndTheKernelsReadIsDenied() {
     GuardStrategy guard = new GuardStrategy();
     try (SystemRun run = system("guard", guard, false).start()) {
-      run.shell().viewOf(0).setPermissions(500, 0);
+      run.shell().currentView().setPermissions(500, 0);
       byte[] buf = new byte[64];
       assertEquals(OsView.DENIED, run.ports().memory().read(500L << X86.PAGE_SHIFT, buf, 0, buf.length));
       assertEquals(OsView.OK, run.ports().memory().read(501L << X86.PAGE_SHIFT, buf, 0, buf.length));

@@ -40,8 +40,6 @@ final class LinuxKernel implements GuestKernel {
   private final MemorySettings settings;
   private final String fsDevice;
   private final boolean dataJournal;
-  /** Kernel copy of a page between the page cache and user memory (ns). */
-  private static final long COPY_PAGE_NANOS = 1_000;
   MemoryManager mm;
   Files files;
   final Map<Integer, Process> processes = new TreeMap<>();
@@ -63,8 +61,8 @@ final class LinuxKernel implements GuestKernel {
   @Override
   public void boot() {
     mm = new MemoryManager(ports, settings, RESERVED_FRAMES);
-    files = new Files(ports, mm, fsDevice, dataJournal, COPY_PAGE_NANOS);
-    ports.cpu().charge(CostCategory.COMPUTE, 10_000);
+    files = new Files(ports, mm, fsDevice, dataJournal, mm.costs.copyPage());
+    ports.cpu().charge(CostCategory.COMPUTE, mm.costs.boot());
   }
 
   MemoryManager memory() {

@@ -123,7 +123,7 @@ final class ProcessSyscalls implements Syscalls {
       }
     }
     mm().addArea(as, start, start + len, prot, shared, shared ? "shared" : "anon");
-    kernel.ports.cpu().charge(CostCategory.COMPUTE, 200);
+    kernel.ports.cpu().charge(CostCategory.COMPUTE, kernel.memory().costs.mmap());
     return start;
   }
 

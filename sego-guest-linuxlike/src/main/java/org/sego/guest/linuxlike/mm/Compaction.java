@@ -20,7 +20,6 @@ import org.sego.api.sim.StatsSink;
 public final class Compaction {
   private static final long FRAMES = 512;
   /** Kernel work to examine one frame when choosing a range (ns). */
-  private static final long SCAN_NANOS = 5;
 
   private final MemoryManager mm;
   private final boolean aware;
@@ -117,7 +116,7 @@ public final class Compaction {
         bestFree = free;
       }
     }
-    mm.ports.cpu().charge(CostCategory.COMPUTE, SCAN_NANOS * (mm.buddy.end() - first));
+    mm.ports.cpu().charge(CostCategory.COMPUTE, mm.costs.compactionScan() * (mm.buddy.end() - first));
     if (best < 0 || mm.buddy.freeFrames() - bestFree < FRAMES - bestFree) {
       return false;
     }

@@ -55,7 +55,7 @@ final class ForkCopy {
       copied[0]++;
     }
     mm.ports.cpu().invalidateAddressSpace(parent.cr3);
-    mm.ports.cpu().charge(CostCategory.COMPUTE, copied[0] * MemoryManager.FORK_PTE_NANOS);
+    mm.ports.cpu().charge(CostCategory.COMPUTE, copied[0] * mm.costs.forkPte());
     return child;
   }
 }

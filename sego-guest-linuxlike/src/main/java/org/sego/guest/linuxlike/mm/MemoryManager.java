@@ -22,10 +22,9 @@ public final class MemoryManager {
   public static final int OK = 0;
   public static final int SEGV = -Errno.EFAULT;
   public static final int OOM = -Errno.ENOMEM;
-  /** Kernel work per page-table entry fork copies (ns). */
-  static final long FORK_PTE_NANOS = 20;
-
   final KernelPorts ports;
+  /** The kernel's own work, from the run's cost profile. */
+  public final KernelCosts costs;
   final OsView memory;
   final PageTables tables;
   final BuddyAllocator buddy;
@@ -48,6 +47,7 @@ public final class MemoryManager {
   final StatsSink.Counter hugeUnavailable;
 
   public MemoryManager(KernelPorts ports, MemorySettings settings, long firstFrame) {
+    this.costs = KernelCosts.of(ports.costs());
     this.ports = ports;
     this.memory = ports.memory();
     this.tables = new PageTables(memory);

@@ -21,8 +21,6 @@ import org.sego.api.sim.StatsSink;
  * refused request is skipped and counted.
  */
 public final class PageSharing {
-  /** Kernel work to hash one page beyond reading it (ns). */
-  private static final long HASH_NANOS = 200;
 
   private final MemoryManager mm;
   private final boolean aware;
@@ -79,7 +77,7 @@ public final class PageSharing {
         continue;
       }
       scanned.add(1);
-      mm.ports.cpu().charge(CostCategory.COMPUTE, HASH_NANOS);
+      mm.ports.cpu().charge(CostCategory.COMPUTE, mm.costs.pageHash());
       long h = hash(page);
       Long k = stable.get(h);
       if (k != null && sameAs(k)) {

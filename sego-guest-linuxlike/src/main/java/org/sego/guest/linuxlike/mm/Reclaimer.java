@@ -14,7 +14,6 @@ import org.sego.api.sim.StatsSink;
  */
 public final class Reclaimer {
   /** Kernel work to look at one page on an LRU list (ns). */
-  private static final long SCAN_NANOS = 50;
   private static final int DIRECT_BATCH = 32;
 
   private final MemoryManager mm;
@@ -134,7 +133,7 @@ public final class Reclaimer {
       long f = it.next();
       it.remove();
       scanned.add(1);
-      mm.ports.cpu().charge(CostCategory.COMPUTE, SCAN_NANOS);
+      mm.ports.cpu().charge(CostCategory.COMPUTE, mm.costs.reclaimScan());
       mm.ports.hooks().reclaim(f);
       if (mm.frames.has(f, FrameTable.HUGE) && mm.buddy.freeFrames() == 0) {
         // Splitting needs a frame for the new page table.

@@ -7,9 +7,11 @@ import org.sego.support.ChunkedLongArray;
 
 /**
  * One EPT view as a lazily allocated table of leaf entries by gfn ({@code hfn << 12 | R/W/X}). The
- * OS view maps guest memory one-to-one with RWX by default without storing an entry per frame;
- * an explicit entry (bit 10) overrides the default. Every change invalidates exactly the TLB
- * entries that translated through that gfn in this view.
+ * OS view maps guest memory one-to-one with RWX by default, with 2 MiB entries, without storing an
+ * entry per frame; an explicit entry (bit 10) overrides the default. A 2 MiB entry is a bit per
+ * region: a 4 KiB change inside it splinters it (counted), after which the region's TLB entries are
+ * 4 KiB. Every change invalidates exactly the TLB entries that translated through that gfn (or its
+ * region) in this view; a change to what is already there is no change.
  */
 public final class EptTable implements EptView {
   /** Software bit marking an explicitly stored entry (EPT bits 8..11 are ignored by hardware). */
@@ -23,6 +25,10 @@ public final class EptTable implements EptView {
   private final boolean identityDefault;
   private final ChunkedLongArray entries;
   private final Tlb tlb;
+  /** One bit per 2 MiB region: set while one 2 MiB EPT entry maps it. */
+  private final long[] large;
+  private long invalidations;
+  private long splinters;
 
   EptTable(int id, String name, long guestFrames, boolean identityDefault, Tlb tlb) {
     this.id = id;
@@ -31,6 +37,54 @@ public final class EptTable implements EptView {
     this.identityDefault = identityDefault;
     this.entries = new ChunkedLongArray(guestFrames);
     this.tlb = tlb;
+    long regions = guestFrames / REGION;
+    this.large = new long[(int) ((regions + 63) / 64)];
+    if (identityDefault) {
+      // The OS view maps guest memory one-to-one with 2 MiB entries wherever a whole region fits.
+      for (long r = 0; r < regions; r++) {
+        large[(int) (r >>> 6)] |= 1L << r;
+      }
+    }
+  }
+
+  /** 4 KiB frames per 2 MiB EPT entry. */
+  static final long REGION = X86.LARGE_PAGE_SIZE / X86.PAGE_SIZE;
+
+  @Override
+  public boolean isLarge(long gfn) {
+    long r = gfn / REGION;
+    return gfn >= 0 && r < (long) large.length * 64 && (large[(int) (r >>> 6)] & (1L << r)) != 0;
+  }
+
+  /** Splits the 2 MiB entry over {@code gfn} into 512 4 KiB entries with the same mapping. */
+  private void splinter(long gfn) {
+    long r = gfn / REGION;
+    large[(int) (r >>> 6)] &= ~(1L << r);
+    splinters++;
+  }
+
+  long invalidations() {
+    return invalidations;
+  }
+
+  long splinters() {
+    return splinters;
+  }
+
+  @Override
+  public void mapLarge(long gfn, long hfn, int permissions) {
+    if (gfn % REGION != 0 || hfn % REGION != 0) {
+      throw new IllegalArgumentException("a 2 MiB EPT entry maps a 512-aligned gfn to a 512-aligned hfn, not 0x"
+          + Long.toHexString(gfn) + " -> 0x" + Long.toHexString(hfn));
+    }
+    checkGfn(gfn + REGION - 1);
+    for (long i = 0; i < REGION; i++) {
+      entries.set(gfn + i, ((hfn + i) << X86.PAGE_SHIFT) | (permissions & X86.EPT_RWX) | EXPLICIT | MAPPED);
+    }
+    long r = gfn / REGION;
+    large[(int) (r >>> 6)] |= 1L << r;
+    invalidations++;
+    tlb.invalidateRegion(id, gfn);
   }
 
   @Override
@@ -67,7 +121,29 @@ public final class EptTable implements EptView {
   @Override
   public void map(long gfn, long hfn, int permissions) {
     checkGfn(gfn);
-    entries.set(gfn, (hfn << X86.PAGE_SHIFT) | (permissions & X86.EPT_RWX) | EXPLICIT | MAPPED);
+    long e = (hfn << X86.PAGE_SHIFT) | (permissions & X86.EPT_RWX) | EXPLICIT | MAPPED;
+    if (stored(gfn) == e) {
+      return;
+    }
+    change(gfn, e);
+  }
+
+  /** The entry as stored, with the default made explicit, for telling a change from a no-op. */
+  private long stored(long gfn) {
+    long e = entries.get(gfn);
+    if (e == 0 && identityDefault) {
+      return (gfn << X86.PAGE_SHIFT) | X86.EPT_RWX | EXPLICIT | MAPPED;
+    }
+    return e;
+  }
+
+  private void change(long gfn, long e) {
+    if (isLarge(gfn)) {
+      splinter(gfn);
+      tlb.invalidateRegion(id, gfn);
+    }
+    entries.set(gfn, e);
+    invalidations++;
     tlb.invalidateGfn(id, gfn);
   }
 
@@ -83,8 +159,10 @@ public final class EptTable implements EptView {
   @Override
   public void unmap(long gfn) {
     checkGfn(gfn);
-    entries.set(gfn, EXPLICIT);
-    tlb.invalidateGfn(id, gfn);
+    if (stored(gfn) == EXPLICIT) {
+      return;
+    }
+    change(gfn, EXPLICIT);
   }
 
   @Override

@@ -41,4 +41,22 @@ public final class EptViewSet implements EptViews {
   public int count() {
     return views.size();
   }
+
+  @Override
+  public long invalidations() {
+    long n = 0;
+    for (EptTable t : views) {
+      n += t.invalidations();
+    }
+    return n;
+  }
+
+  @Override
+  public long splinters() {
+    long n = 0;
+    for (EptTable t : views) {
+      n += t.splinters();
+    }
+    return n;
+  }
 }

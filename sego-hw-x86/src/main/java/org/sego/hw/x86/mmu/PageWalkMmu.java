@@ -38,8 +38,7 @@ public final class PageWalkMmu implements Mmu {
       if ((d & Tlb.LARGE) == 0) {
         return (d & X86.PTE_ADDR) | (gva & X86.PAGE_MASK);
       }
-      long gpa = (d & X86.PTE_ADDR_2M) | (gva & (X86.LARGE_PAGE_SIZE - 1));
-      return view.translate(gpa, access);
+      return (d & X86.PTE_ADDR_2M) | (gva & (X86.LARGE_PAGE_SIZE - 1));
     }
     tlb.countMiss();
     return walk(cr3, view, gva, access);
@@ -102,9 +101,18 @@ public final class PageWalkMmu implements Mmu {
           long gpaBase = e & X86.PTE_ADDR_2M;
           long gpa = gpaBase | (gva & (X86.LARGE_PAGE_SIZE - 1));
           long hpa = view.translate(gpa, access);
-          if (!Translation.isFault(hpa)) {
-            // The 2 MiB entry caches the guest walk only; the EPT is checked on every hit.
-            tlb.insert(cr3, view.id(), gva, true, gpaBase, flags, gpaBase >>> X86.PAGE_SHIFT);
+          long gfn = gpa >>> X86.PAGE_SHIFT;
+          long ept = view.entry(gfn);
+          if (!Translation.isFault(hpa) && (ept & X86.EPT_R) != 0) {
+            long eptFlags = ((ept & X86.EPT_W) != 0 ? Tlb.F_WRITE : 0) | ((ept & X86.EPT_X) != 0 ? Tlb.F_EXEC : 0)
+                | Tlb.F_USER | Tlb.F_DIRTY;
+            if (view.isLarge(gfn)) {
+              // A 2 MiB guest page over a 2 MiB EPT entry: one TLB entry for all of it.
+              tlb.insert(cr3, view.id(), gva, true, hpa & ~(X86.LARGE_PAGE_SIZE - 1), flags & eptFlags, gpaBase >>> X86.PAGE_SHIFT);
+            } else {
+              // Over 4 KiB EPT entries the TLB entry is only as large as the smaller page.
+              tlb.insertFractured(cr3, view.id(), gva, hpa & ~X86.PAGE_MASK, flags & eptFlags, gfn);
+            }
           }
           return hpa;
         }
@@ -138,6 +146,11 @@ public final class PageWalkMmu implements Mmu {
   @Override
   public void invalidateAddressSpace(long cr3) {
     tlb.invalidateAddressSpace(cr3);
+  }
+
+  @Override
+  public void flushAll() {
+    tlb.flushAll();
   }
 
   @Override

@@ -22,6 +22,8 @@ public final class Tlb {
   private final Level small;
   private final Level large;
   private long clock;
+  /** 4 KiB entries inserted for parts of 2 MiB guest pages (they make invalidatePage widen). */
+  private long fractured;
   private long hits;
   private long misses;
 
@@ -81,6 +83,12 @@ public final class Tlb {
   /** Marks data returned by {@link #lookup} as coming from the 2 MiB level. */
   static final long LARGE = 1L << 4;
 
+  /** Inserts a 4 KiB entry for part of a 2 MiB guest page mapped by 4 KiB EPT entries. */
+  void insertFractured(long cr3, int view, long gva, long hpaPage, long flags, long gfn) {
+    fractured++;
+    insert(cr3, view, gva, false, hpaPage, flags, gfn);
+  }
+
   void insert(long cr3, int view, long gva, boolean largePage, long hpaPage, long flags, long gfn) {
     Level l = largePage ? large : small;
     long vpn = largePage ? gva >>> 21 : gva >>> 12;
@@ -132,10 +140,19 @@ public final class Tlb {
     return ways;
   }
 
-  /** Drops the translations of one page in one address space, in every view. */
+  /**
+   * Drops the translations of one page in one address space, in every view. A 2 MiB guest page
+   * may be cached as 4 KiB entries (over 4 KiB EPT entries): those of its whole region go too.
+   */
   public void invalidatePage(long cr3, long gva) {
     dropMatching(small, cr3, gva >>> 12);
     dropMatching(large, cr3, gva >>> 21);
+    if (fractured > 0) {
+      long first = (gva >>> 21) << 9;
+      for (long vpn = first; vpn < first + 512; vpn++) {
+        dropMatching(small, cr3, vpn);
+      }
+    }
   }
 
   private void dropMatching(Level l, long cr3, long vpn) {
@@ -159,14 +176,34 @@ public final class Tlb {
   }
 
   /**
-   * Drops every 4 KiB entry of view {@code view} whose final page is guest frame {@code gfn}. The 2
-   * MiB entries cache guest-physical addresses and are checked against the EPT on every hit, so an
-   * EPT change never leaves them stale.
+   * Drops every entry of view {@code view} that translated through guest frame {@code gfn}: the 4
+   * KiB entries of that frame and the 2 MiB entries of its region.
    */
   public void invalidateGfn(int view, long gfn) {
     for (int i = 0; i < small.tag.length; i++) {
       if (small.tag[i] != 0 && small.gfn[i] == gfn && viewOf(small.tag[i]) == view) {
         small.tag[i] = 0;
+      }
+    }
+    invalidateLarge(view, gfn);
+  }
+
+  /** Drops every entry of view {@code view} in the 2 MiB region of {@code gfn} (a splintered or remapped EPT entry). */
+  public void invalidateRegion(int view, long gfn) {
+    long region = gfn >>> 9;
+    for (int i = 0; i < small.tag.length; i++) {
+      if (small.tag[i] != 0 && (small.gfn[i] >>> 9) == region && viewOf(small.tag[i]) == view) {
+        small.tag[i] = 0;
+      }
+    }
+    invalidateLarge(view, gfn);
+  }
+
+  private void invalidateLarge(int view, long gfn) {
+    long region = gfn >>> 9;
+    for (int i = 0; i < large.tag.length; i++) {
+      if (large.tag[i] != 0 && (large.gfn[i] >>> 9) == region && viewOf(large.tag[i]) == view) {
+        large.tag[i] = 0;
       }
     }
   }
@@ -178,5 +215,6 @@ public final class Tlb {
   public void flushAll() {
     Arrays.fill(small.tag, 0);
     Arrays.fill(large.tag, 0);
+    fractured = 0;
   }
 }

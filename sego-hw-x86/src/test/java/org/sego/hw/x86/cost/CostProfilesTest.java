@@ -19,6 +19,13 @@ class CostProfilesTest {
   @Test
   void everyProfileDefinesEveryRequiredFigureInItsUnitAndAboveZero() {
     for (CostProfile p : List.of(new Paper2015Profile().profile(), new ModernProfile().profile())) {
+      assertEquals(List.of(), p.problems(), p.name() + " defines every required figure in its kind");
+      for (var e : CostProfile.REQUIRED.entrySet()) {
+        String key = e.getKey();
+        long v = e.getValue() == CostProfile.Kind.DURATION ? p.duration(key).nanos()
+            : e.getValue() == CostProfile.Kind.BANDWIDTH ? p.bandwidth(key).bytesPerSecond() : p.count(key);
+        assertTrue(v > 0, p.name() + " " + key + " = " + p.figure(key).value());
+      }
       for (String key : DURATIONS) {
         assertTrue(p.duration(key).nanos() > 0, p.name() + " " + key + " = " + p.figure(key).value());
       }

@@ -228,6 +228,8 @@ class PageWalkMmuTest {
     m.writer.map4k(root, 0x1000, DATA_REGION, X86.PTE_RW | X86.PTE_US);
     m.writer.map4k(root, 0x2000, DATA_REGION + 1, X86.PTE_RW | X86.PTE_US);
     EptView os = m.views.os();
+    // Splinter the 2 MiB EPT entry first: from then on the region's entries change one by one.
+    os.setPermissions(DATA_REGION + 7, X86.EPT_R | X86.EPT_W);
     m.mmu.translate(root, os, 0x1000, X86.ACCESS_USER | X86.ACCESS_WRITE);
     m.mmu.translate(root, os, 0x2000, X86.ACCESS_USER | X86.ACCESS_WRITE);
     os.setPermissions(DATA_REGION, X86.EPT_R);

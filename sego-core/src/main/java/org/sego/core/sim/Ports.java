@@ -1,33 +1,31 @@
-package org.sego.core.run;
+package org.sego.core.sim;
 
 import org.sego.api.sim.Clock;
 import org.sego.api.sim.Event;
 import org.sego.api.sim.EventQueue;
 import org.sego.api.sim.StatsSink;
-import org.sego.core.sim.Simulation;
-import org.sego.core.sim.StatsRegistry;
 
 /**
- * The narrow adapters an untrusted principal gets in place of the simulation (DESIGN §2): each
+ * The narrow adapters a principal gets in place of the simulation (DESIGN §2): each
  * exposes its port's interface and nothing else, so a cast, or a method of the host object that
  * the interface does not name, unlocks nothing. The simulation itself charges any principal and
  * sets any stat; these read the clock, schedule events, and count under the guest's own path.
  */
-final class GuestPorts {
-  private GuestPorts() {}
+public final class Ports {
+  private Ports() {}
 
   /** The component path under which a guest kernel's stats live. */
-  static final String GUEST_STATS = "system.guest.";
+  public static final String GUEST_STATS = "system.guest.";
 
-  static Clock clock(Simulation sim) {
+  public static Clock clock(Simulation sim) {
     return new ClockPort(sim);
   }
 
-  static EventQueue events(Simulation sim) {
+  public static EventQueue events(Simulation sim) {
     return new EventPort(sim);
   }
 
-  static StatsSink stats(StatsRegistry stats, String prefix) {
+  public static StatsSink stats(StatsRegistry stats, String prefix) {
     return new PrefixedStats(stats, prefix);
   }
 
@@ -78,7 +76,7 @@ final class GuestPorts {
     @Override
     public Counter counter(String path, String unit, String description) {
       if (!path.startsWith(prefix)) {
-        throw new IllegalArgumentException("stat '" + path + "' is outside this component's path; a guest kernel's stats are named "
+        throw new IllegalArgumentException("stat '" + path + "' is outside this component's path; its stats are named "
             + prefix + "...");
       }
       Counter c = stats.counter(path, unit, description);

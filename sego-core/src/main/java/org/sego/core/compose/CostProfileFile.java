@@ -1,0 +1,110 @@
+package org.sego.core.compose;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.sego.api.Experimental;
+import org.sego.api.cost.CostFigure;
+import org.sego.api.cost.CostProfile;
+import org.sego.api.plugin.CostProfileProvider;
+
+/**
+ * A cost profile from a TOML file, wherever a profile is named ({@code system.cost-profile}, {@code
+ * --cost-profile}):
+ *
+ * <pre>
+ * name = "my-lab"
+ * base = "modern"                 # optional: start from a profile plug-in's figures
+ * [figures]
+ * "cpu.copy" = { value = "8 GB/s", source = "memcpy on our server, 2026" }
+ * "nvme.bandwidth" = "6 GB/s"     # short form: the source is the file
+ * </pre>
+ *
+ * Every figure a profile needs must be there (given or from the base), each of its kind; every
+ * problem is reported at once.
+ */
+@Experimental("composition and lifecycle")
+public final class CostProfileFile {
+  private CostProfileFile() {}
+
+  /** Whether a {@code cost-profile} value names a file rather than a plug-in. */
+  public static boolean isFile(String value) {
+    return value.endsWith(".toml");
+  }
+
+  /** Loads {@code file}; problems are added to {@code problems} under {@code key}, and null returned. */
+  @SuppressWarnings("unchecked")
+  static CostProfileProvider load(Path file, String key, PluginRegistry registry, List<SpecProblem> problems) {
+    Map<String, Object> tree;
+    try {
+      tree = TomlSpecReader.read(file);
+    } catch (SpecException e) {
+      problems.add(new SpecProblem(key, file.toString(), "cannot read the cost-profile file: " + e.getMessage()));
+      return null;
+    }
+    List<String> bad = new ArrayList<>();
+    for (String k : tree.keySet()) {
+      if (!List.of("name", "base", "figures").contains(k)) {
+        bad.add("unknown key '" + k + "'; accepted: name, base, figures");
+      }
+    }
+    String name = tree.get("name") instanceof String ? (String) tree.get("name") : file.getFileName().toString();
+    Map<String, CostFigure> figures = new LinkedHashMap<>();
+    Object base = tree.get("base");
+    if (base != null) {
+      var p = registry.find(org.sego.api.plugin.PluginKind.COST_PROFILE, String.valueOf(base));
+      if (p.isPresent() && p.get() instanceof CostProfileProvider) {
+        figures.putAll(((CostProfileProvider) p.get()).profile().figures());
+      } else {
+        bad.add("base '" + base + "' is not a cost-profile plug-in; accepted: "
+            + registry.names(org.sego.api.plugin.PluginKind.COST_PROFILE));
+      }
+    }
+    Object f = tree.get("figures");
+    if (f != null && !(f instanceof Map)) {
+      bad.add("'figures' must be a table of \"key\" = \"value\" or { value, source }");
+    } else if (f != null) {
+      for (Map.Entry<String, Object> e : ((Map<String, Object>) f).entrySet()) {
+        Object v = e.getValue();
+        if (v instanceof Map) {
+          Map<String, Object> m = (Map<String, Object>) v;
+          Object value = m.get("value");
+          if (value == null) {
+            bad.add("figure '" + e.getKey() + "' has no value");
+            continue;
+          }
+          figures.put(e.getKey(), new CostFigure(e.getKey(), String.valueOf(value),
+              m.get("source") == null ? "cost-profile file " + file.getFileName() : String.valueOf(m.get("source"))));
+        } else {
+          figures.put(e.getKey(), new CostFigure(e.getKey(), String.valueOf(v), "cost-profile file " + file.getFileName()));
+        }
+      }
+    }
+    CostProfile profile = new CostProfile(name, figures);
+    bad.addAll(profile.problems());
+    if (!bad.isEmpty()) {
+      for (String b : bad) {
+        problems.add(new SpecProblem(key, file.toString(), b));
+      }
+      return null;
+    }
+    return new CostProfileProvider() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public String description() {
+        return "cost profile from " + file;
+      }
+
+      @Override
+      public CostProfile profile() {
+        return profile;
+      }
+    };
+  }
+}
