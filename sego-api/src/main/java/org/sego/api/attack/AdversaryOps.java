@@ -38,6 +38,12 @@ public interface AdversaryOps {
    */
   void crash(boolean powerFailure);
 
+  /**
+   * Sends {@code call} on the kernel's hypercall port, as the kernel could — never in a HAP's mode:
+   * a HAP's hypercall sent this way is refused by the hypervisor.
+   */
+  org.sego.api.hypercall.HypercallResult hypercall(org.sego.api.hypercall.Hypercall call);
+
   /** Which boot this is: 0 until the first crash. */
   int boot();
 

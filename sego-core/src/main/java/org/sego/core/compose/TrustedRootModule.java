@@ -99,9 +99,9 @@ public final class TrustedRootModule extends AbstractModule {
     bind(Simulation.class).toInstance(sim);
     bind(VolumeSet.class).toInstance(existing != null ? existing : new VolumeSet(spec, volumes, baseDir));
     bind(MappingIntents.class).toInstance(HypervisorShell.newIntentRegistry(spec.seed()));
-    bind(StrategyServices.class);
+    bind(StrategyServices.class).in(com.google.inject.Singleton.class);
     bind(HypervisorServices.class).to(StrategyServices.class);
-    bind(HypervisorShell.class);
+    bind(HypervisorShell.class).in(com.google.inject.Singleton.class);
   }
 
   /** What the root binds for a strategy (and any trusted plug-in): listed when one asks for more. */

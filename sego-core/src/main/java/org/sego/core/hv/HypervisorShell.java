@@ -241,7 +241,12 @@ public final class HypervisorShell {
     @Override
     public HypercallResult call(Hypercall call) {
       Caller caller = new Caller(mode, mode == Caller.Mode.KERNEL ? sim.currentPid() : pid);
-      return dispatch(caller, call);
+      HypercallResult r = dispatch(caller, call);
+      if (mode == Caller.Mode.HAP && services.halted(pid) && sim.currentPid() == pid) {
+        // A violation on the HAP's own call: it halts before it uses the answer.
+        throw sim.exitCurrent(StrategyServices.HALT_STATUS);
+      }
+      return r;
     }
 
     @Override

@@ -20,6 +20,7 @@ import org.sego.core.sim.Simulation;
  */
 final class LoggingAdversaryOps implements AdversaryOps {
   private final OsView memory;
+  private final org.sego.api.hypercall.Hypercalls kernelPort;
   private final Simulation sim;
   private final Mmu mmu;
   private final VolumeSet volumes;
@@ -34,11 +35,19 @@ final class LoggingAdversaryOps implements AdversaryOps {
     this.boot = boot;
     this.crashRequest = crashRequest;
     this.memory = shell.osView();
+    this.kernelPort = shell.kernelPort();
     this.sim = sim;
     this.mmu = mmu;
     this.volumes = volumes;
     this.log = log;
     this.victim = victim;
+  }
+
+  @Override
+  public org.sego.api.hypercall.HypercallResult hypercall(org.sego.api.hypercall.Hypercall call) {
+    org.sego.api.hypercall.HypercallResult r = kernelPort.call(call);
+    log.add(sim.nowNanos(), "hypercall", call.name(), false, r.toString(), null);
+    return r;
   }
 
   @Override

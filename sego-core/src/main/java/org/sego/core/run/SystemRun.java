@@ -55,6 +55,8 @@ public final class SystemRun implements AutoCloseable {
   private final Path baseDir;
   private boolean crashedAndKept;
   private boolean powerFailed;
+  /** Violations raised before this boot (the same hypervisor after a guest crash keeps its log). */
+  private int violationsBefore;
   private GuestKernel kernel;
   private KernelPorts ports;
   private boolean ran;
@@ -117,6 +119,7 @@ public final class SystemRun implements AutoCloseable {
     this.mmu = previous.mmu;
     this.memory = previous.memory;
     this.costs = previous.costs;
+    this.violationsBefore = previous.shell.violations().size();
   }
 
   private static SystemRun start(SystemSpec spec, Path baseDir, Path traceFile, VolumeSet existing) {
@@ -268,9 +271,10 @@ public final class SystemRun implements AutoCloseable {
     return java.util.List.copyOf(volumes.get(device).log());
   }
 
-  /** Violations the strategy raised so far, in order. */
+  /** Violations raised in this boot so far, in order. */
   public java.util.List<String> violations() {
-    return shell.violations();
+    var all = shell.violations();
+    return all.subList(violationsBefore, all.size());
   }
 
   /** Starts {@code hap} on the trusted library (found through {@link HapLauncher}); returns its pid. */
