@@ -39,6 +39,10 @@ final class AttackCommand implements Callable<Integer> {
       + "profile file (README, \"Cost profiles\"); replaces the spec's system.cost-profile")
   String costProfile;
 
+  @Option(names = "--param", paramLabel = "KEY=VALUE", description = "an attack parameter (repeatable; `sego describe NAME` "
+      + "lists them)")
+  Map<String, String> attackParams = new java.util.LinkedHashMap<>();
+
   @Option(names = "--out", description = "folder for attack.json and the two run folders (default: runs/attack-<name>-<strategy>)")
   Path out;
 
@@ -70,7 +74,7 @@ final class AttackCommand implements Callable<Integer> {
         tree = SpecValidator.withSystemValue(tree, "cost-profile", SegoSystem.costProfileArgument(costProfile));
       }
       String strategyName = strategyName(tree);
-      var params = new SpecValidator(registry).resolveParameters("attack." + name, attack, Map.of());
+      var params = new SpecValidator(registry).resolveParameters("attack." + name, attack, new java.util.LinkedHashMap<String, Object>(attackParams));
       Path dir = out != null ? out : Path.of("runs", "attack-" + name + "-" + strategyName);
       AttackResult r = new Judge(registry).judge(tree, attack, params, dir);
       var o = spec.commandLine().getOut();

@@ -41,7 +41,9 @@ public final class CostProfileFile {
     try {
       tree = TomlSpecReader.read(file);
     } catch (SpecException e) {
-      problems.add(new SpecProblem(key, file.toString(), "cannot read the cost-profile file: " + e.getMessage()));
+      for (SpecProblem p : e.problems()) {
+        problems.add(new SpecProblem(key, file.toString(), "cost-profile file: " + p.message()));
+      }
       return null;
     }
     List<String> bad = new ArrayList<>();

@@ -26,6 +26,7 @@ public record AttackResult(
       Map<String, Object> m = new TreeMap<>();
       m.put("victimExitStatus", victimExitStatus);
       m.put("outputValues", output.size());
+      m.put("output", output);
       m.put("violations", violations);
       m.put("adversaryOps", adversaryOps);
       m.put("adversaryEffects", adversaryEffects);

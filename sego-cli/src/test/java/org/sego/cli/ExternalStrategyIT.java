@@ -1,0 +1,79 @@
+package org.sego.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.sego.cli.PackagedModulePathIT.sego;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.sego.cli.PackagedModulePathIT.Outcome;
+
+/**
+ * A strategy compiled against {@code sego-api} alone ({@code examples/watch-strategy}), loaded from
+ * {@code SEGO_PLUGIN_PATH} on the packaged module path, gets what a strategy needs: Guice builds it
+ * through its package-private constructor with the hypervisor services, it counts under its path,
+ * charges a category of its own, raises a violation the judge reads as DETECTED, answers its own
+ * HAP hypercall (refused from the kernel's port), and keeps its state across a guest crash only.
+ */
+class ExternalStrategyIT {
+  @TempDir
+  Path dir;
+
+  private static Map<String, String> env() {
+    return Map.of("SEGO_PLUGIN_PATH", System.getProperty("sego.watch.jar"));
+  }
+
+  @Test
+  void theWatchStrategyDetectsAKernelWriteAndCountsAndChargesUnderItsPath() throws Exception {
+    Path out = dir.resolve("write");
+    Outcome o = sego(env(), "attack", "write-hap-page", "--strategy", "watch", "--out", out.toString());
+    assertEquals(0, o.exit(), o.err() + o.out());
+    assertTrue(o.out().contains("attack write-hap-page vs watch: DETECTED (integrity, claimed by the strategy, HAP halted)"),
+        o.out());
+    String stats = Files.readString(out.resolve("attack/stats.json"));
+    for (String s : new String[] {"\"system.strategy.frames-watched\"", "\"system.strategy.exits\"",
+        "\"system.strategy.hypercalls\"", "\"system.cpu0.time.watch.scan.hv\""}) {
+      assertTrue(stats.contains(s), s + " in " + stats);
+    }
+    String attack = Files.readString(out.resolve("attack.json"));
+    assertTrue(attack.contains("the kernel wrote frame"), attack);
+  }
+
+  @Test
+  void itsSwitchedOffCheckLetsTheSameAttackCorrupt() throws Exception {
+    Path spec = dir.resolve("watch-off.toml");
+    Files.writeString(spec, "[system]\nmemory = \"128 MiB\"\n[strategy]\nname = \"watch\"\ncheck-kernel-writes = false\n"
+        + "[devices.swap]\nmodel = \"nvme\"\nsize = \"64 MiB\"\n[devices.disk]\nmodel = \"nvme\"\nsize = \"64 MiB\"\n"
+        + "[guest]\nname = \"linuxlike\"\n");
+    Outcome o = sego(env(), "attack", "write-hap-page", "--spec", spec.toString(), "--out", dir.resolve("off").toString());
+    assertEquals(0, o.exit(), o.err() + o.out());
+    assertTrue(o.out().contains("vs watch: CORRUPTED"), o.out());
+  }
+
+  @Test
+  void itsHapHypercallIsRefusedFromTheKernelAndItsStateOutlivesAGuestCrashButNotAPowerFailure() throws Exception {
+    Path guest = dir.resolve("guest");
+    Outcome g = sego(env(), "attack", "watch-probe", "--strategy", "watch", "--out", guest.toString());
+    assertEquals(0, g.exit(), g.err() + g.out());
+    String gj = Files.readString(guest.resolve("attack.json"));
+    assertTrue(gj.contains("watch-frames in the HAP's name: Refused"), gj);
+    assertTrue(gj.contains("\"output\" : [ \"reboot=1\", \"watched=16\" ]"), "the same instance counts both boots: " + gj);
+    Outcome p = sego(env(), "attack", "watch-probe", "--strategy", "watch", "--param", "power=true", "--out",
+        dir.resolve("power").toString());
+    assertEquals(0, p.exit(), p.err() + p.out());
+    String pj = Files.readString(dir.resolve("power/attack.json"));
+    assertTrue(pj.contains("\"output\" : [ \"reboot=1\", \"watched=8\" ]"), "a fresh instance after the power failure: " + pj);
+  }
+
+  @Test
+  void describeShowsTheClaimsAndTheChecksWithTheirSwitches() throws Exception {
+    Outcome o = sego(env(), "describe", "watch");
+    assertEquals(0, o.exit(), o.err());
+    assertTrue(o.out().contains("org.sego.examples.watch"), o.out());
+    assertTrue(o.out().contains("integrity") && o.out().contains("against guest_os"), o.out());
+    assertTrue(o.out().contains("kernel-write") && o.out().contains("check-kernel-writes = false"), o.out());
+  }
+}
