@@ -17,7 +17,7 @@ import picocli.CommandLine.Parameters;
 /** {@code sego describe NAME}: a plug-in's parameters with units, defaults and descriptions. */
 @Command(name = "describe", mixinStandardHelpOptions = true, versionProvider = SegoCommand.Version.class, description = "Show a plug-in's parameters (units, defaults, descriptions) or a cost profile's figures.")
 final class DescribeCommand implements Callable<Integer> {
-  @Parameters(index = "0", paramLabel = "NAME", description = "plug-in name, as `sego list` shows it")
+  @Parameters(index = "0", paramLabel = "NAME", description = "plug-in name, as `sego list` shows it, or a cost-profile file (*.toml)")
   String name;
 
   @Option(names = "--kind", description = "kind, when two kinds share the name: ${COMPLETION-CANDIDATES}",
@@ -30,6 +30,9 @@ final class DescribeCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PluginRegistry registry = SegoCommand.registry();
+    if (org.sego.core.compose.CostProfileFile.isFile(name)) {
+      return describeProfileFile(registry);
+    }
     List<PluginProvider> found = registry.named(name);
     if (kind != null) {
       found = found.stream().filter(p -> p.kind() == kind).toList();
@@ -64,19 +67,37 @@ final class DescribeCommand implements Callable<Integer> {
           + (caps.libraryChecks().isEmpty() ? "none" : String.join(", ", caps.libraryChecks())));
       out.println(facts.claims().isEmpty() ? "claims: none" : "claims:");
       for (var c : facts.claims()) {
-        out.printf(Locale.ROOT, "  %-20s against %-9s%s%n", c.property(), c.adversary().name().toLowerCase(Locale.ROOT),
+        out.printf(Locale.ROOT, "  %-20s against %-16s%s%n", c.property(),
+            c.adversary() == org.sego.api.hv.Claim.Adversary.GUEST_OS ? "the guest OS" : "physical access",
             c.assumptions().isEmpty() ? "" : "  assuming " + String.join("; ", c.assumptions()));
       }
       out.println(facts.checks().isEmpty() ? "checks: none" : "checks (each switched off by its parameter):");
       for (var c : facts.checks()) {
-        out.printf(Locale.ROOT, "  %-20s %-22s %s%n", c.name(), c.parameter() + " = false", c.description());
+        out.printf(Locale.ROOT, "  %-20s off with %-28s %s%n", c.name(), c.parameter() + " = false", c.description());
       }
     }
     if (p instanceof CostProfileProvider) {
       out.println("figures:");
       for (CostFigure f : ((CostProfileProvider) p).profile().figures().values()) {
-        out.printf(Locale.ROOT, "  %-22s %-10s %s%n", f.key(), f.value(), f.source());
+        out.printf(Locale.ROOT, "  %-26s %-10s %s%n", f.key(), f.value(), f.source());
       }
+    }
+    out.flush();
+    return 0;
+  }
+
+  /** A cost-profile file: its figures, or every problem it has. */
+  private Integer describeProfileFile(PluginRegistry registry) {
+    java.nio.file.Path file = java.nio.file.Path.of(name).toAbsolutePath();
+    List<org.sego.core.compose.SpecProblem> problems = new java.util.ArrayList<>();
+    var p = org.sego.core.compose.CostProfileFile.load(file, "cost-profile", registry, problems);
+    if (p == null) {
+      throw new org.sego.core.compose.SpecException(name, problems);
+    }
+    var out = spec.commandLine().getOut();
+    out.printf(Locale.ROOT, "cost-profile %s (file %s)%nfigures:%n", p.name(), file);
+    for (CostFigure f : ((CostProfileProvider) p).profile().figures().values()) {
+      out.printf(Locale.ROOT, "  %-26s %-10s %s%n", f.key(), f.value(), f.source());
     }
     out.flush();
     return 0;

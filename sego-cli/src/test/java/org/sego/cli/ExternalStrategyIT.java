@@ -73,7 +73,7 @@ class ExternalStrategyIT {
     Outcome o = sego(env(), "describe", "watch");
     assertEquals(0, o.exit(), o.err());
     assertTrue(o.out().contains("org.sego.examples.watch"), o.out());
-    assertTrue(o.out().contains("integrity") && o.out().contains("against guest_os"), o.out());
+    assertTrue(o.out().contains("integrity") && o.out().contains("against the guest OS"), o.out());
     assertTrue(o.out().contains("kernel-write") && o.out().contains("check-kernel-writes = false"), o.out());
   }
 }

@@ -113,8 +113,7 @@ public final class CostProfile {
             Long.parseLong(f.value().trim());
         }
       } catch (RuntimeException ex) {
-        out.add("figure '" + e.getKey() + "' = '" + f.value() + "' is not a "
-            + e.getValue().name().toLowerCase(java.util.Locale.ROOT) + ": " + ex.getMessage());
+        out.add("figure '" + e.getKey() + "': " + ex.getMessage());
       }
     }
     return out;

@@ -36,7 +36,7 @@ public final class CostProfileFile {
 
   /** Loads {@code file}; problems are added to {@code problems} under {@code key}, and null returned. */
   @SuppressWarnings("unchecked")
-  static CostProfileProvider load(Path file, String key, PluginRegistry registry, List<SpecProblem> problems) {
+  public static CostProfileProvider load(Path file, String key, PluginRegistry registry, List<SpecProblem> problems) {
     Map<String, Object> tree;
     try {
       tree = TomlSpecReader.read(file);

@@ -169,7 +169,7 @@ public final class HypervisorShell {
   }
 
   private void contextSwitch(int vcpu, int pid) {
-    services.switchTo(vcpu, strategy.onContextSwitch(vcpu, pid));
+    services.switchTo(vcpu, pid, strategy.onContextSwitch(vcpu, pid));
     chargeEptChanges(vcpu);
   }
 
@@ -326,6 +326,7 @@ public final class HypervisorShell {
 
   /** Kernel entry from process {@code pid}: saves and scrubs its registers if the strategy protects it. */
   public void kernelEntry(int pid, long[] registers) {
+    services.transition(sim.currentCpu(), pid, true);
     if (!strategy.isProtected(pid)) {
       return;
     }
@@ -337,6 +338,7 @@ public final class HypervisorShell {
 
   /** Kernel exit to process {@code pid}: restores what {@link #kernelEntry} saved. */
   public void kernelExit(int pid, long[] registers) {
+    services.transition(sim.currentCpu(), pid, false);
     long[] saved = savedRegisters.remove(pid);
     if (saved != null) {
       sim.charge(CostCategory.VMEXIT, Principal.HV, vmexitNanos);

@@ -48,6 +48,8 @@ public final class StrategyServices implements HypervisorServices {
   private final EventQueue events;
   private final StatsSink stats;
   private final EptView[] viewByVcpu;
+  /** The view each process runs in user mode, where it is not the OS's (the strategy's last answer). */
+  private final java.util.Map<Integer, Integer> viewOfPid = new java.util.HashMap<>();
   private final Set<Integer> haps = new TreeSet<>();
   private final Set<Integer> halted = new TreeSet<>();
   private final List<String> violations = new ArrayList<>();
@@ -155,12 +157,21 @@ public final class StrategyServices implements HypervisorServices {
   @Override
   public void setView(int pid, int viewId) {
     EptView v = views.get(viewId);
+    remember(pid, viewId);
     for (int cpu = 0; cpu < viewByVcpu.length; cpu++) {
       if (sim.runningOn(cpu) == pid && viewByVcpu[cpu] != v) {
         viewByVcpu[cpu] = v;
         viewSwitches.add(1);
         sim.chargeOn(cpu, CostCategory.VMEXIT, Principal.HV, viewSwitchNanos);
       }
+    }
+  }
+
+  private void remember(int pid, int viewId) {
+    if (viewId == 0) {
+      viewOfPid.remove(pid);
+    } else {
+      viewOfPid.put(pid, viewId);
     }
   }
 
@@ -181,8 +192,22 @@ public final class StrategyServices implements HypervisorServices {
     return viewByVcpu[vcpu];
   }
 
-  /** At a context switch: {@code vcpu} now runs in view {@code viewId}; charges the switch if it changed. */
-  void switchTo(int vcpu, int viewId) {
+  /** At a context switch to {@code pid}: {@code vcpu} now runs in view {@code viewId}; charges the switch if it changed. */
+  void switchTo(int vcpu, int pid, int viewId) {
+    remember(pid, viewId);
+    switchView(vcpu, viewId);
+  }
+
+  /**
+   * A process in a view of its own enters the kernel ({@code toKernel}: the vCPU switches to the OS's
+   * view) or returns to user mode (back to its own): each is a HAP↔OS transition, charged as a view
+   * switch. Nothing happens for a process that runs in the OS's view, as under {@code none}.
+   */
+  void transition(int vcpu, int pid, boolean toKernel) {
+    switchView(vcpu, toKernel ? 0 : viewOfPid.getOrDefault(pid, 0));
+  }
+
+  private void switchView(int vcpu, int viewId) {
     EptView v = views.get(viewId);
     if (viewByVcpu[vcpu] != v) {
       viewByVcpu[vcpu] = v;
@@ -200,12 +225,14 @@ public final class StrategyServices implements HypervisorServices {
   }
 
   void exited(int pid) {
+    viewOfPid.remove(pid);
     haps.remove(pid);
     halted.remove(pid);
   }
 
   /** The guest is gone: its processes with it. */
   void guestGone() {
+    viewOfPid.clear();
     haps.clear();
     halted.clear();
     java.util.Arrays.fill(viewByVcpu, views.os());

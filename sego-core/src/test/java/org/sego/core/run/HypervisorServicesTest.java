@@ -70,6 +70,29 @@ class HypervisorServicesTest {
   }
 
   @Test
+  void everyKernelEntryAndReturnOfAProcessInAViewOfItsOwnIsAChargedViewSwitch() {
+    try (SystemRun run = start()) {
+      var hv = probe().hv;
+      var view = hv.views().create("own");
+      for (long gfn = 0; gfn < hv.guestFrames(); gfn += 512) {
+        view.mapLarge(gfn, gfn, X86.EPT_RWX);
+      }
+      probe().viewForAll = view.id();
+      run.boot(TestKernel::new);
+      run.start(u -> {
+        for (int i = 0; i < 3; i++) {
+          u.syscalls().getpid();
+        }
+      });
+      run.run();
+      long switchNanos = run.spec().costProfile().duration(org.sego.api.cost.CostProfile.HV_VIEW_SWITCH).nanos();
+      // Into its view when it is first scheduled, then out and back for each system call.
+      assertEquals(1 + 2 * 3, run.stats().value("system.hv.view-switches"));
+      assertEquals(7 * switchNanos, run.stats().value("system.cpu0.time.hv.vmexit.hv"));
+    }
+  }
+
+  @Test
   void aViolationOnAProcessesOwnAccessHaltsItBeforeItGoesOn() {
     try (SystemRun run = start()) {
       run.boot(TestKernel::new);

@@ -43,6 +43,8 @@ final class ProbeStrategy implements ProtectionStrategy {
   final HypervisorServices hv;
   final List<String> calls = new ArrayList<>();
   long watchedGfn = -1;
+  /** The view every process runs in (0: the OS's). */
+  int viewForAll;
   int owner = -1;
 
   @Inject
@@ -84,7 +86,7 @@ final class ProbeStrategy implements ProtectionStrategy {
   @Override
   public int onContextSwitch(int vcpu, int pid) {
     calls.add("switch " + pid);
-    return 0;
+    return viewForAll;
   }
 
   @Override

@@ -61,7 +61,7 @@ final class LinuxKernel implements GuestKernel {
   @Override
   public void boot() {
     mm = new MemoryManager(ports, settings, RESERVED_FRAMES);
-    files = new Files(ports, mm, fsDevice, dataJournal, mm.costs.copyPage());
+    files = new Files(ports, mm, fsDevice, dataJournal);
     ports.cpu().charge(CostCategory.COMPUTE, mm.costs.boot());
   }
 

@@ -48,7 +48,7 @@ class KernelCostsTest {
     SpecException e = org.junit.jupiter.api.Assertions.assertThrows(SpecException.class,
         () -> Guest.system(Map.of()).system("cost-profile", file.toString()).build());
     assertTrue(e.getMessage().contains("system.cost-profile"), e.getMessage());
-    assertTrue(e.getMessage().contains("figure 'cpu.copy' = '20 us' is not a bandwidth"), e.getMessage());
+    assertTrue(e.getMessage().contains("figure 'cpu.copy': '20 us' is not a bandwidth"), e.getMessage());
     assertTrue(e.getMessage().contains("figure 'guest.mmap' is missing"), e.getMessage());
   }
 }

@@ -7,7 +7,6 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
 import org.sego.api.guest.KernelPorts;
-import org.sego.api.sim.CostCategory;
 import org.sego.api.posix.Errno;
 import org.sego.api.posix.Fcntl;
 import org.sego.guest.linuxlike.mm.AddressSpace;
@@ -21,19 +20,17 @@ public final class Files {
   private final KernelPorts ports;
   private final MemoryManager mm;
   private final String device;
-  private final long copyPageNanos;
   private Lxfs fs;
   private final boolean dataJournal;
   private final Names names = new Names(this);
   /** Open descriptions per inode, so an unlinked file lives until its last close. */
   private final Map<Integer, Integer> openCount = new HashMap<>();
 
-  public Files(KernelPorts ports, MemoryManager mm, String device, boolean dataJournal, long copyPageNanos) {
+  public Files(KernelPorts ports, MemoryManager mm, String device, boolean dataJournal) {
     this.dataJournal = dataJournal;
     this.ports = ports;
     this.mm = mm;
     this.device = device;
-    this.copyPageNanos = copyPageNanos;
   }
 
   /** The mounted file system, mounting (and formatting a blank device) on first use; null without a device. */
@@ -55,10 +52,6 @@ public final class Files {
 
   public Lxfs mounted() {
     return fs();
-  }
-
-  private void chargeCopy(long bytes) {
-    ports.cpu().charge(CostCategory.COPY, (copyPageNanos * bytes + Lxfs.BS - 1) / Lxfs.BS);
   }
 
   private int openInOperation(TreeMap<Integer, OpenFile> table, String path, int flags) {
@@ -189,7 +182,6 @@ public final class Files {
       }
       done += m;
     }
-    chargeCopy(done);
     if (advance) {
       of.offset += done;
     }
@@ -227,7 +219,6 @@ public final class Files {
       fs.cache.writeData(block, inBlock, chunk, 0, m);
       done += m;
     }
-    chargeCopy(done);
     if (off + done > fs.size(of.ino)) {
       fs.setSize(of.ino, off + done);
     }

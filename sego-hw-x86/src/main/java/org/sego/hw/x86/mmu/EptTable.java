@@ -78,12 +78,19 @@ public final class EptTable implements EptView {
           + Long.toHexString(gfn) + " -> 0x" + Long.toHexString(hfn));
     }
     checkGfn(gfn + REGION - 1);
+    boolean wasPresent = false;
+    for (long i = 0; i < REGION && !wasPresent; i++) {
+      wasPresent = entry(gfn + i) != 0;
+    }
     for (long i = 0; i < REGION; i++) {
       entries.set(gfn + i, ((hfn + i) << X86.PAGE_SHIFT) | (permissions & X86.EPT_RWX) | EXPLICIT | MAPPED);
     }
     long r = gfn / REGION;
     large[(int) (r >>> 6)] |= 1L << r;
-    invalidations++;
+    if (wasPresent) {
+      // Only a present entry can be cached: filling empty entries needs no invalidation.
+      invalidations++;
+    }
     tlb.invalidateRegion(id, gfn);
   }
 
@@ -142,8 +149,10 @@ public final class EptTable implements EptView {
       splinter(gfn);
       tlb.invalidateRegion(id, gfn);
     }
+    if (entry(gfn) != 0) {
+      invalidations++;
+    }
     entries.set(gfn, e);
-    invalidations++;
     tlb.invalidateGfn(id, gfn);
   }
 
