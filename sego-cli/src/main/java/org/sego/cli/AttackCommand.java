@@ -62,6 +62,7 @@ final class AttackCommand implements Callable<Integer> {
     try {
       if (specFile != null) {
         tree = TomlSpecReader.read(specFile);
+        tree = specRelativeCostProfile(tree, specFile);
         if (strategy != null) {
           java.util.List<String> notes = new java.util.ArrayList<>();
           tree = SpecValidator.withName(tree, "strategy", strategy, notes);
@@ -90,6 +91,19 @@ final class AttackCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("sego: " + e.getMessage());
       return SegoCommand.USAGE;
     }
+  }
+
+  /** A spec's relative cost-profile file resolves against the spec's folder, as {@code run} resolves it. */
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> specRelativeCostProfile(Map<String, Object> tree, Path specFile) {
+    if (tree.get("system") instanceof Map && ((Map<String, Object>) tree.get("system")).get("cost-profile") instanceof String) {
+      String p = (String) ((Map<String, Object>) tree.get("system")).get("cost-profile");
+      if (org.sego.core.compose.CostProfileFile.isFile(p)) {
+        Path dir = specFile.toAbsolutePath().getParent();
+        return SpecValidator.withSystemValue(tree, "cost-profile", dir.resolve(p).toString());
+      }
+    }
+    return tree;
   }
 
   /** The strategy a spec tree names ({@code none} when it has no [strategy] table). */

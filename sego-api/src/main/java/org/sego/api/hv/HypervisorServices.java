@@ -70,7 +70,8 @@ public interface HypervisorServices {
 
   /**
    * Process {@code pid} now runs in EPT view {@code viewId} (after it registered, say): the shell
-   * switches the view if {@code pid} is running and answers it from then on without asking again.
+   * switches the view if {@code pid} is running, and keeps it at every later switch for which the
+   * strategy answers {@link ProtectionStrategy#KEEP_VIEW} (the default).
    */
   void setView(int pid, int viewId);
 

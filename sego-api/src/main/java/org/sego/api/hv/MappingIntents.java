@@ -23,5 +23,8 @@ public interface MappingIntents {
   /** Drops every intent of {@code owner} (the process exited). */
   int revokeAll(int owner);
 
+  /** Drops every intent (the guest crashed: its processes are gone, and their pids will be reused). */
+  int clear();
+
   int size();
 }

@@ -10,8 +10,10 @@ import org.sego.api.hypercall.HypercallResult;
 
 /**
  * How the hypervisor protects HAPs. A trusted plug-in, built by its Guice module with {@link
- * HypervisorServices} injected. It is called only on an EPT exit, a hypercall, DMA, a context
- * switch, a process's exit and the lifecycle steps — never on a TLB hit or a permitted access.
+ * HypervisorServices} injected. It is called only on an EPT exit, a hypercall, DMA ({@link
+ * #permitDma}), a kernel entry ({@link #isProtected}), a kernel write into user memory ({@link
+ * #userWriteHandling}), a context switch, a process's exit and the lifecycle steps — never on a
+ * TLB hit or a permitted access.
  *
  * <p>Lifecycle: constructed without side effects; {@link #start()} once the machine is up; {@link
  * #guestCrashed()} when the guest dies (the strategy and the hypervisor survive, a new guest
@@ -36,13 +38,17 @@ public interface ProtectionStrategy {
   /** Process {@code pid} ended: release what the strategy holds for it (its frames' metadata, its view). */
   default void processExited(int pid) {}
 
+  /** What {@link #onContextSwitch} answers to keep the view the process last ran in. */
+  int KEEP_VIEW = -1;
+
   /**
    * Process {@code pid} is about to run on {@code vcpu}: answer the id of the EPT view it runs in (0 is
-   * the OS's). The shell caches the answer and charges a view switch when it changes; {@link
-   * HypervisorServices#setView} changes it later.
+   * the OS's), or {@link #KEEP_VIEW} for the one it last ran in (the OS's at first, or what {@link
+   * HypervisorServices#setView} set). The shell caches the answer and charges a view switch when it
+   * changes.
    */
   default int onContextSwitch(int vcpu, int pid) {
-    return 0;
+    return KEEP_VIEW;
   }
 
   /** An access violated its EPT permissions. The default denies. */

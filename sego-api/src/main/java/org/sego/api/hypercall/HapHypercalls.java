@@ -5,7 +5,7 @@ import org.sego.api.Experimental;
 /**
  * The trusted library's hypercalls, the same for every strategy. Each is sent by the library of a
  * HAP on its own port ({@link Caller.Mode#HAP}); the shell refuses every one of them from the
- * kernel's port, so a kernel can never act in a HAP's name. A strategy that offers nothing refuses
+ * kernel's port, so a kernel cannot act in a HAP's name through its own port. A strategy that offers nothing refuses
  * them all, and the library then runs the HAP unprotected with its checks passed through.
  */
 @Experimental("the hypercall catalogue")

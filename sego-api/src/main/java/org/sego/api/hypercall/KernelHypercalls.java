@@ -7,8 +7,10 @@ import org.sego.api.Experimental;
  * the services it cannot do by touching a HAP's pages. Each is sent only when {@link Capabilities}
  * lists its service. {@code Refused} means nothing changed: the kernel skips the service and
  * counts it, never fakes it, and never leaves a page table pointing at a frame it gave away.
- * {@code Violation} means the request broke the strategy's rules (evidence says which); the HAP
- * concerned halts. The shell refuses every one of them from a process's port.
+ * {@code Violation} means the request broke the strategy's rules (evidence says which); it is logged,
+ * and the strategy halts the HAP concerned by naming it ({@code HypervisorServices.violation(pid, …)}):
+ * the process the kernel happened to run for may be a bystander. The shell refuses every one of these
+ * from a process's port.
  */
 @Experimental("the hypercall catalogue")
 public final class KernelHypercalls {

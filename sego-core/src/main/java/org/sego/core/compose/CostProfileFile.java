@@ -100,7 +100,7 @@ public final class CostProfileFile {
 
       @Override
       public String description() {
-        return "cost profile from " + file;
+        return "cost profile from the file " + file.getFileName();
       }
 
       @Override

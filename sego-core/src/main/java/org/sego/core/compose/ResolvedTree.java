@@ -23,7 +23,13 @@ final class ResolvedTree {
     Map<String, Object> root = new TreeMap<>();
     root.put("schemaVersion", SCHEMA_VERSION);
     root.put("seed", spec.seed());
-    root.put("system", values(spec.system()));
+    Map<String, Object> system = values(spec.system());
+    Object profile = system.get("cost-profile");
+    if (profile instanceof String && CostProfileFile.isFile((String) profile)) {
+      // A profile file is recorded by its name and, below, every figure: never a host's path.
+      system.put("cost-profile", java.nio.file.Path.of((String) profile).getFileName().toString());
+    }
+    root.put("system", system);
     Map<String, Object> cost = plugin(spec.costProvider());
     Map<String, Object> figures = new TreeMap<>();
     for (CostFigure f : spec.costProfile().figures().values()) {

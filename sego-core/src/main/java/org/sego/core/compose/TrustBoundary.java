@@ -36,7 +36,9 @@ import org.sego.api.wiring.VolumeFactory;
 public final class TrustBoundary {
   /** Objects only the trusted side may hold. */
   public static final Set<Class<?>> HOST_TYPES = Set.of(PhysicalMemory.class, Mmu.class, EptViews.class, EptView.class,
-      Volume.class, VolumeFactory.class, ProtectionStrategy.class, MappingIntents.class, Injector.class);
+      Volume.class, VolumeFactory.class, ProtectionStrategy.class, MappingIntents.class, Injector.class,
+      org.sego.api.hv.HypervisorServices.class, org.sego.api.hv.HypervisorFrames.class,
+      org.sego.api.hv.GuestProcesses.class);
 
   /** Types whose implementations are untrusted principals. */
   public static final Set<Class<?>> UNTRUSTED_TYPES = Set.of(GuestKernel.class, Program.class,
@@ -45,7 +47,7 @@ public final class TrustBoundary {
   private TrustBoundary() {}
 
   private static final Set<String> HOST_CLASS_NAMES = Set.of("org.sego.core.hv.HypervisorShell",
-      "org.sego.core.hv.VolumeSet", "org.sego.core.sim.Simulation");
+      "org.sego.core.hv.VolumeSet", "org.sego.core.sim.Simulation", "org.sego.core.hv.StrategyServices");
 
   static boolean isHost(Class<?> c) {
     for (Class<?> h : HOST_TYPES) {

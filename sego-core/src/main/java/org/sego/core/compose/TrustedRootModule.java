@@ -109,6 +109,7 @@ public final class TrustedRootModule extends AbstractModule {
       "org.sego.api.hv.HypervisorServices (time and cost, stats, violations, memory, processes, intents, random streams)",
       "org.sego.api.hv.MappingIntents", "org.sego.api.hw.PhysicalMemory", "org.sego.api.hw.EptViews",
       "org.sego.api.hw.Mmu", "org.sego.api.cost.CostProfile",
+      "java.util.Map<String, org.sego.api.hw.DeviceModel> (the device timing models by device name)",
       "what the plug-in's own module binds");
 
   /**

@@ -54,9 +54,12 @@ final class BlockDevices implements BlockQueue {
   private final EptViews views;
   private final ProtectionStrategy strategy;
   private long nextId;
+  /** Charges the EPT changes the strategy made in {@code permitDma}. */
+  private final Runnable afterStrategy;
 
   BlockDevices(Simulation sim, PhysicalMemory memory, EptViews views, ProtectionStrategy strategy,
-      Map<String, DeviceModel> models, Map<String, Volume> volumes) {
+      Map<String, DeviceModel> models, Map<String, Volume> volumes, Runnable afterStrategy) {
+    this.afterStrategy = afterStrategy;
     this.sim = sim;
     this.memory = memory;
     this.views = views;
@@ -110,6 +113,7 @@ final class BlockDevices implements BlockQueue {
     }
     // A write's DMA reads guest memory when the request is issued; a read's DMA writes it at completion.
     byte[] data = r.write() ? dmaFromMemory(d, r, bs) : null;
+    afterStrategy.run();
     sim.schedule(done, "system.devices." + d.name, t -> complete(d, r, data, id, completion, t));
     return id;
   }
@@ -133,6 +137,7 @@ final class BlockDevices implements BlockQueue {
         d.volume.read(r.block() + i, buf, i * bs);
       }
       status = dmaToMemory(d, r, buf) ? OK : EIO;
+      afterStrategy.run();
       d.reads.add(1);
       d.bytesRead.add(buf.length);
     }

@@ -88,6 +88,7 @@ public final class HypervisorShell {
     this.splinterNanos = cost.duration(CostProfile.HV_EPT_SPLINTER).nanos();
     this.intents = intents;
     this.osView = new OsMemoryView(this, memory, views.os(), services.guestFrames());
+    services.afterStrategyWork(this::chargeEptChanges);
     this.devices = devices;
     this.volumes = volumes;
     StatsSink s = sim.stats();
@@ -127,7 +128,7 @@ public final class HypervisorShell {
     }
     started = true;
     volumes.start();
-    blocks = new BlockDevices(sim, memory, views, strategy, devices, volumes.volumes());
+    blocks = new BlockDevices(sim, memory, views, strategy, devices, volumes.volumes(), this::chargeEptChanges);
     sim.onSwitch(this::contextSwitch);
     strategy.start();
     chargeEptChanges();
@@ -142,6 +143,7 @@ public final class HypervisorShell {
   /** The guest died: the strategy and the hypervisor stay, the guest's processes, TLB entries and pending work go. */
   public void guestCrashed() {
     savedRegisters.clear();
+    intents.clear();
     services.guestGone();
     mmu.flushAll();
     strategy.guestCrashed();
@@ -208,8 +210,10 @@ public final class HypervisorShell {
     }
     denied.add(1);
     if (a instanceof ExitAnswer.Violation) {
-      services.violation(exit.pid(), "EPT " + exit.accessor().name().toLowerCase(java.util.Locale.ROOT) + " access to gfn 0x"
-          + Long.toHexString(exit.gfn()) + ": " + ((ExitAnswer.Violation) a).evidence());
+      ExitAnswer.Violation v = (ExitAnswer.Violation) a;
+      int pid = v.pid() >= 0 ? v.pid() : exit.accessor() == EptExit.Accessor.USER ? exit.pid() : -1;
+      services.violation(pid, "EPT " + exit.accessor().name().toLowerCase(java.util.Locale.ROOT) + " access to gfn 0x"
+          + Long.toHexString(exit.gfn()) + ": " + v.evidence());
     }
     return false;
   }
@@ -273,7 +277,11 @@ public final class HypervisorShell {
       r = strategy.hypercall(caller, call);
       chargeEptChanges();
       if (r instanceof HypercallResult.Violation) {
-        services.violation(caller.pid(), "hypercall " + call.name() + ": " + ((HypercallResult.Violation) r).evidence());
+        // A HAP's own call halts it; for the kernel's, the strategy names the HAP concerned itself
+        // (HypervisorServices.violation): the process the kernel ran for may be a bystander.
+        services.violation(caller.kernel() ? -1 : caller.pid(),
+            "hypercall " + call.name() + " from the " + caller.mode().name().toLowerCase(java.util.Locale.ROOT) + ": "
+            + ((HypercallResult.Violation) r).evidence());
       } else if (r instanceof HypercallResult.Ok && call instanceof HapHypercalls.Register) {
         services.registered(caller.pid());
       }

@@ -51,4 +51,11 @@ final class IntentRegistry implements MappingIntents {
   public int size() {
     return intents.size();
   }
+
+  @Override
+  public int clear() {
+    int n = intents.size();
+    intents.clear();
+    return n;
+  }
 }

@@ -54,6 +54,8 @@ public final class StrategyServices implements HypervisorServices {
   private final Set<Integer> halted = new TreeSet<>();
   private final List<String> violations = new ArrayList<>();
   private final long viewSwitchNanos;
+  /** What the shell does after any strategy code ran (charge the EPT changes it made). */
+  private Runnable afterStrategyWork = () -> {};
   private final StatsSink.Counter viewSwitches;
   private final StatsSink.Counter violationCount;
 
@@ -69,7 +71,22 @@ public final class StrategyServices implements HypervisorServices {
     this.guestFrames = spec.system().dataSize("memory").bytes() >>> X86.PAGE_SHIFT;
     this.frames = new Frames(guestFrames, spec.system().dataSize("hypervisor-memory").bytes() >>> X86.PAGE_SHIFT, memory);
     this.clock = Ports.clock(sim);
-    this.events = Ports.events(sim);
+    EventQueue own = Ports.events(sim, PATH + ".");
+    this.events = new EventQueue() {
+      @Override
+      public long schedule(long atNanos, String componentPath, org.sego.api.sim.Event event) {
+        // After the strategy's own event, the EPT changes it made are charged like any other strategy work.
+        return own.schedule(atNanos, componentPath, t -> {
+          event.fire(t);
+          afterStrategyWork.run();
+        });
+      }
+
+      @Override
+      public boolean cancel(long id) {
+        return own.cancel(id);
+      }
+    };
     this.stats = Ports.stats(sim.stats(), PATH + ".");
     this.viewByVcpu = new EptView[sim.vcpuCount()];
     java.util.Arrays.fill(viewByVcpu, views.os());
@@ -156,13 +173,11 @@ public final class StrategyServices implements HypervisorServices {
 
   @Override
   public void setView(int pid, int viewId) {
-    EptView v = views.get(viewId);
+    views.get(viewId); // an unknown view fails here, naming the views there are
     remember(pid, viewId);
     for (int cpu = 0; cpu < viewByVcpu.length; cpu++) {
-      if (sim.runningOn(cpu) == pid && viewByVcpu[cpu] != v) {
-        viewByVcpu[cpu] = v;
-        viewSwitches.add(1);
-        sim.chargeOn(cpu, CostCategory.VMEXIT, Principal.HV, viewSwitchNanos);
+      if (sim.runningOn(cpu) == pid) {
+        switchView(cpu, viewId);
       }
     }
   }
@@ -187,6 +202,10 @@ public final class StrategyServices implements HypervisorServices {
 
   // ---- shared with the shell ------------------------------------------------------------------
 
+  void afterStrategyWork(Runnable r) {
+    this.afterStrategyWork = r;
+  }
+
   /** The view {@code vcpu} runs in now: read on every access, so it is one array load. */
   EptView currentView(int vcpu) {
     return viewByVcpu[vcpu];
@@ -194,7 +213,11 @@ public final class StrategyServices implements HypervisorServices {
 
   /** At a context switch to {@code pid}: {@code vcpu} now runs in view {@code viewId}; charges the switch if it changed. */
   void switchTo(int vcpu, int pid, int viewId) {
-    remember(pid, viewId);
+    if (viewId == org.sego.api.hv.ProtectionStrategy.KEEP_VIEW) {
+      viewId = viewOfPid.getOrDefault(pid, 0);
+    } else {
+      remember(pid, viewId);
+    }
     switchView(vcpu, viewId);
   }
 

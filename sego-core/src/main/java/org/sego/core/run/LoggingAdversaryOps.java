@@ -46,7 +46,8 @@ final class LoggingAdversaryOps implements AdversaryOps {
   @Override
   public org.sego.api.hypercall.HypercallResult hypercall(org.sego.api.hypercall.Hypercall call) {
     org.sego.api.hypercall.HypercallResult r = kernelPort.call(call);
-    log.add(sim.nowNanos(), "hypercall", call.name(), false, r.toString(), null);
+    log.add(sim.nowNanos(), "hypercall", call.name(), r instanceof org.sego.api.hypercall.HypercallResult.Ok, r.toString(),
+        null);
     return r;
   }
 

@@ -48,6 +48,9 @@ final class SyscallGate implements Syscalls {
   }
 
   private void leave(String syscall) {
+    if (sim.stopping()) {
+      return; // the run stopped inside this call: nothing of the exit path may run
+    }
     hooks.syscallExit(pid, syscall);
     shell.kernelExit(pid, user.registers());
     returnToUser();

@@ -185,8 +185,8 @@ public final class SystemRun implements AutoCloseable {
   public KernelPorts ports() {
     if (ports == null) {
       ports = new KernelPorts(shell.osView(), shell.kernelPort(), shell.blockQueue(), Ports.clock(sim),
-          new KernelCpu(sim, mmu, shell, this::spawnProcess), Ports.events(sim),
-          Ports.stats(sim.stats(), Ports.GUEST_STATS), RandomStreams.derive(spec.seed(), "system.guest"), hooks,
+          new KernelCpu(sim, mmu, shell, this::spawnProcess), Ports.events(sim, Ports.GUEST_PATH),
+          Ports.stats(sim.stats(), Ports.GUEST_PATH), RandomStreams.derive(spec.seed(), "system.guest"), hooks,
           spec.costProfile());
     }
     return ports;

@@ -50,6 +50,16 @@ final class EventList {
     return s;
   }
 
+  /** Cancels {@code id} if it is pending and was scheduled under {@code pathPrefix} (a scan: cancels are rare). */
+  boolean cancel(long id, String pathPrefix) {
+    for (Scheduled s : queue) {
+      if (s.seq() == id) {
+        return s.path().startsWith(pathPrefix) && cancelled.add(id);
+      }
+    }
+    return false;
+  }
+
   /** Drops every pending event whose component path {@code keep} rejects (the guest's, at a crash). */
   void retainOnly(java.util.function.Predicate<String> keep) {
     queue.removeIf(s -> !keep.test(s.path()) || cancelled.contains(s.seq()));

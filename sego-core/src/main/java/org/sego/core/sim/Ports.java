@@ -14,15 +14,20 @@ import org.sego.api.sim.StatsSink;
 public final class Ports {
   private Ports() {}
 
-  /** The component path under which a guest kernel's stats live. */
-  public static final String GUEST_STATS = "system.guest.";
+  /** The component path under which a guest kernel's stats and events live. */
+  public static final String GUEST_PATH = "system.guest.";
 
   public static Clock clock(Simulation sim) {
     return new ClockPort(sim);
   }
 
-  public static EventQueue events(Simulation sim) {
-    return new EventPort(sim);
+  /**
+   * An event queue for one principal: it schedules only under {@code prefix} (its own component
+   * path) and cancels only its own events, so the guest can neither pass its events off as the
+   * hypervisor's (which survive a guest crash) nor cancel them.
+   */
+  public static EventQueue events(Simulation sim, String prefix) {
+    return new EventPort(sim, prefix);
   }
 
   public static StatsSink stats(StatsRegistry stats, String prefix) {
@@ -44,19 +49,25 @@ public final class Ports {
 
   private static final class EventPort implements EventQueue {
     private final Simulation sim;
+    private final String prefix;
 
-    EventPort(Simulation sim) {
+    EventPort(Simulation sim, String prefix) {
       this.sim = sim;
+      this.prefix = prefix;
     }
 
     @Override
     public long schedule(long atNanos, String componentPath, Event event) {
+      if (componentPath == null || !componentPath.startsWith(prefix)) {
+        throw new IllegalArgumentException("event path '" + componentPath + "' is outside this component's path; its "
+            + "events are named " + prefix + "...");
+      }
       return sim.schedule(atNanos, componentPath, event);
     }
 
     @Override
     public boolean cancel(long id) {
-      return sim.cancel(id);
+      return sim.cancel(id, prefix);
     }
   }
 

@@ -86,6 +86,10 @@ public final class Simulation implements Clock, CostMeter, EventQueue {
     if (nanos < 0) {
       throw new IllegalArgumentException("negative charge " + nanos + " to category " + category);
     }
+    if (aborted) {
+      // A stopped run: threads unwinding after a crash or a failure change nothing any more.
+      throw new SimulationAborted();
+    }
     Vcpu v = current;
     if (eventTime > v.clock) {
       // Work done by an event (a daemon) starts no earlier than the event's time.
@@ -104,6 +108,9 @@ public final class Simulation implements Clock, CostMeter, EventQueue {
   public void chargeOn(int vcpu, int category, int principal, long nanos) {
     if (nanos < 0) {
       throw new IllegalArgumentException("negative charge " + nanos + " to category " + category);
+    }
+    if (aborted) {
+      throw new SimulationAborted();
     }
     Vcpu v = vcpus[vcpu];
     v.clock += nanos;
@@ -148,6 +155,9 @@ public final class Simulation implements Clock, CostMeter, EventQueue {
 
   @Override
   public long schedule(long atNanos, String componentPath, Event event) {
+    if (aborted) {
+      throw new SimulationAborted();
+    }
     return events.add(Math.max(atNanos, 0), componentPath, event);
   }
 
@@ -156,10 +166,23 @@ public final class Simulation implements Clock, CostMeter, EventQueue {
     return events.cancel(id);
   }
 
+  /** Cancels event {@code id} only if it was scheduled under {@code pathPrefix}: a port cancels only its own. */
+  public boolean cancel(long id, String pathPrefix) {
+    return events.cancel(id, pathPrefix);
+  }
+
+  /** Whether the run has stopped (a crash or a failure): unwinding code must not act any more. */
+  public boolean stopping() {
+    return aborted;
+  }
+
   /** Runs every event due at or before the current vCPU's clock; called at kernel entry and exit. */
   public void pollEvents() {
     if (eventTime >= 0) {
       return;
+    }
+    if (aborted) {
+      throw new SimulationAborted();
     }
     EventList.Scheduled s = events.peek();
     while (s != null && s.time() <= current.clock) {
@@ -336,6 +359,8 @@ public final class Simulation implements Clock, CostMeter, EventQueue {
       fail(e);
     }
     if (crashed) {
+      stopEverything();
+      joinProcessThreads();
       return true;
     }
     if (failure != null) {
@@ -360,21 +385,9 @@ public final class Simulation implements Clock, CostMeter, EventQueue {
     if (driver == null) {
       throw new IllegalStateException("reboot follows a run");
     }
-    for (SimProcess p : procs.values()) {
-      Thread t = p.thread;
-      if (t != null && t != driver) {
-        try {
-          t.join(10_000);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new IllegalStateException("interrupted while the crashed boot's processes unwind", e);
-        }
-        if (t.isAlive()) {
-          throw new IllegalStateException("process " + p.pid + " of the crashed boot did not unwind (its program catches "
-              + "the simulation's stop?)");
-        }
-      }
-    }
+    joinProcessThreads();
+    // stopEverything released the driver's semaphore for a driver that may not have waited.
+    driverDone.drainPermits();
     procs.clear();
     runQueue.clear();
     // The hypervisor's and the strategy's events survive the guest; the guest's own (its daemons,
@@ -394,9 +407,29 @@ public final class Simulation implements Clock, CostMeter, EventQueue {
     eventTime = -1;
   }
 
+  /** Waits until every process thread of this boot but the driver's has unwound. */
+  private void joinProcessThreads() {
+    for (SimProcess p : procs.values()) {
+      Thread t = p.thread;
+      if (t != null && t != driver && t != Thread.currentThread()) {
+        try {
+          t.join(10_000);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted while the stopped boot's processes unwind", e);
+        }
+        if (t.isAlive()) {
+          throw new IllegalStateException("process " + p.pid + " of the stopped boot did not unwind (does its program "
+              + "catch the simulation's stop?)");
+        }
+      }
+    }
+  }
+
   /** Crashes now, from wherever the simulation is: nothing more runs in this boot. */
   public RuntimeException crashNow() {
     crashed = true;
+    aborted = true;
     throw new CrashStop();
   }
 
@@ -437,7 +470,14 @@ public final class Simulation implements Clock, CostMeter, EventQueue {
           SimProcess p = runQueue.poll();
           v.take(p, accounts, contextSwitchNanos);
           if (switchListener != null) {
-            switchListener.switched(v.id, p.pid);
+            // What the hypervisor does at the switch runs, and is charged, on the vCPU that switches.
+            Vcpu saved = current;
+            current = v;
+            try {
+              switchListener.switched(v.id, p.pid);
+            } finally {
+              current = saved;
+            }
           }
         }
       }
@@ -451,6 +491,7 @@ public final class Simulation implements Clock, CostMeter, EventQueue {
       long next = Math.min(ev == null ? Long.MAX_VALUE : ev.time(), best == null ? Long.MAX_VALUE : best.clock);
       if (next >= stopAt && next != Long.MAX_VALUE) {
         crashed = true;
+        aborted = true;
         throw new CrashStop();
       }
       if (ev != null && (best == null || ev.time() <= best.clock)) {
@@ -522,7 +563,11 @@ public final class Simulation implements Clock, CostMeter, EventQueue {
         handTo(next);
       }
     } catch (SimulationAborted e) {
-      // Another part failed or the run crashed; the driver reports it.
+      // Another part failed or the run crashed; the driver reports it. A crash raised on this thread
+      // may arrive as this (a charge while unwinding): the others must still be woken.
+      if (crashed) {
+        stopEverything();
+      }
     } catch (CrashStop e) {
       stopEverything();
     } catch (RuntimeException | Error e) {

@@ -63,8 +63,9 @@ class HypervisorServicesTest {
         }
       });
       run.run();
-      assertEquals(List.of("start", "switch " + pid, "exited " + pid), probe().calls,
-          "20,000 accesses, four page faults (the kernel's), and the strategy heard only of the switch and the exit");
+      String p = "protected? " + pid;
+      assertEquals(List.of("start", "switch " + pid, p, p, p, p, "exited " + pid), probe().calls,
+          "20,000 accesses and four page faults: the strategy heard of the switch, the four kernel entries and the exit");
       assertTrue(run.stats().value("system.mmu.tlb-hits") > 19_000);
     }
   }
@@ -124,6 +125,7 @@ class HypervisorServicesTest {
         u.store64(GVA, 1);
         long gfn = frameOfFirstPage(run, u.pid());
         probe().watchedGfn = gfn;
+        probe().owner = u.pid(); // the strategy names the HAP whose frame it is
         probe().hv.views().os().setPermissions(gfn, X86.EPT_R);
         try {
           // The kernel (through its view of memory) writes the frame while this process runs.
@@ -185,12 +187,15 @@ class HypervisorServicesTest {
   void aGuestCrashKeepsTheStrategyAndAPowerFailureBuildsAFreshOneThatRecovers() {
     SystemRun first = start();
     first.boot(TestKernel::new);
-    first.start(u -> {
-      while (true) {
-        u.syscalls().yield();
-        u.compute(10_000);
-      }
-    });
+    for (int i = 0; i < 3; i++) {
+      // Three processes, so that at the crash two are parked on their threads mid-system-call.
+      first.start(u -> {
+        while (true) {
+          u.syscalls().yield();
+          u.compute(10_000);
+        }
+      });
+    }
     assertTrue(first.runUntil(1_000_000));
     first.crash(false, PowerFailure.loseAll());
     SystemRun second = SystemRun.reboot(first);
@@ -199,9 +204,19 @@ class HypervisorServicesTest {
     assertSame(first.simulation(), second.simulation(), "time goes on");
     long before = second.simulation().clock(0);
     second.boot(TestKernel::new);
-    int pid = second.start(u -> u.store64(GVA, 1));
-    second.run();
-    assertEquals(0, second.exitStatuses().get(pid));
+    List<Integer> pids = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      pids.add(second.start(u -> {
+        for (int k = 0; k < 50; k++) {
+          u.store64(GVA + k * 8, k);
+          u.syscalls().yield();
+        }
+      }));
+    }
+    second.run(); // checks that each vCPU's time categories sum to its clock
+    for (int pid : pids) {
+      assertEquals(0, second.exitStatuses().get(pid), "every process of the next boot ran to its end");
+    }
     assertTrue(second.simulation().clock(0) > before);
     second.crash(true, PowerFailure.loseAll());
     try (SystemRun third = SystemRun.reboot(second)) {

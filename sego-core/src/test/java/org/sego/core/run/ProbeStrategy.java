@@ -64,6 +64,24 @@ final class ProbeStrategy implements ProtectionStrategy {
   }
 
   @Override
+  public boolean isProtected(int pid) {
+    calls.add("protected? " + pid);
+    return false;
+  }
+
+  @Override
+  public boolean permitDma(String device, boolean toMemory, long gfn) {
+    calls.add("dma " + gfn);
+    return true;
+  }
+
+  @Override
+  public org.sego.api.guest.KernelUserWrite.Handling userWriteHandling(org.sego.api.guest.KernelUserWrite path) {
+    calls.add("user-write " + path);
+    return org.sego.api.guest.KernelUserWrite.Handling.DIRECT;
+  }
+
+  @Override
   public void start() {
     calls.add("start");
   }
@@ -93,7 +111,8 @@ final class ProbeStrategy implements ProtectionStrategy {
   public ExitAnswer onEptExit(EptExit exit) {
     calls.add("exit " + exit.accessor() + " pid " + exit.pid() + " gfn " + exit.gfn());
     if (exit.gfn() == watchedGfn && exit.write()) {
-      return ExitAnswer.violation("write to the watched frame");
+      return owner >= 0 ? ExitAnswer.violation(owner, "write to the watched frame")
+          : ExitAnswer.violation("write to the watched frame");
     }
     return ExitAnswer.DENY;
   }

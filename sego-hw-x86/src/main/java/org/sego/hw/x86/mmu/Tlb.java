@@ -16,6 +16,8 @@ public final class Tlb {
   static final long F_EXEC = 4;
   static final long F_DIRTY = 8;
   static final long F_PRESENT = 32;
+  /** A 4 KiB entry caching part of a 2 MiB guest page (over 4 KiB EPT entries). */
+  static final long F_FRACTURED = 64;
 
   private final int sets;
   private final int ways;
@@ -86,7 +88,7 @@ public final class Tlb {
   /** Inserts a 4 KiB entry for part of a 2 MiB guest page mapped by 4 KiB EPT entries. */
   void insertFractured(long cr3, int view, long gva, long hpaPage, long flags, long gfn) {
     fractured++;
-    insert(cr3, view, gva, false, hpaPage, flags, gfn);
+    insert(cr3, view, gva, false, hpaPage, flags | F_FRACTURED, gfn);
   }
 
   void insert(long cr3, int view, long gva, boolean largePage, long hpaPage, long flags, long gfn) {
@@ -148,9 +150,17 @@ public final class Tlb {
     dropMatching(small, cr3, gva >>> 12);
     dropMatching(large, cr3, gva >>> 21);
     if (fractured > 0) {
+      // Only the parts of a 2 MiB guest page go with it; a 4 KiB page's entry nearby stays.
       long first = (gva >>> 21) << 9;
       for (long vpn = first; vpn < first + 512; vpn++) {
-        dropMatching(small, cr3, vpn);
+        int n = setsOf(small);
+        int base = (int) (vpn & (n - 1)) * ways;
+        for (int i = base; i < base + ways; i++) {
+          if (small.tag[i] != 0 && small.cr3[i] == cr3 && (small.tag[i] & ((1L << 40) - 1)) == vpn
+              && (small.data[i] & F_FRACTURED) != 0) {
+            small.tag[i] = 0;
+          }
+        }
       }
     }
   }

@@ -126,4 +126,34 @@ class LargeEptEntryTest {
     assertEquals(Translation.KIND_EPT_VIOLATION,
         Translation.kind(m.mmu.translate(m.root, hap, GVA + 511 * X86.PAGE_SIZE, X86.ACCESS_USER)));
   }
+
+  @Test
+  void invalidatingAPageDropsAllPartsOfALargePageButNoNeighbouringSmallPage() {
+    Machine m = new Machine();
+    EptView os = m.views.os();
+    os.setPermissions(DATA + 3, X86.EPT_R | X86.EPT_W); // splinter: the large page is cached in 4 KiB parts
+    m.touchAll(os);
+    long small = 0x8000_0000L;
+    m.writer.map4k(m.root, small, DATA + 1024, X86.PTE_RW | X86.PTE_US);
+    m.writer.map4k(m.root, small + X86.PAGE_SIZE, DATA + 1025, X86.PTE_RW | X86.PTE_US);
+    m.mmu.translate(m.root, os, small, X86.ACCESS_USER);
+    m.mmu.translate(m.root, os, small + X86.PAGE_SIZE, X86.ACCESS_USER);
+    m.mmu.invalidatePage(m.root, small);
+    long misses = m.mmu.tlbMisses();
+    m.mmu.translate(m.root, os, small + X86.PAGE_SIZE, X86.ACCESS_USER);
+    assertEquals(misses, m.mmu.tlbMisses(), "the neighbouring 4 KiB page's entry stayed");
+    for (int part = 0; part < 32; part++) { // 32 parts: they fit in the TLB together
+      m.mmu.translate(m.root, os, GVA + part * X86.PAGE_SIZE, X86.ACCESS_USER);
+    }
+    long before = m.mmu.tlbMisses();
+    for (int part = 0; part < 32; part++) {
+      m.mmu.translate(m.root, os, GVA + part * X86.PAGE_SIZE, X86.ACCESS_USER);
+    }
+    assertEquals(before, m.mmu.tlbMisses(), "the parts are cached");
+    m.mmu.invalidatePage(m.root, GVA + 7 * X86.PAGE_SIZE);
+    for (int part = 0; part < 32; part++) {
+      m.mmu.translate(m.root, os, GVA + part * X86.PAGE_SIZE, X86.ACCESS_USER);
+    }
+    assertEquals(before + 32, m.mmu.tlbMisses(), "every part of the large page went with the one invalidated");
+  }
 }
