@@ -61,6 +61,8 @@ public final class CostProfile {
   public static final String GUEST_PAGE_HASH = "guest.page-hash";
   /** Guest kernel work: setting up a new mapping (mmap). */
   public static final String GUEST_MMAP = "guest.mmap";
+  /** Guest kernel work: examining one block-map entry when a file is truncated or freed. */
+  public static final String GUEST_FS_MAP_ENTRY = "guest.fs-map-entry";
   /** Guest kernel work: boot up to the first process. */
   public static final String GUEST_BOOT = "guest.boot";
 
@@ -78,7 +80,7 @@ public final class CostProfile {
     Map<String, Kind> m = new TreeMap<>();
     for (String k : List.of(CPU_SYSCALL, CPU_PAGE_FAULT, CPU_CONTEXT_SWITCH, MEM_WALK_STEP, HV_VMEXIT, HV_HYPERCALL,
         CRYPTO_SETUP, HV_VIEW_SWITCH, HV_EPT_INVALIDATION, HV_EPT_SPLINTER, HV_METADATA_RECORD, GUEST_FORK_PTE,
-        GUEST_RECLAIM_SCAN, GUEST_COMPACTION_SCAN, GUEST_MMAP, GUEST_BOOT)) {
+        GUEST_RECLAIM_SCAN, GUEST_COMPACTION_SCAN, GUEST_MMAP, GUEST_BOOT, GUEST_FS_MAP_ENTRY)) {
       m.put(k, Kind.DURATION);
     }
     for (String k : List.of(CPU_COPY, CPU_ZERO, CRYPTO_AES_GCM, CRYPTO_AES_CBC, CRYPTO_SHA256, CRYPTO_HMAC_SHA256,

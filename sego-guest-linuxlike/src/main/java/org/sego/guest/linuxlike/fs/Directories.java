@@ -119,18 +119,43 @@ final class Directories {
     return true;
   }
 
-  /** The inode of absolute {@code path}, or -ENOENT / -ENOTDIR / -EINVAL. */
+  /** Linux's {@code PATH_MAX}: a path, with its terminating NUL, fits in 4096 bytes. */
+  static final int PATH_MAX = 4096;
+
+  /** Whether {@code name} is "." or "..", which name a directory itself or its parent, never an entry. */
+  static boolean isDot(String name) {
+    return name.equals(".") || name.equals("..");
+  }
+
+  /**
+   * The inode of absolute {@code path}, or -ENOENT / -ENOTDIR / -EINVAL / -ENAMETOOLONG. "." stays in
+   * the directory and ".." goes to its parent (the root's is the root): directories have exactly one
+   * name each (no hard links to them), so the parent is the one the walk came from.
+   */
   int resolve(String path) {
     if (path == null || !path.startsWith("/")) {
       return -Errno.EINVAL;
     }
-    int ino = ROOT;
+    if (path.getBytes(StandardCharsets.UTF_8).length >= PATH_MAX) {
+      return -Errno.ENAMETOOLONG;
+    }
+    int[] walked = new int[16];
+    int depth = 0;
+    walked[0] = ROOT;
     for (String part : path.split("/")) {
       if (part.isEmpty()) {
         continue;
       }
+      int ino = walked[depth];
       if (fs.mode(ino) != MODE_DIR) {
         return -Errno.ENOTDIR;
+      }
+      if (part.equals(".")) {
+        continue;
+      }
+      if (part.equals("..")) {
+        depth = Math.max(0, depth - 1);
+        continue;
       }
       if (part.getBytes(StandardCharsets.UTF_8).length > NAME_MAX) {
         return -Errno.ENAMETOOLONG;
@@ -139,15 +164,25 @@ final class Directories {
       if (next == 0) {
         return -Errno.ENOENT;
       }
-      ino = next;
+      if (++depth == walked.length) {
+        walked = java.util.Arrays.copyOf(walked, depth * 2);
+      }
+      walked[depth] = next;
     }
-    return ino;
+    return walked[depth];
   }
 
-  /** The parent directory's inode of {@code path} and its last component; the inode is -errno on failure. */
+  /**
+   * The parent directory's inode of {@code path} and its last component; the inode is -errno on
+   * failure. The last component may be "." or ".." ({@link #isDot}): each call refuses it with the
+   * error POSIX gives for that call.
+   */
   Object[] parent(String path) {
     if (path == null || !path.startsWith("/")) {
       return new Object[] {-Errno.EINVAL, ""};
+    }
+    if (path.getBytes(StandardCharsets.UTF_8).length >= PATH_MAX) {
+      return new Object[] {-Errno.ENAMETOOLONG, ""};
     }
     String trimmed = path.replaceAll("/+$", "");
     int cut = trimmed.lastIndexOf('/');

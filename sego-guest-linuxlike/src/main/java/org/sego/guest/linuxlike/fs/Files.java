@@ -50,6 +50,11 @@ public final class Files {
     return fs;
   }
 
+  /** The kernel's clock, for the times lxfs records. */
+  long now() {
+    return ports.clock().nowNanos();
+  }
+
   public Lxfs mounted() {
     return fs();
   }
@@ -80,21 +85,23 @@ public final class Files {
         return r;
       }
       f.setLinks(ino, 1);
-      f.setMtime(ino, ports.clock().nowNanos());
+      f.setMtime(ino, now());
+      f.setMtime(dir, now());
     } else if (ino < 0) {
       return ino;
     } else if ((flags & (Fcntl.O_CREAT | Fcntl.O_EXCL)) == (Fcntl.O_CREAT | Fcntl.O_EXCL)) {
       return -Errno.EEXIST;
     }
     boolean dir = f.mode(ino) == Lxfs.MODE_DIR;
-    if (dir && acc != Fcntl.O_RDONLY) {
-      return -Errno.EISDIR;
+    if (dir && (acc != Fcntl.O_RDONLY || (flags & Fcntl.O_TRUNC) != 0)) {
+      return -Errno.EISDIR; // Linux: a directory is never opened for writing, nor truncated
     }
     if (!dir && (flags & Fcntl.O_DIRECTORY) != 0) {
       return -Errno.ENOTDIR;
     }
     if (!dir && (flags & Fcntl.O_TRUNC) != 0 && acc != Fcntl.O_RDONLY) {
       f.truncate(ino, 0);
+      f.setMtime(ino, now()); // POSIX: O_TRUNC of an existing file marks it modified, whatever its size was
     }
     int fd = 3;
     while (table.containsKey(fd)) {
@@ -274,10 +281,17 @@ public final class Files {
     if (length < 0 || (of.flags & Fcntl.O_ACCMODE) == Fcntl.O_RDONLY || fs.mode(of.ino) != Lxfs.MODE_FILE) {
       return -Errno.EINVAL;
     }
-    if (length < fs.size(of.ino)) {
+    if (length > Lxfs.MAX_FILE_SIZE) {
+      return -Errno.EFBIG;
+    }
+    long size = fs.size(of.ino);
+    if (length < size) {
       fs.truncate(of.ino, length);
     } else {
       fs.setSize(of.ino, length);
+    }
+    if (length != size) {
+      fs.setMtime(of.ino, now()); // POSIX: a size change marks the file modified
     }
     return 0;
   }

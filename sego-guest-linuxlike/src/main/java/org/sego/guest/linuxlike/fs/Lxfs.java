@@ -62,8 +62,14 @@ public final class Lxfs {
    */
   final java.util.Set<Long> recentlyFreed = new java.util.HashSet<>();
 
+  private final long mapEntryNanos;
+  private final org.sego.api.sim.StatsSink.Counter mapEntriesExamined;
+
   private Lxfs(BufferCache cache) {
     this.cache = cache;
+    this.mapEntryNanos = cache.ports().costs().duration(org.sego.api.cost.CostProfile.GUEST_FS_MAP_ENTRY).nanos();
+    this.mapEntriesExamined = cache.ports().stats().counter("system.guest.fs.map-entries-examined", "entries",
+        "block-map entries examined when truncating or freeing files");
   }
 
   /**
@@ -303,63 +309,86 @@ public final class Lxfs {
     return b;
   }
 
-  /** Frees every block of the file from byte {@code length} on and sets its size. */
+  /** The largest file: every block the direct, indirect and double-indirect maps can address. */
+  static final long MAX_FILE_SIZE = ((long) DIRECT + PTRS + (long) PTRS * PTRS) * BS;
+
+  /**
+   * Frees every block of the file from byte {@code length} on, and every map block left empty, and
+   * sets its size. It walks the maps that exist, never the file's nominal length: a sparse file of
+   * the largest size costs what its few blocks cost. Each map entry it examines is kernel work,
+   * charged ({@code guest.fs-map-entry}).
+   */
   void truncate(int ino, long length) {
     long keep = (length + BS - 1) / BS;
-    long had = (size(ino) + BS - 1) / BS;
-    for (long i = keep; i < had; i++) {
-      long b = bmap(ino, i, false);
-      if (b > 0) {
-        freeBlock(b);
-        clearMapping(ino, i);
+    long ib = inodeBlock(ino);
+    int io = inodeOffset(ino);
+    long examined = 0;
+    for (int i = (int) Math.min(keep, DIRECT); i < DIRECT; i++) {
+      examined++;
+      freeSlot(ib, io + I_DIRECT + 4 * i);
+    }
+    long ind = cache.get32(ib, io + I_INDIRECT) & 0xFFFF_FFFFL;
+    if (ind != 0) {
+      if (cut(ind, keep - DIRECT)) {
+        freeSlot(ib, io + I_INDIRECT);
+      }
+      examined += PTRS;
+    }
+    long d = cache.get32(ib, io + I_DINDIRECT) & 0xFFFF_FFFFL;
+    if (d != 0) {
+      long first = DIRECT + PTRS; // the file block the double-indirect map starts at
+      boolean anyLeft = false;
+      for (int i = 0; i < PTRS; i++) {
+        examined++;
+        long under = cache.get32(d, 4 * i) & 0xFFFF_FFFFL;
+        if (under == 0) {
+          continue;
+        }
+        if (cut(under, keep - (first + (long) i * PTRS))) {
+          freeSlot(d, 4 * i);
+        } else {
+          anyLeft = true;
+        }
+        examined += PTRS;
+      }
+      if (!anyLeft) {
+        freeSlot(ib, io + I_DINDIRECT);
       }
     }
-    if (keep <= DIRECT) {
-      freeMapBlock(ino, I_INDIRECT, keep <= DIRECT);
-    }
-    if (keep <= DIRECT + PTRS) {
-      freeMapBlock(ino, I_DINDIRECT, true);
-    }
+    chargeMapWork(examined);
     setSize(ino, length);
   }
 
-  private void clearMapping(int ino, long index) {
-    long ib = inodeBlock(ino);
-    int io = inodeOffset(ino);
-    if (index < DIRECT) {
-      cache.put32(ib, io + I_DIRECT + 4 * (int) index, 0);
-      return;
+  /**
+   * Frees the data blocks map block {@code map} holds from its entry {@code from} on (all of them when
+   * {@code from <= 0}), and says whether the map is then empty: the caller frees an empty map, so a
+   * file never holds a map block that maps nothing. Examines each of the map's {@code PTRS} entries once.
+   */
+  private boolean cut(long map, long from) {
+    int start = (int) Math.max(0, Math.min(PTRS, from));
+    for (int j = start; j < PTRS; j++) {
+      freeSlot(map, 4 * j);
     }
-    index -= DIRECT;
-    if (index < PTRS) {
-      long ind = cache.get32(ib, io + I_INDIRECT) & 0xFFFF_FFFFL;
-      cache.put32(ind, 4 * (int) index, 0);
-      return;
-    }
-    index -= PTRS;
-    long d = cache.get32(ib, io + I_DINDIRECT) & 0xFFFF_FFFFL;
-    long ind = cache.get32(d, 4 * (int) (index / PTRS)) & 0xFFFF_FFFFL;
-    cache.put32(ind, 4 * (int) (index % PTRS), 0);
-  }
-
-  /** Frees a map block (and for the double-indirect one, the indirect blocks under it). */
-  private void freeMapBlock(int ino, int field, boolean free) {
-    long ib = inodeBlock(ino);
-    int io = inodeOffset(ino);
-    long b = cache.get32(ib, io + field) & 0xFFFF_FFFFL;
-    if (b == 0 || !free) {
-      return;
-    }
-    if (field == I_DINDIRECT) {
-      for (int i = 0; i < PTRS; i++) {
-        long ind = cache.get32(b, 4 * i) & 0xFFFF_FFFFL;
-        if (ind != 0) {
-          freeBlock(ind);
-        }
+    for (int j = 0; j < start; j++) {
+      if (cache.get32(map, 4 * j) != 0) {
+        return false;
       }
     }
-    freeBlock(b);
-    cache.put32(ib, io + field, 0);
+    return true;
+  }
+
+  /** Frees the block the slot at ({@code block}, {@code offset}) points to, if any, and clears the slot. */
+  private void freeSlot(long block, int offset) {
+    long b = cache.get32(block, offset) & 0xFFFF_FFFFL;
+    if (b != 0) {
+      freeBlock(b);
+      cache.put32(block, offset, 0);
+    }
+  }
+
+  private void chargeMapWork(long entries) {
+    mapEntriesExamined.add(entries);
+    cache.ports().cpu().charge(org.sego.api.sim.CostCategory.COMPUTE, entries * mapEntryNanos);
   }
 
   /** Directory entries and path lookup. */

@@ -24,6 +24,7 @@ final class Names {
     }
     Object[] p = f.dirs.parent(path);
     f.dirs.removeEntry((int) p[0], (String) p[1]);
+    f.setMtime((int) p[0], files.now());
     files.unlinkOne(ino);
     return 0;
   }
@@ -38,8 +39,8 @@ final class Names {
     if (dir < 0) {
       return dir;
     }
-    if (f.dirs.lookup(dir, (String) p[1]) != 0) {
-      return -Errno.EEXIST;
+    if (Directories.isDot((String) p[1]) || f.dirs.lookup(dir, (String) p[1]) != 0) {
+      return -Errno.EEXIST; // "d/." and "d/.." name directories that exist
     }
     int ino = f.allocInode(Lxfs.MODE_DIR);
     if (ino < 0) {
@@ -52,6 +53,9 @@ final class Names {
     }
     f.setLinks(ino, 2);
     f.setLinks(dir, f.links(dir) + 1);
+    long now = files.now();
+    f.setMtime(ino, now);
+    f.setMtime(dir, now);
     return 0;
   }
 
@@ -59,6 +63,16 @@ final class Names {
     Lxfs f = files.fs();
     if (f == null) {
       return -Errno.ENODEV;
+    }
+    Object[] last = f.dirs.parent(path);
+    if ((int) last[0] < 0 && !"".equals(last[1])) {
+      return (int) last[0];
+    }
+    if (".".equals(last[1])) {
+      return -Errno.EINVAL; // POSIX: rmdir of "." is invalid
+    }
+    if ("..".equals(last[1])) {
+      return -Errno.ENOTEMPTY; // Linux: ".." names a directory that holds this one
     }
     int ino = f.dirs.resolve(path);
     if (ino < 0) {
@@ -77,6 +91,7 @@ final class Names {
     int dir = (int) p[0];
     f.dirs.removeEntry(dir, (String) p[1]);
     f.setLinks(dir, f.links(dir) - 1);
+    f.setMtime(dir, files.now());
     f.truncate(ino, 0);
     f.freeInode(ino);
     return 0;
@@ -86,6 +101,12 @@ final class Names {
     Lxfs f = files.fs();
     if (f == null) {
       return -Errno.ENODEV;
+    }
+    Object[] fromLast = f.dirs.parent(from);
+    Object[] toLast = f.dirs.parent(to);
+    if ((int) fromLast[0] >= 0 && (int) toLast[0] >= 0
+        && (Directories.isDot((String) fromLast[1]) || Directories.isDot((String) toLast[1]))) {
+      return -Errno.EBUSY; // Linux: "." or ".." as the last component of either name
     }
     int ino = f.dirs.resolve(from);
     if (ino < 0) {
@@ -139,6 +160,9 @@ final class Names {
       f.setLinks(fromDir, f.links(fromDir) - 1);
       f.setLinks(toDir, f.links(toDir) + 1);
     }
+    long now = files.now();
+    f.setMtime(fromDir, now);
+    f.setMtime(toDir, now);
     return 0;
   }
 }

@@ -54,6 +54,7 @@ public final class ModernProfile extends CostProfileProvider {
         .put(CostProfile.GUEST_COMPACTION_SCAN, "5 ns", "test one frame in the compaction scanner's bitmap walk (approx.)")
         .put(CostProfile.GUEST_PAGE_HASH, "19 GB/s", "KSM's page checksum, xxHash XXH64 ~19 GB/s on one modern core (xxhash.com benchmarks)")
         .put(CostProfile.GUEST_MMAP, "200 ns", "kernel work of an anonymous mmap beyond the system call, Linux 6.x (approx.)")
+        .put(CostProfile.GUEST_FS_MAP_ENTRY, "2 ns", "read one block-map slot (cached) and free its block in the bitmap, ext2 truncate, Linux 6.x (approx.)")
         .put(CostProfile.GUEST_BOOT, "10 us", "kernel set-up before the first process, scaled down: boot time is not studied (assumption)")
         .put("nvme.bandwidth", "3 GB/s", "PCIe 3.0 x4 NVMe SSD at queue depth (Sego issue #2 figure)")
         .put("nvme.latency", "20 us", "NVMe 4 KiB read latency (Sego issue #2 figure)")

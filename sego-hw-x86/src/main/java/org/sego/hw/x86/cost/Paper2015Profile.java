@@ -57,6 +57,7 @@ public final class Paper2015Profile extends CostProfileProvider {
         .put(CostProfile.GUEST_COMPACTION_SCAN, "5 ns", "test one frame in the compaction scanner's bitmap walk (approx.)")
         .put(CostProfile.GUEST_PAGE_HASH, "2.5 GB/s", "KSM's page checksum of 2015, jhash2 ~1.3 cycles/byte at 3.4 GHz (approx.)")
         .put(CostProfile.GUEST_MMAP, "200 ns", "kernel work of an anonymous mmap beyond the system call, Linux 3.x (approx.)")
+        .put(CostProfile.GUEST_FS_MAP_ENTRY, "2 ns", "read one block-map slot (cached) and free its block in the bitmap, ext2 truncate, Linux 3.x (approx.)")
         .put(CostProfile.GUEST_BOOT, "10 us", "kernel set-up before the first process, scaled down: boot time is not studied (assumption)")
         .put("nvme.bandwidth", "1.5 GB/s", SLIDES + ": Fusion-io ioDrive 1-1.5 GB/s")
         .put("nvme.latency", "30 us", "PCIe flash access latency of 2015 (approx.)")
