@@ -39,7 +39,8 @@ final class DescribeCommand implements Callable<Integer> {
     }
     if (found.isEmpty()) {
       throw new SegoCommand.UserError("no plug-in named '" + name + "'" + (kind == null ? "" : " of kind " + kind.id())
-          + "; accepted: " + SegoCommand.join(registry.allNames()));
+          + "; accepted: " + SegoCommand.join(kind == null ? registry.allNames() : registry.names(kind))
+          + "; a plug-in built outside this tree goes on SEGO_PLUGIN_PATH (README, \"Adding a plug-in\")");
     }
     if (found.size() > 1) {
       throw new SegoCommand.UserError("'" + name + "' names plug-ins of several kinds; add --kind with one of: "

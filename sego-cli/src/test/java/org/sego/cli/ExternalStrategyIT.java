@@ -44,11 +44,8 @@ class ExternalStrategyIT {
 
   @Test
   void itsSwitchedOffCheckLetsTheSameAttackCorrupt() throws Exception {
-    Path spec = dir.resolve("watch-off.toml");
-    Files.writeString(spec, "[system]\nmemory = \"128 MiB\"\n[strategy]\nname = \"watch\"\ncheck-kernel-writes = false\n"
-        + "[devices.swap]\nmodel = \"nvme\"\nsize = \"64 MiB\"\n[devices.disk]\nmodel = \"nvme\"\nsize = \"64 MiB\"\n"
-        + "[guest]\nname = \"linuxlike\"\n");
-    Outcome o = sego(env(), "attack", "write-hap-page", "--spec", spec.toString(), "--out", dir.resolve("off").toString());
+    Outcome o = sego(env(), "attack", "write-hap-page", "--spec", PackagedModulePathIT.spec("watch-off.toml"), "--out",
+        dir.resolve("off").toString());
     assertEquals(0, o.exit(), o.err() + o.out());
     assertTrue(o.out().contains("vs watch: CORRUPTED"), o.out());
   }

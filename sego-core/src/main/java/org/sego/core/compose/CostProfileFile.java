@@ -29,6 +29,36 @@ import org.sego.api.plugin.CostProfileProvider;
 public final class CostProfileFile {
   private CostProfileFile() {}
 
+  /**
+   * What is wrong with figure {@code key} given in a file, if it is not one of the required figures:
+   * it must be a device default, {@code <device-model>.<parameter>}, of that parameter's kind.
+   */
+  private static String deviceDefaultProblem(String key, CostFigure figure, PluginRegistry registry) {
+    if (figure == null || CostProfile.REQUIRED.containsKey(key)) {
+      return null;
+    }
+    int dot = key.indexOf('.');
+    var models = registry.names(org.sego.api.plugin.PluginKind.DEVICE);
+    var model = dot < 0 ? java.util.Optional.<org.sego.api.plugin.PluginProvider>empty()
+        : registry.find(org.sego.api.plugin.PluginKind.DEVICE, key.substring(0, dot));
+    if (model.isEmpty()) {
+      return "unknown figure '" + key + "'; a profile gives the figures `sego describe modern` lists and device "
+          + "defaults named <device-model>.<parameter> (device models: " + models + ")";
+    }
+    String param = key.substring(dot + 1);
+    var p = model.get().parameters().find(param);
+    if (p.isEmpty()) {
+      return "figure '" + key + "': device model '" + model.get().name() + "' has no parameter '" + param + "'; it has "
+          + model.get().parameters().parameters().stream().map(org.sego.api.plugin.Parameter::name).toList();
+    }
+    try {
+      p.get().parse(figure.value());
+      return null;
+    } catch (IllegalArgumentException ex) {
+      return "figure '" + key + "': " + ex.getMessage();
+    }
+  }
+
   /** Whether a {@code cost-profile} value names a file rather than a plug-in. */
   public static boolean isFile(String value) {
     return value.endsWith(".toml");
@@ -54,6 +84,7 @@ public final class CostProfileFile {
     }
     String name = tree.get("name") instanceof String ? (String) tree.get("name") : file.getFileName().toString();
     Map<String, CostFigure> figures = new LinkedHashMap<>();
+    boolean baseBroken = false;
     Object base = tree.get("base");
     if (base != null) {
       var p = registry.find(org.sego.api.plugin.PluginKind.COST_PROFILE, String.valueOf(base));
@@ -62,6 +93,7 @@ public final class CostProfileFile {
       } else {
         bad.add("base '" + base + "' is not a cost-profile plug-in; accepted: "
             + registry.names(org.sego.api.plugin.PluginKind.COST_PROFILE));
+        baseBroken = true;
       }
     }
     Object f = tree.get("figures");
@@ -82,10 +114,17 @@ public final class CostProfileFile {
         } else {
           figures.put(e.getKey(), new CostFigure(e.getKey(), String.valueOf(v), "cost-profile file " + file.getFileName()));
         }
+        String problem = deviceDefaultProblem(e.getKey(), figures.get(e.getKey()), registry);
+        if (problem != null) {
+          bad.add(problem);
+        }
       }
     }
     CostProfile profile = new CostProfile(name, figures);
-    bad.addAll(profile.problems());
+    if (!baseBroken) {
+      // With a broken base, every figure would be reported missing: the base is the one problem.
+      bad.addAll(profile.problems());
+    }
     if (!bad.isEmpty()) {
       for (String b : bad) {
         problems.add(new SpecProblem(key, file.toString(), b));

@@ -51,4 +51,17 @@ class KernelCostsTest {
     assertTrue(e.getMessage().contains("figure 'cpu.copy': '20 us' is not a bandwidth"), e.getMessage());
     assertTrue(e.getMessage().contains("figure 'guest.mmap' is missing"), e.getMessage());
   }
+
+  @Test
+  void aDeviceDefaultOfTheWrongKindOrOfNoSuchParameterOrModelIsRefusedToo() throws Exception {
+    Path file = dir.resolve("typos.toml");
+    Files.writeString(file, "base = \"modern\"\n[figures]\n\"nvme.bandwidth\" = \"6 GB\"\n"
+        + "\"nvme.bandwith\" = \"6 GB/s\"\n\"floppy.speed\" = \"1 MB/s\"\n");
+    SpecException e = org.junit.jupiter.api.Assertions.assertThrows(SpecException.class,
+        () -> Guest.system(Map.of()).system("cost-profile", file.toString()).build());
+    assertEquals(3, e.problems().size(), e.getMessage());
+    assertTrue(e.getMessage().contains("figure 'nvme.bandwidth': '6 GB' is not a bandwidth"), e.getMessage());
+    assertTrue(e.getMessage().contains("device model 'nvme' has no parameter 'bandwith'"), e.getMessage());
+    assertTrue(e.getMessage().contains("unknown figure 'floppy.speed'"), e.getMessage());
+  }
 }

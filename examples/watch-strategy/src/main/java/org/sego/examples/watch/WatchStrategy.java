@@ -91,7 +91,10 @@ final class WatchStrategy implements ProtectionStrategy {
 
   @Override
   public List<Claim> claims() {
-    return List.of(Claim.againstOs("integrity", "the kernel writes HAP memory only through its view of guest memory"));
+    // Claimed as a real strategy would, with what it rests on: watch checks the kernel's writes, not
+    // its page-table changes, so a remapping attack shows this claim violated (as the matrix should).
+    return List.of(Claim.againstOs("integrity", "the kernel changes HAP memory only by writing it through its view",
+        "the kernel does not remap the HAP's pages (watch does not check mappings)"));
   }
 
   @Override
