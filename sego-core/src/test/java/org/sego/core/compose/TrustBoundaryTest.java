@@ -104,4 +104,19 @@ class TrustBoundaryTest {
     assertEquals(1, TrustBoundary.checkUntrusted(GreedyKernel.class).size());
     assertEquals(List.of(), TrustBoundary.checkUntrusted(PortsKernel.class));
   }
+
+  /** An attack's hooks that ask for the hypervisor's services: a host object like any other. */
+  static final class ServiceHungryHooks implements org.sego.api.attack.KernelHooks {
+    @Inject
+    ServiceHungryHooks(org.sego.api.hv.HypervisorServices hv) {}
+  }
+
+  @Test
+  void theHypervisorServicesAreAHostObjectNoUntrustedClassMayAskFor() {
+    List<String> problems = TrustBoundary.checkUntrusted(ServiceHungryHooks.class);
+    assertEquals(1, problems.size(), problems.toString());
+    assertTrue(problems.get(0).contains("HypervisorServices"), problems.toString());
+    assertTrue(realInjector().getExistingBinding(com.google.inject.Key.get(org.sego.api.hv.HypervisorServices.class)) != null,
+        "bound on the trusted side");
+  }
 }
