@@ -41,14 +41,18 @@ public final class CostProfileFile {
     var models = registry.names(org.sego.api.plugin.PluginKind.DEVICE);
     var model = dot < 0 ? java.util.Optional.<org.sego.api.plugin.PluginProvider>empty()
         : registry.find(org.sego.api.plugin.PluginKind.DEVICE, key.substring(0, dot));
+    if (model.isEmpty() && dot >= 0) {
+      // A profile may also give a strategy's parameter defaults, as it gives a device's.
+      model = registry.find(org.sego.api.plugin.PluginKind.STRATEGY, key.substring(0, dot));
+    }
     if (model.isEmpty()) {
-      return "unknown figure '" + key + "'; a profile gives the figures `sego describe modern` lists and device "
-          + "defaults named <device-model>.<parameter> (device models: " + models + ")";
+      return "unknown figure '" + key + "'; a profile gives the figures `sego describe modern` lists and defaults "
+          + "named <device-model>.<parameter> or <strategy>.<parameter> (device models: " + models + ")";
     }
     String param = key.substring(dot + 1);
     var p = model.get().parameters().find(param);
     if (p.isEmpty()) {
-      return "figure '" + key + "': device model '" + model.get().name() + "' has no parameter '" + param + "'; it has "
+      return "figure '" + key + "': " + model.get().kind().id() + " '" + model.get().name() + "' has no parameter '" + param + "'; it has "
           + model.get().parameters().parameters().stream().map(org.sego.api.plugin.Parameter::name).toList();
     }
     try {
@@ -121,9 +125,11 @@ public final class CostProfileFile {
       }
     }
     CostProfile profile = new CostProfile(name, figures);
-    if (!baseBroken) {
-      // With a broken base, every figure would be reported missing: the base is the one problem.
-      bad.addAll(profile.problems());
+    for (String p : profile.problems()) {
+      // With a broken base every figure would be reported missing: the base is the one problem then.
+      if (!baseBroken || !p.endsWith(")") || !p.contains("' is missing (")) {
+        bad.add(p);
+      }
     }
     if (!bad.isEmpty()) {
       for (String b : bad) {

@@ -91,7 +91,9 @@ final class ProcessContext implements UserContext {
         try {
           retry = kernel.pageFault(pid, gva, Translation.code(r));
         } finally {
-          shell.kernelExit(pid, process.registers());
+          if (!sim.stopping()) {
+            shell.kernelExit(pid, process.registers()); // not while unwinding a stopped run
+          }
         }
         if (!retry) {
           throw sim.exitCurrent(128 + 11);

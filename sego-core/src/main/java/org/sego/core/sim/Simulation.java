@@ -186,6 +186,12 @@ public final class Simulation implements Clock, CostMeter, EventQueue {
     }
     EventList.Scheduled s = events.peek();
     while (s != null && s.time() <= current.clock) {
+      if (s.time() >= stopAt) {
+        // The crash comes first: nothing due at or after it happens in this boot.
+        crashed = true;
+        aborted = true;
+        throw new CrashStop();
+      }
       fire(events.poll());
       s = events.peek();
     }

@@ -61,7 +61,7 @@ class KernelCostsTest {
         () -> Guest.system(Map.of()).system("cost-profile", file.toString()).build());
     assertEquals(3, e.problems().size(), e.getMessage());
     assertTrue(e.getMessage().contains("figure 'nvme.bandwidth': '6 GB' is not a bandwidth"), e.getMessage());
-    assertTrue(e.getMessage().contains("device model 'nvme' has no parameter 'bandwith'"), e.getMessage());
+    assertTrue(e.getMessage().contains("device 'nvme' has no parameter 'bandwith'"), e.getMessage());
     assertTrue(e.getMessage().contains("unknown figure 'floppy.speed'"), e.getMessage());
   }
 }

@@ -192,4 +192,49 @@ class PosixNamesAndTimesTest {
     });
     assertEquals(List.of(), failures);
   }
+
+  @Test
+  void aDirectoryCannotBeRenamedIntoItselfHoweverThePathIsSpelled() {
+    List<String> failures = run(system(null, "16 MiB"), (u, s, buf, f) -> {
+      s.mkdir("/a");
+      s.mkdir("/b");
+      for (String into : new String[] {"/a/x", "/./a/x", "/b/../a/x", "//a/x", "/a/./x"}) {
+        expect(f, "rename /a to " + into, -Errno.EINVAL, s.rename("/a", into));
+      }
+      expect(f, "rename /x/../a into itself", -Errno.EINVAL, s.rename("/b/../a", "/a/y"));
+      expect(f, "/a is still there", 0, s.stat("/a", buf));
+      expect(f, "a rename out of it is fine", 0, s.rename("/b", "/a/../c"));
+      expect(f, "/c", 0, s.stat("/c", buf));
+    });
+    assertEquals(List.of(), failures);
+  }
+
+  @Test
+  void bytesCutOffByTruncationReadAsZerosWhenTheFileGrowsAgainAndAnEmptyWriteChangesNothing() {
+    List<String> failures = run(system(null, "16 MiB"), (u, s, buf, f) -> {
+      int fd = s.open("/f", CREATE);
+      byte[] ones = new byte[4096];
+      java.util.Arrays.fill(ones, (byte) 1);
+      u.write(buf, ones, 0, ones.length);
+      expect(f, "write a block of ones", 4096, s.pwrite(fd, buf, 4096, 0));
+      expect(f, "shrink to 10", 0, s.ftruncate(fd, 10));
+      expect(f, "grow to 5000", 0, s.ftruncate(fd, 5000));
+      expect(f, "read back", 4096, s.pread(fd, buf + 8192, 4096, 0));
+      byte[] back = new byte[4096];
+      u.read(buf + 8192, back, 0, back.length);
+      for (int i = 0; i < back.length; i++) {
+        if (back[i] != (i < 10 ? 1 : 0)) {
+          f.add("byte " + i + " reads " + back[i] + " after shrinking to 10 and growing");
+          break;
+        }
+      }
+      long t = mtime(u, s, buf, "/f");
+      later(u);
+      expect(f, "an empty write past the end", 0, s.pwrite(fd, buf, 0, 1L << 50));
+      expect(f, "leaves the size", 5000, stat(u, s, buf, "/f")[1]);
+      expect(f, "and the time", t, mtime(u, s, buf, "/f"));
+      s.close(fd);
+    });
+    assertEquals(List.of(), failures);
+  }
 }

@@ -122,6 +122,22 @@ final class Directories {
   /** Linux's {@code PATH_MAX}: a path, with its terminating NUL, fits in 4096 bytes. */
   static final int PATH_MAX = 4096;
 
+  /** {@code path} as the walk resolves it: empty components and "." dropped, ".." going up (not above the root). */
+  static String normalize(String path) {
+    java.util.ArrayDeque<String> parts = new java.util.ArrayDeque<>();
+    for (String part : path.split("/")) {
+      if (part.isEmpty() || part.equals(".")) {
+        continue;
+      }
+      if (part.equals("..")) {
+        parts.pollLast();
+      } else {
+        parts.addLast(part);
+      }
+    }
+    return "/" + String.join("/", parts);
+  }
+
   /** Whether {@code name} is "." or "..", which name a directory itself or its parent, never an entry. */
   static boolean isDot(String name) {
     return name.equals(".") || name.equals("..");

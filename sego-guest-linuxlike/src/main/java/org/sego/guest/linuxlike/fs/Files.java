@@ -204,6 +204,12 @@ public final class Files {
     if (len < 0 || off < 0) {
       return -Errno.EINVAL;
     }
+    if (len == 0) {
+      return 0; // POSIX: a write of nothing changes neither the size nor the time
+    }
+    if (off >= Lxfs.MAX_FILE_SIZE) {
+      return -Errno.EFBIG;
+    }
     byte[] chunk = new byte[Lxfs.BS];
     long done = 0;
     while (done < len) {

@@ -320,6 +320,14 @@ public final class Lxfs {
    */
   void truncate(int ino, long length) {
     long keep = (length + BS - 1) / BS;
+    int tail = (int) (length % BS);
+    if (tail != 0 && length < size(ino)) {
+      // The kept last block's bytes past the new end read as zeros if the file grows again (POSIX).
+      long last = bmap(ino, keep - 1, false);
+      if (last > 0) {
+        cache.writeData(last, tail, new byte[BS - tail], 0, BS - tail);
+      }
+    }
     long ib = inodeBlock(ino);
     int io = inodeOffset(ino);
     long examined = 0;

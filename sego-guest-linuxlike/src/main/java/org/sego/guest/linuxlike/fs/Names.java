@@ -122,8 +122,9 @@ final class Names {
       return toDir;
     }
     boolean isDir = f.mode(ino) == Lxfs.MODE_DIR;
-    String normFrom = from.replaceAll("/+$", "");
-    if (isDir && (to.replaceAll("/+$", "") + "/").startsWith(normFrom + "/")) {
+    // Compared as the walk resolves them ("//", "." and ".." collapsed): "/a" into "/b/../a/x" is
+    // into itself too, and would cut the directory off from the tree.
+    if (isDir && (Directories.normalize(to) + "/").startsWith(Directories.normalize(from) + "/")) {
       return -Errno.EINVAL;
     }
     int existing = f.dirs.lookup(toDir, (String) dst[1]);
