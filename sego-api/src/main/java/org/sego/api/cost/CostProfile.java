@@ -96,11 +96,28 @@ public final class CostProfile {
    * ({@code "3 GB/s"} for a bandwidth, {@code "20 us"} for a duration, a whole number for a count).
    */
   public List<String> problems() {
+    List<String> out = new java.util.ArrayList<>(missing());
+    out.addAll(wrongKinds());
+    return out;
+  }
+
+  /** A problem for each required figure this profile lacks. */
+  public List<String> missing() {
+    List<String> out = new java.util.ArrayList<>();
+    for (Map.Entry<String, Kind> e : REQUIRED.entrySet()) {
+      if (!figures.containsKey(e.getKey())) {
+        out.add("figure '" + e.getKey() + "' is missing (a " + e.getValue().name().toLowerCase(java.util.Locale.ROOT) + ")");
+      }
+    }
+    return out;
+  }
+
+  /** A problem for each required figure this profile gives in the wrong kind. */
+  public List<String> wrongKinds() {
     List<String> out = new java.util.ArrayList<>();
     for (Map.Entry<String, Kind> e : REQUIRED.entrySet()) {
       CostFigure f = figures.get(e.getKey());
       if (f == null) {
-        out.add("figure '" + e.getKey() + "' is missing (a " + e.getValue().name().toLowerCase(java.util.Locale.ROOT) + ")");
         continue;
       }
       try {

@@ -125,12 +125,8 @@ public final class CostProfileFile {
       }
     }
     CostProfile profile = new CostProfile(name, figures);
-    for (String p : profile.problems()) {
-      // With a broken base every figure would be reported missing: the base is the one problem then.
-      if (!baseBroken || !p.endsWith(")") || !p.contains("' is missing (")) {
-        bad.add(p);
-      }
-    }
+    // With a broken base every figure would be reported missing: the base is the one problem then.
+    bad.addAll(baseBroken ? profile.wrongKinds() : profile.problems());
     if (!bad.isEmpty()) {
       for (String b : bad) {
         problems.add(new SpecProblem(key, file.toString(), b));
