@@ -64,8 +64,10 @@ final class DescribeCommand implements Callable<Integer> {
       var facts = org.sego.core.run.SystemRun.describeStrategy(registry, p.name());
       var caps = facts.capabilities();
       out.println("services offered to the kernel: " + (caps.services().isEmpty() ? "none" : String.join(", ", caps.services())));
-      out.println("trusted-library checks enabled: "
-          + (caps.libraryChecks().isEmpty() ? "none" : String.join(", ", caps.libraryChecks())));
+      out.println("trusted-library checks enabled: " + (caps.libraryChecks().isEmpty() ? "none" : ""));
+      for (String c : caps.libraryChecks()) {
+        out.printf(Locale.ROOT, "  %-20s refuses %s%n", c, org.sego.api.hypercall.Capabilities.LIBRARY_CHECK_DESCRIPTIONS.get(c));
+      }
       out.println(facts.claims().isEmpty() ? "claims: none" : "claims:");
       for (var c : facts.claims()) {
         out.printf(Locale.ROOT, "  %-20s against %-16s%s%n", c.property(),

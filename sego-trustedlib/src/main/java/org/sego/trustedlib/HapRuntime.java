@@ -64,7 +64,12 @@ final class HapRuntime implements TrustedRuntime {
       return a;
     }
     if (registered) {
-      user.hypercalls().call(new HapHypercalls.Protect(a, bytes));
+      HypercallResult r = user.hypercalls().call(new HapHypercalls.Protect(a, bytes));
+      if (!(r instanceof HypercallResult.Ok)) {
+        // Memory the hypervisor would not protect is never handed out as secure.
+        syscalls.munmap(a, bytes);
+        return -org.sego.api.posix.Errno.EPERM;
+      }
       checks.secureRange(a, bytes);
     }
     return a;

@@ -17,6 +17,7 @@ final class IagoChecks {
   static final String BRK_RESULT = Capabilities.CHECK_BRK_RESULT;
   static final String RANDOM_LENGTH = Capabilities.CHECK_RANDOM_LENGTH;
   static final String PID_STABLE = Capabilities.CHECK_PID_STABLE;
+  static final String IO_LENGTH = Capabilities.CHECK_IO_LENGTH;
 
   private final Set<String> enabled = new TreeSet<>();
   private final List<long[]> secure = new ArrayList<>();
@@ -65,6 +66,11 @@ final class IagoChecks {
 
   boolean pidOk(int result, int first) {
     return !on(PID_STABLE) || fail(PID_STABLE, first == 0 || result == first, "getpid changed from " + first + " to " + result);
+  }
+
+  /** A transfer's answer never exceeds the piece the library asked for (else the copy would overrun). */
+  boolean ioLengthOk(long result, long requested) {
+    return !on(IO_LENGTH) || fail(IO_LENGTH, result <= requested, "the kernel claimed " + result + " bytes of " + requested);
   }
 
   private boolean fail(String check, boolean ok, String what) {

@@ -1,20 +1,25 @@
 package org.sego.trustedlib;
 
 import org.sego.api.hypercall.HapHypercalls;
-import org.sego.api.sim.Program;
+import org.sego.api.posix.Errno;
+import org.sego.api.posix.Fcntl;
 import org.sego.api.posix.SignalHandler;
 import org.sego.api.posix.Syscalls;
+import org.sego.api.sim.Program;
 import org.sego.api.sim.UserContext;
 
 /**
  * Every system call of a HAP: one interposition hypercall, then the kernel's call; buffers the
- * kernel fills land in the unprotected bounce area and the library copies them in; the answer is
- * checked before the HAP sees it. The same code, and so the same cost, for every strategy.
+ * kernel reads or fills pass through the unprotected bounce area (the library copies them in or
+ * out, in bounce-sized pieces when they are larger), and the answer is checked before the HAP sees
+ * it. The same code, and so the same cost, for every strategy. Every method of {@link Syscalls} is
+ * declared here — none is left to the interface's {@code -ENOSYS} default (a test holds this).
  */
 final class InterposedSyscalls implements Syscalls {
   private final HapRuntime runtime;
   private final UserContext user;
   private final Syscalls kernel;
+  private final byte[] copyBuffer = new byte[(int) HapRuntime.BOUNCE_BYTES];
   private int firstPid;
 
   InterposedSyscalls(HapRuntime runtime, UserContext user) {
@@ -35,9 +40,71 @@ final class InterposedSyscalls implements Syscalls {
 
   /** Copies {@code length} bytes the kernel left in the bounce area to {@code dest}. */
   private void copyIn(long dest, int length) {
-    byte[] b = new byte[length];
-    user.read(runtime.bounce, b, 0, length);
-    user.write(dest, b, 0, length);
+    user.read(runtime.bounce, copyBuffer, 0, length);
+    user.write(dest, copyBuffer, 0, length);
+  }
+
+  /** Copies {@code length} bytes from {@code src} to the bounce area, for the kernel to read. */
+  private void copyOut(long src, int length) {
+    user.read(src, copyBuffer, 0, length);
+    user.write(runtime.bounce, copyBuffer, 0, length);
+  }
+
+  private static int piece(long left) {
+    return (int) Math.min(left, HapRuntime.BOUNCE_BYTES);
+  }
+
+  /** One piece of a transfer through the bounce area: {@code offset} < 0 for the file's own offset. */
+  @FunctionalInterface
+  private interface Transfer {
+    long run(long bounce, int length, long offset);
+  }
+
+  /**
+   * A read in bounce-sized pieces: each piece's answer is checked (never more than asked), copied in,
+   * and a short piece ends the call, as a short read would. An error after some bytes returns those.
+   */
+  private long readPieces(long buffer, long length, long offset, Transfer t) {
+    if (length < 0) {
+      return -Errno.EINVAL;
+    }
+    long done = 0;
+    while (done < length) {
+      int n = piece(length - done);
+      long r = t.run(runtime.bounce, n, offset < 0 ? -1 : offset + done);
+      if (r < 0) {
+        return done > 0 ? done : r;
+      }
+      check(runtime.checks.ioLengthOk(r, n));
+      copyIn(buffer + done, (int) Math.min(r, n));
+      done += r;
+      if (r < n) {
+        break;
+      }
+    }
+    return done;
+  }
+
+  /** A write in bounce-sized pieces: each piece copied out, then written; a short piece ends the call. */
+  private long writePieces(long buffer, long length, long offset, Transfer t) {
+    if (length < 0) {
+      return -Errno.EINVAL;
+    }
+    long done = 0;
+    do {
+      int n = piece(length - done);
+      copyOut(buffer + done, n);
+      long r = t.run(runtime.bounce, n, offset < 0 ? -1 : offset + done);
+      if (r < 0) {
+        return done > 0 ? done : r;
+      }
+      check(runtime.checks.ioLengthOk(r, n));
+      done += r;
+      if (r < n) {
+        break;
+      }
+    } while (done < length);
+    return done;
   }
 
   @Override
@@ -90,6 +157,20 @@ final class InterposedSyscalls implements Syscalls {
   }
 
   @Override
+  public long mmapFile(long address, long length, int prot, int flags, int fd, long offset) {
+    interpose("mmap");
+    long r = kernel.mmapFile(address, length, prot, flags, fd, offset);
+    check(runtime.checks.mmapOk(r, length));
+    return r;
+  }
+
+  @Override
+  public int msync(long address, long length, int flags) {
+    interpose("msync");
+    return kernel.msync(address, length, flags);
+  }
+
+  @Override
   public int munmap(long address, long length) {
     interpose("munmap");
     return kernel.munmap(address, length);
@@ -122,7 +203,7 @@ final class InterposedSyscalls implements Syscalls {
     interpose("getrandom");
     long done = 0;
     while (done < length) {
-      int n = (int) Math.min(length - done, HapRuntime.BOUNCE_BYTES);
+      int n = piece(length - done);
       long r = kernel.getrandom(runtime.bounce, n);
       if (r < 0) {
         return done > 0 ? done : r;
@@ -148,10 +229,16 @@ final class InterposedSyscalls implements Syscalls {
     interpose("kill");
     return kernel.kill(pid, signal);
   }
+
   @Override
   public int open(String path, int flags) {
     interpose("openat");
     return kernel.open(path, flags);
+  }
+
+  @Override
+  public int creat(String path) {
+    return open(path, Fcntl.O_WRONLY | Fcntl.O_CREAT | Fcntl.O_TRUNC);
   }
 
   @Override
@@ -161,29 +248,39 @@ final class InterposedSyscalls implements Syscalls {
   }
 
   @Override
+  public long read(int fd, long buffer, long length) {
+    interpose("read");
+    return readPieces(buffer, length, -1, (b, n, o) -> kernel.read(fd, b, n));
+  }
+
+  @Override
+  public long write(int fd, long buffer, long length) {
+    interpose("write");
+    return writePieces(buffer, length, -1, (b, n, o) -> kernel.write(fd, b, n));
+  }
+
+  @Override
+  public long pread(int fd, long buffer, long length, long offset) {
+    interpose("pread64");
+    if (offset < 0) {
+      return -Errno.EINVAL;
+    }
+    return readPieces(buffer, length, offset, (b, n, o) -> kernel.pread(fd, b, n, o));
+  }
+
+  @Override
+  public long pwrite(int fd, long buffer, long length, long offset) {
+    interpose("pwrite64");
+    if (offset < 0) {
+      return -Errno.EINVAL;
+    }
+    return writePieces(buffer, length, offset, (b, n, o) -> kernel.pwrite(fd, b, n, o));
+  }
+
+  @Override
   public long lseek(int fd, long offset, int whence) {
     interpose("lseek");
     return kernel.lseek(fd, offset, whence);
-  }
-
-  @Override
-  public int ftruncate(int fd, long length) {
-    interpose("ftruncate");
-    return kernel.ftruncate(fd, length);
-  }
-
-  @Override
-  public long mmapFile(long address, long length, int prot, int flags, int fd, long offset) {
-    interpose("mmap");
-    long r = kernel.mmapFile(address, length, prot, flags, fd, offset);
-    check(runtime.checks.mmapOk(r, length));
-    return r;
-  }
-
-  @Override
-  public int msync(long address, long length, int flags) {
-    interpose("msync");
-    return kernel.msync(address, length, flags);
   }
 
   @Override
@@ -193,14 +290,64 @@ final class InterposedSyscalls implements Syscalls {
   }
 
   @Override
+  public int fdatasync(int fd) {
+    interpose("fdatasync");
+    return kernel.fdatasync(fd);
+  }
+
+  @Override
+  public int ftruncate(int fd, long length) {
+    interpose("ftruncate");
+    return kernel.ftruncate(fd, length);
+  }
+
+  @Override
   public int unlink(String path) {
     interpose("unlinkat");
     return kernel.unlink(path);
   }
 
   @Override
+  public int mkdir(String path) {
+    interpose("mkdirat");
+    return kernel.mkdir(path);
+  }
+
+  @Override
+  public int rmdir(String path) {
+    interpose("rmdir");
+    return kernel.rmdir(path);
+  }
+
+  @Override
   public int rename(String from, String to) {
     interpose("renameat");
     return kernel.rename(from, to);
+  }
+
+  @Override
+  public int stat(String path, long statBuffer) {
+    interpose("newfstatat");
+    int r = kernel.stat(path, runtime.bounce);
+    if (r == 0) {
+      copyIn(statBuffer, Fcntl.STAT_BYTES);
+    }
+    return r;
+  }
+
+  @Override
+  public long readdir(int fd, long buffer, long length) {
+    interpose("getdents64");
+    if (length < 0) {
+      return -Errno.EINVAL;
+    }
+    // One bounce-sized piece at most, whole records only: a short answer is what getdents gives.
+    int n = (int) Math.min(length, HapRuntime.BOUNCE_BYTES / Fcntl.DIRENT_BYTES * Fcntl.DIRENT_BYTES);
+    long r = kernel.readdir(fd, runtime.bounce, n);
+    if (r > 0) {
+      check(runtime.checks.ioLengthOk(r, n));
+      copyIn(buffer, (int) Math.min(r, n));
+    }
+    return r;
   }
 }

@@ -136,6 +136,56 @@ class TrustedLibraryTest {
   }
 
   @Test
+  void everySystemCallIsInterposedNoneLeftToTheEnosysDefault() throws Exception {
+    List<String> missing = new ArrayList<>();
+    for (java.lang.reflect.Method m : org.sego.api.posix.Syscalls.class.getMethods()) {
+      try {
+        InterposedSyscalls.class.getDeclaredMethod(m.getName(), m.getParameterTypes());
+      } catch (NoSuchMethodException e) {
+        missing.add(m.getName());
+      }
+    }
+    assertEquals(List.of(), missing, "system calls the library does not interpose");
+  }
+
+  @Test
+  void readAndWriteLargerThanTheBounceAreaMoveEveryByte() {
+    long size = 3 * HapRuntime.BOUNCE_BYTES + 12345;
+    List<String> out = new ArrayList<>();
+    SegoSystem s = SegoSystem.builder().memory("64 MiB").guest("linuxlike", Map.of("fs-device", "disk"))
+        .device("disk", "nvme", Map.of("size", "16 MiB")).build();
+    try (SystemRun run = s.start()) {
+      run.bootGuest();
+      int pid = run.startHap(t -> {
+        var sys = t.syscalls();
+        var u = t.user();
+        long src = t.allocateSecure(size);
+        long dst = t.allocateSecure(size);
+        for (long i = 0; i + 8 <= size; i += 8) {
+          u.store64(src + i, i * 31 + 7);
+        }
+        int fd = sys.open("/big", org.sego.api.posix.Fcntl.O_CREAT | org.sego.api.posix.Fcntl.O_RDWR);
+        t.emit("write", sys.write(fd, src, size));
+        t.emit("pread", sys.pread(fd, dst, size, 0));
+        long wrong = 0;
+        for (long i = 0; i + 8 <= size; i += 8) {
+          wrong += u.load64(dst + i) == i * 31 + 7 ? 0 : 1;
+        }
+        t.emit("wrong", wrong);
+        t.emit("pwrite", sys.pwrite(fd, src, 100, size - 50));
+        t.emit("read at end", sys.read(fd, dst, 10));
+        t.emit("negative", sys.pread(fd, dst, 10, -1));
+        t.emit("bad fd", sys.write(99, src, 10));
+        sys.exit(0);
+      }, (p, label, value) -> out.add(label + "=" + value));
+      run.run();
+      assertEquals(0, run.exitStatuses().get(pid));
+    }
+    assertEquals(List.of("write=" + size, "pread=" + size, "wrong=0", "pwrite=100", "read at end=10",
+        "negative=-22", "bad fd=-9"), out);
+  }
+
+  @Test
   void theLibraryRequiresOnlyTheApi() {
     ModuleDescriptor d = TrustedLibrary.class.getModule().getDescriptor();
     assertEquals(Set.of("java.base", "org.sego.api"),

@@ -19,7 +19,9 @@ public interface TrustedRuntime {
 
   /**
    * Maps {@code bytes} of anonymous memory and asks the hypervisor to protect it; returns the address
-   * or {@code -errno}. Under a strategy that protects nothing this is ordinary memory.
+   * or {@code -errno}: {@code -EPERM} when the hypervisor accepted the HAP but refused to protect this
+   * range (the library unmaps it rather than hand out unprotected memory as secure). Under a strategy
+   * that protects nothing (it refused the registration) this is ordinary memory.
    */
   long allocateSecure(long bytes);
 

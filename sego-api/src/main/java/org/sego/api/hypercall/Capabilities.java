@@ -1,6 +1,9 @@
 package org.sego.api.hypercall;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.sego.api.Experimental;
@@ -28,8 +31,28 @@ public record Capabilities(Set<String> services, Set<String> libraryChecks) {
   public static final String CHECK_BRK_RESULT = "brk-result";
   public static final String CHECK_RANDOM_LENGTH = "getrandom-length";
   public static final String CHECK_PID_STABLE = "getpid-stable";
-  public static final List<String> LIBRARY_CHECKS =
-      List.of(CHECK_MMAP_RESULT, CHECK_BRK_RESULT, CHECK_RANDOM_LENGTH, CHECK_PID_STABLE);
+  public static final String CHECK_IO_LENGTH = "io-length";
+
+  /**
+   * The trusted library's checks as data: name, and what it refuses. A strategy enables those its
+   * trusted view can answer; each one's off-switch is leaving it out of {@link #libraryChecks()}.
+   */
+  public static final Map<String, String> LIBRARY_CHECK_DESCRIPTIONS = descriptions(
+      CHECK_MMAP_RESULT, "an mmap result that is unaligned, outside user space or over the HAP's secure memory",
+      CHECK_BRK_RESULT, "a brk result that is negative or ends inside the HAP's secure memory",
+      CHECK_RANDOM_LENGTH, "getrandom claiming more bytes than were asked for",
+      CHECK_PID_STABLE, "getpid answering a different pid than it first did",
+      CHECK_IO_LENGTH, "read, write, pread, pwrite or readdir claiming more bytes than the buffer holds");
+
+  public static final List<String> LIBRARY_CHECKS = List.copyOf(LIBRARY_CHECK_DESCRIPTIONS.keySet());
+
+  private static Map<String, String> descriptions(String... pairs) {
+    Map<String, String> m = new LinkedHashMap<>();
+    for (int i = 0; i < pairs.length; i += 2) {
+      m.put(pairs[i], pairs[i + 1]);
+    }
+    return Collections.unmodifiableMap(m);
+  }
 
   private static final Capabilities NONE = new Capabilities(Set.of(), Set.of());
 

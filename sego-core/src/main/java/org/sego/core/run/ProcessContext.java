@@ -172,7 +172,7 @@ final class ProcessContext implements UserContext {
 
   @Override
   public Syscalls syscalls() {
-    return syscalls;
+    return syscalls.syscalls();
   }
 
   @Override
