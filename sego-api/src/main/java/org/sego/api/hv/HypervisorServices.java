@@ -75,6 +75,11 @@ public interface HypervisorServices {
    */
   void setView(int pid, int viewId);
 
+  // ---- storage --------------------------------------------------------------------------------
+
+  /** The hypervisor-only volumes and the metadata store. */
+  HypervisorStorage storage();
+
   // ---- processes and shared registries -------------------------------------------------------
 
   GuestProcesses processes();
