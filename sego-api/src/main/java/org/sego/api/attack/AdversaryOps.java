@@ -26,11 +26,14 @@ public interface AdversaryOps {
   /** Overwrites a guest frame through the OS view; false if denied. */
   boolean writeFrame(long gfn, byte[] data);
 
-  /** Raw read of a block of a guest device, as the kernel's driver could. */
+  /**
+   * Raw read of a block of a guest device, as the kernel's driver could: through the virtual device,
+   * whose strategy may refuse it (a protected block); null when refused.
+   */
   byte[] readBlock(String device, long block);
 
-  /** Raw write of a block of a guest device. */
-  void writeBlock(String device, long block, byte[] data);
+  /** Raw write of a block of a guest device, through the virtual device; false when it refused. */
+  boolean writeBlock(String device, long block, byte[] data);
 
   /**
    * Crashes the machine now (a power failure if {@code powerFailure}): nothing more runs in this

@@ -10,8 +10,8 @@ import org.sego.api.hypercall.HypercallResult;
 
 /**
  * How the hypervisor protects HAPs. A trusted plug-in, built by its Guice module with {@link
- * HypervisorServices} injected. It is called only on an EPT exit, a hypercall, DMA ({@link
- * #permitDma}), a kernel entry ({@link #isProtected}), a kernel write into user memory ({@link
+ * HypervisorServices} injected. It is called only on an EPT exit, a hypercall, block I/O ({@link
+ * #onBlockIo}), a kernel entry ({@link #isProtected}), a kernel write into user memory ({@link
  * #userWriteHandling}), a context switch, a process's exit and the lifecycle steps — never on a
  * TLB hit or a permitted access.
  *
@@ -65,9 +65,16 @@ public interface ProtectionStrategy {
     return new HypercallResult.Refused("strategy " + name() + " offers no hypercall '" + call.name() + "'");
   }
 
-  /** May a device DMA touch {@code gfn}? Asked for every frame of every block request; the default permits. */
-  default boolean permitDma(String device, boolean toMemory, long gfn) {
-    return true;
+  /**
+   * A block request, with its purpose, before the device is reserved: the strategy's work here
+   * (checks, tags, copies, metadata writes) is charged through {@link HypervisorServices#charge} and
+   * so delays the request's completion by exactly that much, queueing with the device. Asked for every
+   * request of the guest's devices, the kernel's and the adversary's alike; the default lets it
+   * proceed. A strategy that must refuse the OS a protected block answers {@link BlockIo.Answer#REFUSE}
+   * (and raises a violation through the services if the request broke its rules).
+   */
+  default BlockIo.Answer onBlockIo(BlockIo io) {
+    return BlockIo.Answer.PROCEED;
   }
 
   /** How this strategy lets the kernel write into a process's memory on {@code path}. */

@@ -6,6 +6,8 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.sego.api.guest.BlockQueue;
 import org.sego.api.guest.BlockRequest;
+import org.sego.api.guest.IoPurpose;
+import org.sego.api.hv.BlockIo;
 import org.sego.api.hv.ProtectionStrategy;
 import org.sego.api.hw.DeviceModel;
 import org.sego.api.hw.EptViews;
@@ -18,9 +20,11 @@ import org.sego.api.storage.VolumeKind;
 import org.sego.core.sim.Simulation;
 
 /**
- * The guest's block queue: requests timed by each device's model, their bytes moved by DMA between
- * guest memory and the device's volume at completion, mediated by the strategy only when it asks
- * to be. Hypervisor-only volumes are not in it.
+ * The guest's block queue, the one mediated I/O path: each request is shown to the strategy with
+ * its purpose before the device is reserved (its work charged first, so it queues with the device),
+ * then timed by the device's model, its bytes moved by DMA between guest memory and the device's
+ * volume (a write's at submission, a read's at completion). The adversary's raw reads and writes
+ * take the same path. Hypervisor-only volumes are not in it ({@link HvStorage}).
  */
 final class BlockDevices implements BlockQueue {
   private static final class Device {
@@ -32,7 +36,9 @@ final class BlockDevices implements BlockQueue {
     final StatsSink.Counter bytesRead;
     final StatsSink.Counter bytesWritten;
     final StatsSink.Counter flushes;
-    final StatsSink.Counter refusedDma;
+    final StatsSink.Counter refused;
+    final StatsSink.Counter rawReads;
+    final StatsSink.Counter rawWrites;
 
     Device(String name, DeviceModel model, Volume volume, StatsSink stats) {
       this.name = name;
@@ -44,7 +50,9 @@ final class BlockDevices implements BlockQueue {
       bytesRead = stats.counter(p + ".bytes-read", "bytes", "bytes read from the device");
       bytesWritten = stats.counter(p + ".bytes-written", "bytes", "bytes written to the device");
       flushes = stats.counter(p + ".flushes", "requests", "cache flushes completed");
-      refusedDma = stats.counter(p + ".dma-refused", "requests", "requests whose DMA the strategy refused");
+      refused = stats.counter(p + ".refused", "requests", "requests the virtual device refused for the strategy");
+      rawReads = stats.counter(p + ".adversary-reads", "blocks", "raw block reads by the adversary");
+      rawWrites = stats.counter(p + ".adversary-writes", "blocks", "raw block writes by the adversary");
     }
   }
 
@@ -54,7 +62,7 @@ final class BlockDevices implements BlockQueue {
   private final EptViews views;
   private final ProtectionStrategy strategy;
   private long nextId;
-  /** Charges the EPT changes the strategy made in {@code permitDma}. */
+  /** Charges the EPT changes the strategy made in {@code onBlockIo}. */
   private final Runnable afterStrategy;
 
   BlockDevices(Simulation sim, PhysicalMemory memory, EptViews views, ProtectionStrategy strategy,
@@ -105,6 +113,17 @@ final class BlockDevices implements BlockQueue {
       sim.schedule(now, "system.devices." + d.name, t -> completion.done(id, EIO, t));
       return id;
     }
+    long firstGfn = r.bufferGpa() >>> X86.PAGE_SHIFT;
+    BlockIo.Answer answer = strategy.onBlockIo(new BlockIo(d.name, r.write(), r.block(), r.count(), firstGfn,
+        r.purpose(), false));
+    afterStrategy.run();
+    // The strategy's work is done before the device starts: it moved this vCPU's (or event's) time.
+    now = sim.nowNanos();
+    if (answer != BlockIo.Answer.PROCEED) {
+      d.refused.add(1);
+      sim.schedule(now, "system.devices." + d.name, t -> completion.done(id, EIO, t));
+      return id;
+    }
     long bytes = (long) r.count() * bs;
     long done = d.resource.reserve(now, r.write(), r.block() * bs, bytes);
     if (sim.trace().on) {
@@ -113,7 +132,6 @@ final class BlockDevices implements BlockQueue {
     }
     // A write's DMA reads guest memory when the request is issued; a read's DMA writes it at completion.
     byte[] data = r.write() ? dmaFromMemory(d, r, bs) : null;
-    afterStrategy.run();
     sim.schedule(done, "system.devices." + d.name, t -> complete(d, r, data, id, completion, t));
     return id;
   }
@@ -137,19 +155,15 @@ final class BlockDevices implements BlockQueue {
         d.volume.read(r.block() + i, buf, i * bs);
       }
       status = dmaToMemory(d, r, buf) ? OK : EIO;
-      afterStrategy.run();
       d.reads.add(1);
       d.bytesRead.add(buf.length);
     }
     completion.done(id, status, t);
   }
 
-  /** Host address of guest {@code gpa} for DMA, or -1 if the frame is not guest memory or refused. */
+  /** Host address of guest {@code gpa} for DMA, or -1 if the frame is not guest memory. */
   private long dmaAddress(Device d, long gpa, boolean toMemory) {
     long gfn = gpa >>> X86.PAGE_SHIFT;
-    if (!strategy.permitDma(d.name, toMemory, gfn)) {
-      return -1;
-    }
     // DMA goes to guest-physical memory as the OS view maps it, regardless of its permissions.
     long e = views.os().entry(gfn);
     long hpa = e == 0 ? Translation.pageFault(0) : (e & X86.PTE_ADDR) | (gpa & X86.PAGE_MASK);
@@ -161,7 +175,6 @@ final class BlockDevices implements BlockQueue {
     for (int off = 0; off < buf.length; off += X86.PAGE_SIZE) {
       long hpa = dmaAddress(d, r.bufferGpa() + off, false);
       if (hpa < 0) {
-        d.refusedDma.add(1);
         return null;
       }
       memory.read(hpa, buf, off, Math.min(X86.PAGE_SIZE, buf.length - off));
@@ -174,7 +187,6 @@ final class BlockDevices implements BlockQueue {
     for (int off = 0; off < buf.length; off += X86.PAGE_SIZE) {
       long hpa = dmaAddress(d, r.bufferGpa() + off, true);
       if (hpa < 0) {
-        d.refusedDma.add(1);
         return false;
       }
       targets.add(hpa);
@@ -184,6 +196,48 @@ final class BlockDevices implements BlockQueue {
       memory.write(targets.get(i), buf, off, Math.min(X86.PAGE_SIZE, buf.length - off));
     }
     return true;
+  }
+
+  /**
+   * The adversary's raw read of one block, through the strategy like any request (purpose {@link
+   * IoPurpose#RAW}, no guest frame); its bytes move now. Null when the virtual device refused it.
+   */
+  public byte[] adversaryRead(String device, long block) {
+    Device d = device(device);
+    checkBlock(d, block);
+    BlockIo.Answer a = strategy.onBlockIo(new BlockIo(d.name, false, block, 1, -1, IoPurpose.RAW, true));
+    afterStrategy.run();
+    if (a != BlockIo.Answer.PROCEED) {
+      d.refused.add(1);
+      return null;
+    }
+    byte[] b = new byte[d.volume.blockSize()];
+    d.volume.read(block, b, 0);
+    d.rawReads.add(1);
+    return b;
+  }
+
+  /** The adversary's raw write of one block, through the strategy; false when the virtual device refused it. */
+  public boolean adversaryWrite(String device, long block, byte[] data) {
+    Device d = device(device);
+    checkBlock(d, block);
+    BlockIo.Answer a = strategy.onBlockIo(new BlockIo(d.name, true, block, 1, -1, IoPurpose.RAW, true));
+    afterStrategy.run();
+    if (a != BlockIo.Answer.PROCEED) {
+      d.refused.add(1);
+      return false;
+    }
+    byte[] b = java.util.Arrays.copyOf(data, d.volume.blockSize());
+    d.volume.write(block, b, 0, false);
+    d.rawWrites.add(1);
+    return true;
+  }
+
+  private static void checkBlock(Device d, long block) {
+    if (block < 0 || block >= d.volume.blockCount()) {
+      throw new IllegalArgumentException("device '" + d.name + "' has blocks 0.." + (d.volume.blockCount() - 1)
+          + "; block " + block + " is outside it");
+    }
   }
 
   @Override

@@ -56,6 +56,7 @@ public final class HypervisorShell {
   private final Map<String, DeviceModel> devices;
   private final VolumeSet volumes;
   private BlockDevices blocks;
+  private HvStorage storage;
   private final Map<Integer, long[]> savedRegisters = new TreeMap<>();
   private final StatsSink.Counter exits;
   private final StatsSink.Counter denied;
@@ -129,6 +130,8 @@ public final class HypervisorShell {
     started = true;
     volumes.start();
     blocks = new BlockDevices(sim, memory, views, strategy, devices, volumes.volumes(), this::chargeEptChanges);
+    storage = new HvStorage(sim, devices, volumes);
+    services.attachStorage(storage);
     sim.onSwitch(this::contextSwitch);
     strategy.start();
     chargeEptChanges();
@@ -148,6 +151,18 @@ public final class HypervisorShell {
     mmu.flushAll();
     strategy.guestCrashed();
     chargeEptChanges();
+  }
+
+  /** The adversary's raw block read, through the strategy like every request; null when refused. */
+  public byte[] adversaryRead(String device, long block) {
+    blockQueue();
+    return blocks.adversaryRead(device, block);
+  }
+
+  /** The adversary's raw block write, through the strategy; false when refused. */
+  public boolean adversaryWrite(String device, long block, byte[] data) {
+    blockQueue();
+    return blocks.adversaryWrite(device, block, data);
   }
 
   public BlockQueue blockQueue() {
@@ -392,6 +407,7 @@ public final class HypervisorShell {
   /** End-of-run stats. */
   public void finish() {
     blocks.finish(sim.completionNanos());
+    storage.finish(sim, sim.completionNanos());
     sim.stats().set("system.memory.resident-frames", "frames", "host frames holding bytes at the end",
         memory.residentFrames());
     sim.stats().set("system.hv.frames-in-use", "frames", "hypervisor-only frames allocated at the end",

@@ -95,6 +95,21 @@ public final class StrategyServices implements HypervisorServices {
     this.violationCount = sim.stats().counter("system.hv.violations", "events", "violations raised");
   }
 
+  private org.sego.api.hv.HypervisorStorage storage;
+
+  /** The shell connects the hypervisor's devices once the volumes are open (before the strategy starts). */
+  void attachStorage(org.sego.api.hv.HypervisorStorage storage) {
+    this.storage = storage;
+  }
+
+  @Override
+  public org.sego.api.hv.HypervisorStorage storage() {
+    if (storage == null) {
+      throw new IllegalStateException("the hypervisor's storage is reachable from the strategy's start() on, not in its constructor");
+    }
+    return storage;
+  }
+
   @Override
   public String path() {
     return PATH;

@@ -60,6 +60,11 @@ public final class VolumeSet implements AutoCloseable {
     return v;
   }
 
+  /** Opens the metadata store on hypervisor volume {@code volume}. */
+  public org.sego.api.storage.MetadataStore openMetadataStore(org.sego.api.storage.TimedVolume volume) {
+    return factory.openMetadataStore(volume);
+  }
+
   /** A power failure: every volume loses what its flush rules allow, as {@code failure} selects. */
   public void powerFail(org.sego.api.storage.PowerFailure failure) {
     for (Volume v : open.values()) {

@@ -24,6 +24,7 @@ final class LoggingAdversaryOps implements AdversaryOps {
   private final Simulation sim;
   private final Mmu mmu;
   private final VolumeSet volumes;
+  private final HypervisorShell shell;
   private final AdversaryLog log;
   private final int victim;
   private final int boot;
@@ -34,6 +35,7 @@ final class LoggingAdversaryOps implements AdversaryOps {
       int boot, int[] crashRequest) {
     this.boot = boot;
     this.crashRequest = crashRequest;
+    this.shell = shell;
     this.memory = shell.osView();
     this.kernelPort = shell.kernelPort();
     this.sim = sim;
@@ -159,18 +161,20 @@ final class LoggingAdversaryOps implements AdversaryOps {
 
   @Override
   public byte[] readBlock(String device, long block) {
-    Volume v = guestVolume(device);
-    byte[] b = new byte[v.blockSize()];
-    v.read(block, b, 0);
-    log.add(sim.nowNanos(), "read-block", device + " block " + block, false, "read", b);
+    guestVolume(device);
+    byte[] b = shell.adversaryRead(device, block);
+    log.add(sim.nowNanos(), "read-block", device + " block " + block, false,
+        b != null ? "read" : "refused by the virtual device", b);
     return b;
   }
 
   @Override
-  public void writeBlock(String device, long block, byte[] data) {
-    Volume v = guestVolume(device);
-    v.write(block, data, 0, false);
-    log.add(sim.nowNanos(), "write-block", device + " block " + block, true, "written", null);
+  public boolean writeBlock(String device, long block, byte[] data) {
+    guestVolume(device);
+    boolean ok = shell.adversaryWrite(device, block, data);
+    log.add(sim.nowNanos(), "write-block", device + " block " + block, ok,
+        ok ? "written" : "refused by the virtual device", null);
+    return ok;
   }
 
   @Override

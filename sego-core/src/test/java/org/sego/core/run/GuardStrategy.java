@@ -63,8 +63,9 @@ final class GuardStrategy implements ProtectionStrategy {
   }
 
   @Override
-  public boolean permitDma(String device, boolean toMemory, long gfn) {
-    return gfn != REFUSED_DMA_GFN;
+  public org.sego.api.hv.BlockIo.Answer onBlockIo(org.sego.api.hv.BlockIo io) {
+    boolean touches = io.firstGfn() <= REFUSED_DMA_GFN && REFUSED_DMA_GFN < io.firstGfn() + io.count();
+    return touches ? org.sego.api.hv.BlockIo.Answer.REFUSE : org.sego.api.hv.BlockIo.Answer.PROCEED;
   }
 
   @Override

@@ -98,7 +98,7 @@ class HypervisorShellTest {
         if (strategy.equals("guard")) {
           assertEquals(BlockQueue.EIO, status[0]);
           assertEquals(77, p.memory().load64(target), "memory untouched");
-          assertEquals(1, run.stats().value("system.devices.disk.dma-refused"));
+          assertEquals(1, run.stats().value("system.devices.disk.refused"));
         } else {
           assertEquals(BlockQueue.OK, status[0]);
           assertEquals(0, p.memory().load64(target), "the device's zeros arrived");

@@ -46,6 +46,11 @@ final class ProbeStrategy implements ProtectionStrategy {
   /** The view every process runs in (0: the OS's). */
   int viewForAll;
   int owner = -1;
+  /** Charged (category test.io) on every block request, before the device is reserved. */
+  long ioChargeNanos;
+  /** Requests the virtual device refuses. */
+  java.util.function.Predicate<org.sego.api.hv.BlockIo> refuseIo = io -> false;
+  final List<org.sego.api.hv.BlockIo> io = new ArrayList<>();
 
   @Inject
   ProbeStrategy(HypervisorServices hv) {
@@ -70,9 +75,13 @@ final class ProbeStrategy implements ProtectionStrategy {
   }
 
   @Override
-  public boolean permitDma(String device, boolean toMemory, long gfn) {
-    calls.add("dma " + gfn);
-    return true;
+  public org.sego.api.hv.BlockIo.Answer onBlockIo(org.sego.api.hv.BlockIo io) {
+    calls.add("dma " + io.firstGfn());
+    this.io.add(io);
+    if (ioChargeNanos > 0) {
+      hv.charge(hv.category("test.io"), ioChargeNanos);
+    }
+    return refuseIo.test(io) ? org.sego.api.hv.BlockIo.Answer.REFUSE : org.sego.api.hv.BlockIo.Answer.PROCEED;
   }
 
   @Override

@@ -30,6 +30,8 @@ public final class BufferCache {
   /** The block each cached frame holds (frames mapped into user space are found by their frame). */
   private final Map<Long, Long> blockOfFrame = new HashMap<>();
   private java.util.function.LongPredicate mapped = f -> false;
+  /** What each block's I/O is for, as the file system says (its metadata until it says more). */
+  private java.util.function.LongFunction<org.sego.api.guest.IoPurpose> purposes = b -> org.sego.api.guest.IoPurpose.FS_METADATA;
   /** Per dirty data block, how many times it was written: an async write-back cleans it only if unchanged. */
   private final Map<Long, Long> generation = new HashMap<>();
   private final TreeSet<Long> dirty = new TreeSet<>();
@@ -91,7 +93,7 @@ public final class BufferCache {
       frames.put(block, frame);
       blockOfFrame.put(frame, block);
       loading.put(block, new java.util.ArrayList<>());
-      submitAndWait(done -> queue.submit(BlockRequest.read(device, block, 1, frame << X86.PAGE_SHIFT), (id, s, t) -> {
+      submitAndWait(done -> queue.submit(BlockRequest.read(device, block, 1, frame << X86.PAGE_SHIFT, purposes.apply(block)), (id, s, t) -> {
         for (int waiter : loading.remove(block)) {
           ports.cpu().wake(waiter);
         }
@@ -196,7 +198,7 @@ public final class BufferCache {
         continue;
       }
       long gen = generation.getOrDefault(block, 0L);
-      queue.submit(BlockRequest.write(device, block, 1, f << X86.PAGE_SHIFT), (id, s, t) -> {
+      queue.submit(BlockRequest.write(device, block, 1, f << X86.PAGE_SHIFT, purposes.apply(block)), (id, s, t) -> {
         if (s == BlockQueue.OK && generation.getOrDefault(block, 0L) == gen && dirtyData.remove(block)) {
           dirty.remove(block);
           generation.remove(block);
@@ -209,6 +211,11 @@ public final class BufferCache {
     return started;
   }
 
+
+  /** The file system tells the cache what each block's I/O is for (its requests carry it). */
+  public void setPurposes(java.util.function.LongFunction<org.sego.api.guest.IoPurpose> purposes) {
+    this.purposes = purposes;
+  }
 
   /** Frames mapped into user space are never dropped: {@code mapped} tells which. */
   public void setMapped(java.util.function.LongPredicate mapped) {
@@ -287,7 +294,8 @@ public final class BufferCache {
     int[] failed = {0};
     for (int i = 0; i < blocks.length; i++) {
       outstanding[0]++;
-      queue.submit(new BlockRequest(device, true, blocks[i], 1, frameNumbers[i] << X86.PAGE_SHIFT, fua), (id, s, t) -> {
+      queue.submit(new BlockRequest(device, true, blocks[i], 1, frameNumbers[i] << X86.PAGE_SHIFT, fua,
+          purposes.apply(blocks[i])), (id, s, t) -> {
         if (s != BlockQueue.OK) {
           failed[0]++;
         }

@@ -56,6 +56,8 @@ public final class Lxfs {
   long journalBlocks;
   Journal journal;
   private long allocHint;
+  /** Data block to (inode << 32 | page index), for the blocks mapped in this mount. */
+  private final java.util.Map<Long, Long> owners = new java.util.HashMap<>();
   /**
    * Blocks freed since the last commit: not reused until the commit that frees them is durable, so a
    * crash never shows an old file with a new file's data in it.
@@ -95,6 +97,7 @@ public final class Lxfs {
     fs.journalStart = cache.get32(0, SB_JOURNAL);
     fs.journalBlocks = cache.get32(0, SB_JOURNAL_BLOCKS);
     fs.allocHint = fs.dataStart;
+    cache.setPurposes(fs::purposeOf);
     fs.journal = new Journal(fs, dataJournal);
     fs.journal.replay();
     if (!formatted) {
@@ -199,6 +202,7 @@ public final class Lxfs {
   }
 
   void freeBlock(long b) {
+    owners.remove(b);
     setBit(cache, bitmap, b, false);
     recentlyFreed.add(b);
   }
@@ -274,6 +278,30 @@ public final class Lxfs {
    * the way) when {@code allocate}; 0 for a hole, or -ENOSPC / -EFBIG.
    */
   long bmap(int ino, long index, boolean allocate) {
+    long b = mapIndex(ino, index, allocate);
+    if (b > 0) {
+      // The block's identity, for the purpose its I/O states (a file page at (inode, offset)).
+      owners.put(b, ((long) ino << 32) | index);
+    }
+    return b;
+  }
+
+  /**
+   * What I/O on {@code block} is for: the journal area, a file page (its inode and offset, where the
+   * file system has mapped it in this mount), or the file system's other metadata.
+   */
+  org.sego.api.guest.IoPurpose purposeOf(long block) {
+    if (block >= journalStart && block < journalStart + journalBlocks) {
+      return org.sego.api.guest.IoPurpose.JOURNAL;
+    }
+    Long owner = owners.get(block);
+    if (owner != null) {
+      return new org.sego.api.guest.IoPurpose.FilePage(owner >>> 32, (owner & 0xFFFF_FFFFL) * BS);
+    }
+    return org.sego.api.guest.IoPurpose.FS_METADATA;
+  }
+
+  private long mapIndex(int ino, long index, boolean allocate) {
     long ib = inodeBlock(ino);
     int io = inodeOffset(ino);
     if (index < DIRECT) {

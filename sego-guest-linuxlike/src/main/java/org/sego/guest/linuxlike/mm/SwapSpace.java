@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import org.sego.api.guest.BlockQueue;
 import org.sego.api.guest.BlockRequest;
+import org.sego.api.guest.IoPurpose;
 import org.sego.api.hw.X86;
 import org.sego.api.sim.CostCategory;
 import org.sego.api.sim.StatsSink;
@@ -136,7 +137,7 @@ public final class SwapSpace {
       onDone.run();
     };
     if (mm.ports.hooks().blockSubmit(device, slot, true)) {
-      queue.submit(BlockRequest.write(device, slot, 1, f << X86.PAGE_SHIFT), done);
+      queue.submit(BlockRequest.write(device, slot, 1, f << X86.PAGE_SHIFT, new IoPurpose.Swap(pid, vpn)), done);
     } else {
       // A dropped write: the kernel acknowledges it at once and the slot keeps its old bytes.
       mm.ports.events().schedule(mm.ports.clock().nowNanos(), "system.guest.swap", t -> done.done(-1, BlockQueue.OK, t));
@@ -165,7 +166,8 @@ public final class SwapSpace {
     // An honest kernel reads the slot it wrote; a malicious one may read another.
     long readSlot = mm.ports.hooks().swapIn(pid, page >>> X86.PAGE_SHIFT, slot);
     if (mm.ports.hooks().blockSubmit(device, readSlot, false)) {
-      queue.submit(BlockRequest.read(device, readSlot, 1, f << X86.PAGE_SHIFT), (id, s, t) -> {
+      queue.submit(BlockRequest.read(device, readSlot, 1, f << X86.PAGE_SHIFT,
+          new IoPurpose.Swap(pid, page >>> X86.PAGE_SHIFT)), (id, s, t) -> {
         mm.ports.hooks().blockComplete(device, readSlot, false, s);
         status[0] = s;
         mm.ports.cpu().wake(pid);
