@@ -164,6 +164,12 @@ public final class SegoSystem {
       return this;
     }
 
+    /** Runs the workload as a HAP on the trusted library ({@code [workload] as-hap}); call after {@link #workload}. */
+    public Builder workloadAsHap(boolean asHap) {
+      workload.put("as-hap", asHap);
+      return this;
+    }
+
     public Builder strategy(String name) {
       return strategy(name, Map.of());
     }

@@ -37,6 +37,75 @@ final class HapRuntime implements TrustedRuntime {
     this.files = new LibrarySecureFiles(this, user, syscalls);
   }
 
+  /**
+   * The process as an ordinary program sees it when it runs as a HAP: its own memory, with system
+   * calls that protect its anonymous memory and keep its regular files secure ({@link HapSyscalls}).
+   */
+  UserContext asProgram() {
+    HapSyscalls hap = new HapSyscalls(this, syscalls, files);
+    return new UserContext() {
+      @Override
+      public long load64(long gva) {
+        return user.load64(gva);
+      }
+
+      @Override
+      public void store64(long gva, long value) {
+        user.store64(gva, value);
+      }
+
+      @Override
+      public byte load8(long gva) {
+        return user.load8(gva);
+      }
+
+      @Override
+      public void store8(long gva, byte value) {
+        user.store8(gva, value);
+      }
+
+      @Override
+      public void read(long gva, byte[] dst, int off, int len) {
+        user.read(gva, dst, off, len);
+      }
+
+      @Override
+      public void write(long gva, byte[] src, int off, int len) {
+        user.write(gva, src, off, len);
+      }
+
+      @Override
+      public org.sego.api.posix.Syscalls syscalls() {
+        return hap;
+      }
+
+      @Override
+      public void compute(long ops) {
+        user.compute(ops);
+      }
+
+      @Override
+      public long[] registers() {
+        return user.registers();
+      }
+
+      @Override
+      public int pid() {
+        return user.pid();
+      }
+
+      @Override
+      public org.sego.api.hypercall.Hypercalls hypercalls() {
+        return user.hypercalls();
+      }
+    };
+  }
+
+  /** A forked child of a program run as a HAP: it registers and runs on the library too. */
+  org.sego.api.sim.Program childAsHap(org.sego.api.sim.Program child) {
+    return u -> child.run(new HapRuntime(u, output).asProgram());
+  }
+
   @Override
   public org.sego.api.hap.SecureFiles files() {
     return files;

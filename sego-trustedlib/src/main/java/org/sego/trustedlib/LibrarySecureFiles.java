@@ -35,7 +35,9 @@ final class LibrarySecureFiles implements SecureFiles {
   }
 
   private final Map<Integer, Open> open = new TreeMap<>();
-  private int next = 100;
+  /** Secure descriptors start here, far above the kernel's, so the two never collide. */
+  static final int FIRST_DESCRIPTOR = 1 << 20;
+  private int next = FIRST_DESCRIPTOR;
 
   LibrarySecureFiles(HapRuntime runtime, UserContext user, Syscalls interposed) {
     this.runtime = runtime;
@@ -146,6 +148,32 @@ final class LibrarySecureFiles implements SecureFiles {
     f.offset += length;
     f.length = Math.max(f.length, f.offset);
     return length;
+  }
+
+  /** Whether {@code fd} is one of this library's secure descriptors. */
+  boolean owns(int fd) {
+    return open.containsKey(fd);
+  }
+
+  /** The file's offset, or -EBADF. */
+  long offset(int sfd) {
+    Open f = open.get(sfd);
+    return f == null ? -Errno.EBADF : f.offset;
+  }
+
+  /**
+   * Sets the length: grows (the new bytes read as zeros); a shrink is refused with {@code -EINVAL},
+   * the restriction reported for Sego's S-files (the mapping is never cut under the HAP).
+   */
+  int truncate(int sfd, long length) {
+    Open f = open.get(sfd);
+    if (f == null) {
+      return -Errno.EBADF;
+    }
+    if (length < f.length) {
+      return -Errno.EINVAL;
+    }
+    return length == f.length ? 0 : grow(f, length);
   }
 
   @Override

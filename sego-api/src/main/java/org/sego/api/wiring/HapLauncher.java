@@ -16,4 +16,11 @@ import org.sego.api.sim.Program;
 public interface HapLauncher {
   /** {@code output} receives the HAP's {@link org.sego.api.hap.TrustedRuntime#emit} values. */
   Program launch(HapProgram program, HapOutput output);
+
+  /**
+   * An ordinary program (a workload) run as a HAP: it registers, its system calls are interposed,
+   * its anonymous memory is protected and its regular files are secure files; a forked child is a
+   * HAP too.
+   */
+  Program launchAsHap(Program program, HapOutput output);
 }

@@ -127,8 +127,14 @@ public final class SpecValidator {
           + (names.isEmpty() ? "none installed" : String.join(", ", names))));
       return Optional.empty();
     }
-    Parameters params = resolve(key, table, p.get().parameters(), p.get(), null, List.of("name"));
-    return Optional.of(new Component("system." + key, p.get(), params));
+    boolean workload = kind == PluginKind.WORKLOAD;
+    Object asHap = table.get("as-hap");
+    if (workload && asHap != null && !(asHap instanceof Boolean)) {
+      problems.add(new SpecProblem(key + ".as-hap", asHap, "expected true (run as a HAP on the trusted library) or false"));
+    }
+    Parameters params = resolve(key, table, p.get().parameters(), p.get(), null,
+        workload ? List.of("name", "as-hap") : List.of("name"));
+    return Optional.of(new Component("system." + key, p.get(), params, Boolean.TRUE.equals(asHap)));
   }
 
   /** Validates and resolves one plug-in's parameters on their own (for an attack's parameters). */

@@ -7,6 +7,8 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
 import java.util.function.Function;
@@ -299,7 +301,23 @@ public final class SystemRun implements AutoCloseable {
     if (kernel == null) {
       throw new IllegalStateException("boot a guest kernel before starting a workload");
     }
+    if (w.asHap()) {
+      program = only(HapLauncher.class).launchAsHap(program, (pid, label, value) -> {
+        synchronized (hapOutput) {
+          hapOutput.add(pid + " " + label + "=" + value);
+        }
+      });
+    }
     return kernel.start(program);
+  }
+
+  private final List<String> hapOutput = new ArrayList<>();
+
+  /** What a workload run as a HAP emitted, in order ({@code pid label=value}). */
+  public List<String> hapOutput() {
+    synchronized (hapOutput) {
+      return List.copyOf(hapOutput);
+    }
   }
 
   /** Starts {@code program} as a new process of the booted kernel (as init would); returns its pid. */

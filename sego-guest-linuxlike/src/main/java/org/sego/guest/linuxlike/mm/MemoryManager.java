@@ -39,6 +39,7 @@ public final class MemoryManager {
   final PageSharing sharing;
   final Compaction compaction;
   private final StatsSink.Counter zeroFaults;
+  private final StatsSink.Counter fileFaults;
   private final StatsSink.Counter cowCopies;
   private final StatsSink.Counter cowReuses;
   final StatsSink.Counter hugeFaults;
@@ -55,6 +56,7 @@ public final class MemoryManager {
     this.buddy = new BuddyAllocator(firstFrame, settings.limitFrames());
     this.frames = new FrameTable(settings.limitFrames());
     StatsSink s = ports.stats();
+    fileFaults = s.counter("system.guest.mm.file-faults", "faults", "faults on a file mapping, served from the page cache");
     zeroFaults = s.counter("system.guest.mm.zero-fill-faults", "faults", "faults served with a fresh zeroed page");
     cowCopies = s.counter("system.guest.mm.cow-copies", "pages", "copy-on-write faults that copied the page");
     cowReuses = s.counter("system.guest.mm.cow-reuses", "pages", "copy-on-write faults on the last mapping, made writable in place");
@@ -304,6 +306,9 @@ public final class MemoryManager {
     long page = X86.pageBase(gva);
     if (vma.fileIno != 0) {
       long fslot = tables.slot(as.cr3, page, 1, true, tableAllocator(as));
+      if (fslot >= 0) {
+        fileFaults.add(1);
+      }
       return fslot < 0 ? OOM : fileMappings.fileFault(as, vma, fslot, page, write);
     }
     long pdSlot = tables.slot(as.cr3, page, 2, true, tableAllocator(as));
