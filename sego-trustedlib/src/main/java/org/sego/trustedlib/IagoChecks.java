@@ -36,6 +36,26 @@ final class IagoChecks {
     secure.add(new long[] {start, start + length});
   }
 
+  /** {@code [start, start + length)} was unmapped: it is no longer secure memory (a later mmap may reuse it). */
+  void unsecureRange(long start, long length) {
+    long end = start + length;
+    List<long[]> kept = new ArrayList<>();
+    for (long[] r : secure) {
+      if (r[1] <= start || r[0] >= end) {
+        kept.add(r);
+        continue;
+      }
+      if (r[0] < start) {
+        kept.add(new long[] {r[0], start});
+      }
+      if (r[1] > end) {
+        kept.add(new long[] {end, r[1]});
+      }
+    }
+    secure.clear();
+    secure.addAll(kept);
+  }
+
   private boolean overlapsSecure(long start, long end) {
     for (long[] r : secure) {
       if (start < r[1] && end > r[0]) {

@@ -173,7 +173,11 @@ final class InterposedSyscalls implements Syscalls {
   @Override
   public int munmap(long address, long length) {
     interpose("munmap");
-    return kernel.munmap(address, length);
+    int r = kernel.munmap(address, length);
+    if (r == 0) {
+      runtime.checks.unsecureRange(address, (length + 4095) & ~4095L);
+    }
+    return r;
   }
 
   @Override

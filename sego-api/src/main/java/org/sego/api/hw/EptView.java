@@ -18,6 +18,15 @@ public interface EptView {
 
   void map(long gfn, long hfn, int permissions);
 
+  /**
+   * The host frame {@code gfn} maps to even when its permissions are cleared (a frame withheld from
+   * this view's user keeps its address, which DMA and the hypervisor use), or -1 when not mapped.
+   */
+  default long frame(long gfn) {
+    long e = entry(gfn);
+    return e == 0 ? -1 : (e & X86.PTE_ADDR) >>> X86.PAGE_SHIFT;
+  }
+
   void setPermissions(long gfn, int permissions);
 
   void unmap(long gfn);

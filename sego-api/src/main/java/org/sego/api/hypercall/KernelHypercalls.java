@@ -17,6 +17,20 @@ public final class KernelHypercalls {
   private KernelHypercalls() {}
 
   /**
+   * Whether process {@code pid} is a registered HAP: {@code Ok(1)} or {@code Ok(0)}. Answered by the
+   * hypervisor shell under every strategy, so a protection-aware kernel can take the hypercall paths
+   * for a HAP's pages (and only for them) without ever touching one to find out. A kernel asks once
+   * per process, after it has run (the trusted library registers before its first memory access);
+   * a forked child of a HAP is a HAP.
+   */
+  public record IsHap(int pid) implements KernelHypercall {
+    @Override
+    public String name() {
+      return "is-hap";
+    }
+  }
+
+  /**
    * Installs {@code pte} at {@code gva} in HAP {@code pid}'s page tables through the hypervisor
    * ({@link Capabilities#PAGE_TABLES}): a HAP's page-table frames are write-protected from the OS.
    * {@code Refused}: the mapping contradicts the HAP's intents.
@@ -29,9 +43,12 @@ public final class KernelHypercalls {
   }
 
   /**
-   * Swap ({@link Capabilities#SWAP}): the hypervisor writes frame {@code gfn}, holding page {@code
-   * vpn} of {@code pid}, to {@code block} of {@code device} with a tag binding the block to owner,
-   * page and version, and scrubs the frame. {@code Refused}: the frame stays resident.
+   * Swap ({@link Capabilities#SWAP}), sent before the kernel submits the swap write: the hypervisor
+   * binds {@code block} of {@code device} to page {@code vpn} of {@code pid} (a tag: owner, page,
+   * version) and lets the kernel's {@code IoPurpose.Swap(pid, vpn)} write of exactly that block from
+   * frame {@code gfn} through the virtual device, which reads the frame by DMA. When the write has
+   * completed the kernel sends {@link ReleasePage}, and the hypervisor scrubs the frame before the
+   * OS may use it. {@code Refused}: the frame stays resident, its mapping unchanged.
    */
   public record SwapOutPage(int pid, long vpn, long gfn, String device, long block) implements KernelHypercall {
     @Override
@@ -41,9 +58,11 @@ public final class KernelHypercalls {
   }
 
   /**
-   * Swap ({@link Capabilities#SWAP}): the hypervisor reads {@code block} into {@code gfn} for page
-   * {@code vpn} of {@code pid} and checks its tag against the version it expects; a mismatch is a
-   * {@code Violation}.
+   * Swap ({@link Capabilities#SWAP}), sent before the kernel submits the swap read: the hypervisor
+   * checks {@code block}'s tag against the version of page {@code vpn} of {@code pid} it expects (a
+   * mismatch is a {@code Violation}), takes frame {@code gfn} from the OS for the HAP, and lets the
+   * kernel's {@code IoPurpose.Swap(pid, vpn)} read of that block into {@code gfn} through.
+   * {@code Refused}: the page cannot come back (the kernel fails the fault).
    */
   public record SwapInPage(int pid, long vpn, long gfn, String device, long block) implements KernelHypercall {
     @Override
@@ -60,7 +79,10 @@ public final class KernelHypercalls {
     }
   }
 
-  /** {@link Capabilities#RELEASE}: {@code pid} no longer maps {@code gfn}; the hypervisor scrubs it before the OS reuses it. */
+  /**
+   * {@link Capabilities#RELEASE}: {@code pid} no longer maps {@code gfn} (after a swap-out's write, a
+   * move, a merge); the hypervisor scrubs it and gives it back to the OS before the OS reuses it.
+   */
   public record ReleasePage(int pid, long gfn) implements KernelHypercall {
     @Override
     public String name() {
@@ -76,7 +98,12 @@ public final class KernelHypercalls {
     }
   }
 
-  /** Page sharing ({@link Capabilities#SHARE}): compare two frames and, if equal, keep one copy-on-write. */
+  /**
+   * Page sharing ({@link Capabilities#SHARE}), for frames the kernel cannot read: the hypervisor
+   * compares {@code keepGfn} and {@code dropGfn} and, if equal, lets the kernel point {@code
+   * dropGfn}'s mapping at {@code keepGfn} read-only (copy-on-write); the kernel then frees {@code
+   * dropGfn}, released. {@code Refused}: different contents (or not allowed): nothing changed.
+   */
   public record SharePages(long keepGfn, long dropGfn) implements KernelHypercall {
     @Override
     public String name() {
@@ -84,7 +111,11 @@ public final class KernelHypercalls {
     }
   }
 
-  /** Compaction ({@link Capabilities#COMPACT}): move a frame's contents, EPT entries and metadata. */
+  /**
+   * Compaction ({@link Capabilities#COMPACT}): move {@code srcGfn}'s contents, EPT entries and
+   * metadata to free frame {@code dstGfn}; the kernel then remaps the page and frees {@code srcGfn}
+   * (scrubbed by the hypervisor).
+   */
   public record MovePage(long srcGfn, long dstGfn) implements KernelHypercall {
     @Override
     public String name() {

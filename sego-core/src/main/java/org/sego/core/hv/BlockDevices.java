@@ -165,9 +165,8 @@ final class BlockDevices implements BlockQueue {
   private long dmaAddress(Device d, long gpa, boolean toMemory) {
     long gfn = gpa >>> X86.PAGE_SHIFT;
     // DMA goes to guest-physical memory as the OS view maps it, regardless of its permissions.
-    long e = views.os().entry(gfn);
-    long hpa = e == 0 ? Translation.pageFault(0) : (e & X86.PTE_ADDR) | (gpa & X86.PAGE_MASK);
-    return Translation.isFault(hpa) ? -1 : hpa;
+    long hfn = views.os().frame(gfn);
+    return hfn < 0 ? -1 : (hfn << X86.PAGE_SHIFT) | (gpa & X86.PAGE_MASK);
   }
 
   private byte[] dmaFromMemory(Device d, BlockRequest r, int bs) {

@@ -20,6 +20,7 @@ import org.sego.api.hw.X86;
 import org.sego.api.hypercall.Caller;
 import org.sego.api.hypercall.HapHypercall;
 import org.sego.api.hypercall.HapHypercalls;
+import org.sego.api.hypercall.KernelHypercalls;
 import org.sego.api.hypercall.Hypercall;
 import org.sego.api.hypercall.HypercallResult;
 import org.sego.api.hypercall.Hypercalls;
@@ -284,6 +285,8 @@ public final class HypervisorShell {
     } else if (!caller.kernel() && call instanceof KernelHypercall) {
       wrongPort.add(1);
       r = new HypercallResult.Refused("'" + call.name() + "' is the kernel's hypercall: a process's port cannot send it");
+    } else if (call instanceof KernelHypercalls.IsHap) {
+      r = new HypercallResult.Ok(services.processes().isHap(((KernelHypercalls.IsHap) call).pid()) ? 1 : 0);
     } else if (call instanceof HapHypercalls.ReportFailedCheck) {
       HapHypercalls.ReportFailedCheck f = (HapHypercalls.ReportFailedCheck) call;
       services.violation(caller.pid(), "trusted library check " + f.check() + " failed: " + f.evidence());

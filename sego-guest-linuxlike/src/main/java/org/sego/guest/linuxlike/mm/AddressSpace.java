@@ -21,6 +21,8 @@ public final class AddressSpace {
   final TreeMap<Long, Vma> vmas = new TreeMap<>();
   final List<Long> tables = new ArrayList<>();
   long brk = HEAP_BASE;
+  /** Whether this is a HAP's address space: -1 until the kernel first needs to know (then asked once). */
+  int hap = -1;
 
   AddressSpace(int pid, long cr3) {
     this.pid = pid;

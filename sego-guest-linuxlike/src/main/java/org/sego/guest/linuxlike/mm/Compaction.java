@@ -164,12 +164,13 @@ public final class Compaction {
     if (!PageTables.present(pte) || PageTables.frame(pte) != f) {
       return false;
     }
-    if (!copy(f, dst)) {
+    boolean hap = mm.hapPid(pid);
+    if (!copy(f, dst, hap)) {
       return false;
     }
     mm.tables.write(slot, (dst << X86.PAGE_SHIFT) | (pte & ~X86.PTE_ADDR));
     mm.ports.cpu().invalidatePage(mm.space(pid).cr3, vpn << X86.PAGE_SHIFT);
-    mm.frames.setFlags(dst, mm.frames.flags(f));
+    mm.frames.setFlags(dst, mm.frames.flags(f) | (hap ? FrameTable.HAP : 0));
     mm.frames.moveOwners(f, dst);
     mm.reclaimer.forget(f);
     mm.reclaimer.added(dst);
@@ -177,13 +178,26 @@ public final class Compaction {
     return true;
   }
 
-  private boolean copy(long src, long dst) {
+  /**
+   * Moves {@code src}'s bytes to {@code dst}: a HAP's page by the hypervisor (aware mode, when it
+   * offers compaction; it scrubs {@code src}), any other by the kernel's copy.
+   */
+  private boolean copy(long src, long dst, boolean hap) {
+    if (hap && aware && mm.offers(Capabilities.COMPACT)) {
+      if (mm.service(new KernelHypercalls.MovePage(src, dst)) instanceof HypercallResult.Ok) {
+        mm.frames.clearFlag(src, FrameTable.HAP); // the hypervisor gave it back, scrubbed
+        return true;
+      }
+      refused.add(1);
+      return false;
+    }
     if (mm.memory.copyFrame(src, dst) == OsView.OK) {
       return true;
     }
     unreadable.add(1);
-    if (aware && mm.ports.hypercalls().capabilities().offers(Capabilities.COMPACT)
-        && mm.ports.hypercalls().call(new KernelHypercalls.MovePage(src, dst)) instanceof HypercallResult.Ok) {
+    if (aware && mm.offers(Capabilities.COMPACT)
+        && mm.service(new KernelHypercalls.MovePage(src, dst)) instanceof HypercallResult.Ok) {
+      mm.frames.clearFlag(src, FrameTable.HAP);
       return true;
     }
     refused.add(1);
@@ -200,11 +214,12 @@ public final class Compaction {
     long pt = mm.tables.read(pdSlot) & X86.PTE_ADDR;
     long[] old = new long[(int) FRAMES];
     boolean writable = true;
+    boolean hap = mm.hapSpace(as);
     for (int i = 0; i < FRAMES; i++) {
       long pte = mm.tables.read(pt + 8L * i);
       old[i] = PageTables.frame(pte);
       writable &= (pte & X86.PTE_RW) != 0;
-      if (!copy(old[i], head + i)) {
+      if (!copy(old[i], head + i, hap)) {
         mm.buddy.free(head, BuddyAllocator.MAX_ORDER);
         return;
       }
@@ -219,7 +234,7 @@ public final class Compaction {
     long ptFrame = pt >>> X86.PAGE_SHIFT;
     as.tables.remove(ptFrame);
     mm.freeFrame(ptFrame);
-    mm.frames.setFlags(head, FrameTable.ANON | FrameTable.HUGE);
+    mm.frames.setFlags(head, FrameTable.ANON | FrameTable.HUGE | (hap ? FrameTable.HAP : 0));
     mm.frames.map(head, as.pid, region >>> X86.PAGE_SHIFT);
     mm.reclaimer.added(head);
     collapses.add(1);

@@ -19,6 +19,7 @@ final class ForkCopy {
       child.insert(v.copy());
     }
     child.brk = parent.brk;
+    child.hap = parent.hap == 1 ? 1 : -1; // a HAP's child is a HAP (it registers as it starts)
     // 2 MiB pages are split first, so copy-on-write works on 4 KiB pages.
     List<Long> hugeRegions = new ArrayList<>();
     mm.tables.forEach(parent.cr3, (gva, slot, e, huge) -> {

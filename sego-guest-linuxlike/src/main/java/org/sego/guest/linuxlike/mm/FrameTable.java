@@ -22,6 +22,8 @@ public final class FrameTable {
   public static final long SHARED = 1 << 4;
   /** A page-cache frame mapped into user space: owned by the cache, never freed or swapped by unmapping. */
   public static final long FILE = 1 << 5;
+  /** Held a HAP's page: freed only after the hypervisor released it (when it offers release). */
+  public static final long HAP = 1 << 6;
 
   private final ChunkedLongArray mapcount;
   private final ChunkedLongArray flags;

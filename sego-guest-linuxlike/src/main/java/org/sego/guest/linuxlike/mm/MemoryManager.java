@@ -1,5 +1,10 @@
 package org.sego.guest.linuxlike.mm;
 
+import org.sego.api.hypercall.Capabilities;
+import org.sego.api.hypercall.Hypercall;
+import org.sego.api.hypercall.HypercallResult;
+import org.sego.api.hypercall.KernelHypercalls;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -45,9 +50,19 @@ public final class MemoryManager {
   final StatsSink.Counter hugeFaults;
   final StatsSink.Counter hugeSplits;
   private final StatsSink.Counter oom;
+  private final StatsSink.Counter zeroDenied;
+  private final StatsSink.Counter cowDenied;
   final StatsSink.Counter hugeUnavailable;
 
+  /** What the strategy offers: constant for the run, read once. */
+  final Capabilities caps;
+  private final StatsSink stats;
+  private final java.util.Map<String, StatsSink.Counter> sent = new java.util.HashMap<>();
+  private final java.util.Map<String, StatsSink.Counter> refusedCalls = new java.util.HashMap<>();
+
   public MemoryManager(KernelPorts ports, MemorySettings settings, long firstFrame) {
+    this.caps = ports.hypercalls().capabilities();
+    this.stats = ports.stats();
     this.costs = KernelCosts.of(ports.costs());
     this.ports = ports;
     this.memory = ports.memory();
@@ -63,6 +78,8 @@ public final class MemoryManager {
     hugeFaults = s.counter("system.guest.mm.huge-faults", "pages", "faults served with a 2 MiB page");
     hugeSplits = s.counter("system.guest.mm.huge-splits", "pages", "2 MiB mappings split into 4 KiB ones");
     hugeUnavailable = s.counter("system.guest.mm.huge-unavailable", "faults", "faults eligible for a 2 MiB page when no 2 MiB block was free");
+    zeroDenied = s.counter("system.guest.mm.zero-denied", "frames", "fresh frames the OS view would not let the kernel zero (no zero service)");
+    cowDenied = s.counter("system.guest.mm.cow-denied", "faults", "copy-on-write copies neither the kernel nor the hypervisor could make");
     oom = s.counter("system.guest.mm.out-of-memory", "events", "allocations that failed even after reclaim");
     this.swap = settings.swapDevice().isEmpty() ? null : new SwapSpace(this, settings.swapDevice());
     this.reclaimer = new Reclaimer(this);
@@ -73,6 +90,58 @@ public final class MemoryManager {
 
   public MemorySettings settings() {
     return settings;
+  }
+
+  // ---- the hypervisor's services ----------------------------------------------------------------
+
+  /** Whether the strategy offers {@code service} (a {@link Capabilities} name). */
+  boolean offers(String service) {
+    return caps.offers(service);
+  }
+
+  /**
+   * Whether {@code as} belongs to a HAP, whose pages the kernel must not touch when the strategy
+   * offers services for them: asked once ({@code is-hap}), inherited at fork; never asked when the
+   * strategy offers nothing.
+   */
+  boolean hapSpace(AddressSpace as) {
+    if (as == null || caps.services().isEmpty()) {
+      return false;
+    }
+    if (as.hap < 0) {
+      HypercallResult r = ports.hypercalls().call(new KernelHypercalls.IsHap(as.pid));
+      as.hap = r instanceof HypercallResult.Ok && ((HypercallResult.Ok) r).value() == 1 ? 1 : 0;
+    }
+    return as.hap == 1;
+  }
+
+  boolean hapPid(int pid) {
+    return hapSpace(spaces.get(pid));
+  }
+
+  /** Whether anonymous frame {@code f} holds a page of a HAP (by its mappings). */
+  boolean hapFrame(long f) {
+    if (frames.has(f, FrameTable.HAP)) {
+      return true;
+    }
+    for (long o : frames.owners(f)) {
+      if (hapPid(FrameTable.ownerPid(o))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Sends a memory-service hypercall, counted by name under {@code system.guest.hypercalls}; refusals too. */
+  HypercallResult service(Hypercall call) {
+    sent.computeIfAbsent(call.name(), n -> stats.counter("system.guest.hypercalls." + n, "calls",
+        "'" + n + "' hypercalls the kernel sent for a HAP's page")).add(1);
+    HypercallResult r = ports.hypercalls().call(call);
+    if (!(r instanceof HypercallResult.Ok)) {
+      refusedCalls.computeIfAbsent(call.name(), n -> stats.counter("system.guest.hypercalls." + n + "-refused", "calls",
+          "'" + n + "' hypercalls the hypervisor refused or found a violation in (the service was skipped)")).add(1);
+    }
+    return r;
   }
 
   /** The page-sharing scanner, or null when sharing is off. */
@@ -170,12 +239,33 @@ public final class MemoryManager {
   long allocZeroed(boolean mayBlock) {
     long f = allocFrame(mayBlock);
     if (f >= 0) {
-      memory.zeroFrame(f);
+      zero(f);
     }
     return f;
   }
 
+  /** Zeroes a fresh frame; one the OS view refuses is zeroed by the hypervisor when it offers it. */
+  void zero(long f) {
+    if (memory.zeroFrame(f) != OsView.OK) {
+      if (offers(Capabilities.ZERO)) {
+        service(new KernelHypercalls.ZeroPage(-1, -1, f));
+      } else {
+        zeroDenied.add(1);
+      }
+    }
+  }
+
+  /**
+   * Returns a frame to the allocator. A frame that held a HAP's page is released first (the
+   * hypervisor scrubs it and gives it back to the OS), when the strategy offers release.
+   */
   void freeFrame(long f) {
+    if (frames.has(f, FrameTable.HAP) && offers(Capabilities.RELEASE)) {
+      long n = frames.has(f, FrameTable.HUGE) ? 512 : 1;
+      for (long i = 0; i < n; i++) {
+        service(new KernelHypercalls.ReleasePage(-1, f + i));
+      }
+    }
     reclaimer.forget(f);
     if (sharing != null) {
       sharing.forget(f);
@@ -362,7 +452,7 @@ public final class MemoryManager {
 
   /** Maps fresh anonymous frame {@code f} at {@code page}; the slot was empty. */
   void mapNew(AddressSpace as, Vma vma, long slot, long page, long f) {
-    frames.setFlags(f, FrameTable.ANON | (vma.shared ? FrameTable.SHARED : 0));
+    frames.setFlags(f, FrameTable.ANON | (vma.shared ? FrameTable.SHARED : 0) | (hapSpace(as) ? FrameTable.HAP : 0));
     frames.map(f, as.pid, page >>> X86.PAGE_SHIFT);
     tables.write(slot, pteFor(f, vma, vma.writable()));
     ports.hooks().pageTableUpdate(as.pid, page);
@@ -389,9 +479,19 @@ public final class MemoryManager {
       freeFrame(f);
       return OK;
     }
-    if (memory.copyFrame(old, f) != OsView.OK) {
-      freeFrame(f);
-      return SEGV;
+    if (hapSpace(as) && offers(Capabilities.COPY)) {
+      // A HAP's page: the hypervisor copies it; the kernel never reads it.
+      if (!(service(new KernelHypercalls.CopyPage(as.pid, vpn, old, f)) instanceof HypercallResult.Ok)) {
+        freeFrame(f);
+        return SEGV;
+      }
+    } else if (memory.copyFrame(old, f) != OsView.OK) {
+      if (!offers(Capabilities.COPY)
+          || !(service(new KernelHypercalls.CopyPage(as.pid, vpn, old, f)) instanceof HypercallResult.Ok)) {
+        cowDenied.add(1);
+        freeFrame(f);
+        return SEGV;
+      }
     }
     if (frames.unmap(old, as.pid, vpn) == 0 && !frames.has(old, FrameTable.FILE)) {
       freeFrame(old);

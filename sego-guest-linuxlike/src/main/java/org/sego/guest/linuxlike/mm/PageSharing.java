@@ -69,6 +69,10 @@ public final class PageSharing {
         continue;
       }
       pages--;
+      if (aware && mm.offers(Capabilities.SHARE) && mm.hapFrame(f)) {
+        shareByHypervisor(f); // a HAP's page: the kernel never reads it
+        continue;
+      }
       if (mm.memory.read(f << X86.PAGE_SHIFT, page, 0, X86.PAGE_SIZE) != OsView.OK) {
         unreadable.add(1);
         if (aware && !mm.ports.hypercalls().capabilities().offers(Capabilities.SHARE)) {
@@ -95,6 +99,65 @@ public final class PageSharing {
       }
       unstable.put(h, f);
     }
+  }
+
+  /** Bounded lists of a HAP's pages the kernel cannot read: merged ones, and recent unmerged candidates. */
+  private static final int HAP_CANDIDATES = 8;
+  private final java.util.ArrayDeque<Long> hapShared = new java.util.ArrayDeque<>();
+  private final java.util.ArrayDeque<Long> hapSeen = new java.util.ArrayDeque<>();
+
+  /**
+   * Aware sharing of a page the kernel cannot read: the hypervisor compares it with the HAP pages
+   * already shared and then with recent candidates, and merges on the first equal one.
+   */
+  private void shareByHypervisor(long f) {
+    hapShared.removeIf(k -> mm.buddy.isFree(k) || !mm.frames.has(k, FrameTable.KSM));
+    for (long k : hapShared) {
+      if (k != f && mergeByHypervisor(f, k)) {
+        return;
+      }
+    }
+    hapSeen.removeIf(g -> g == f || !candidate(g));
+    for (long g : new java.util.ArrayList<>(hapSeen)) {
+      if (makeShared(g)) {
+        hapSeen.remove(g);
+        hapShared.addFirst(g);
+        if (hapShared.size() > HAP_CANDIDATES) {
+          hapShared.removeLast();
+        }
+        if (mergeByHypervisor(f, g)) {
+          return;
+        }
+      }
+    }
+    hapSeen.addFirst(f);
+    if (hapSeen.size() > HAP_CANDIDATES) {
+      hapSeen.removeLast();
+    }
+  }
+
+  /** Points {@code f}'s mapping at {@code k} if the hypervisor finds them equal (it scrubs {@code f}). */
+  private boolean mergeByHypervisor(long f, long k) {
+    long owner = mm.frames.owners(f).get(0);
+    int pid = FrameTable.ownerPid(owner);
+    long vpn = FrameTable.ownerVpn(owner);
+    long slot = mm.slotOf(pid, vpn);
+    long pte = slot < 0 ? 0 : mm.tables.read(slot);
+    if (!PageTables.present(pte) || PageTables.frame(pte) != f) {
+      return false;
+    }
+    if (!(mm.service(new KernelHypercalls.SharePages(k, f)) instanceof HypercallResult.Ok)) {
+      return false;
+    }
+    mm.tables.write(slot, (k << X86.PAGE_SHIFT) | (pte & ~X86.PTE_ADDR & ~X86.PTE_RW));
+    mm.ports.cpu().invalidatePage(mm.space(pid).cr3, vpn << X86.PAGE_SHIFT);
+    mm.frames.unmap(f, pid, vpn);
+    mm.frames.map(k, pid, vpn);
+    mm.frames.addFlag(k, FrameTable.HAP);
+    mm.frames.clearFlag(f, FrameTable.HAP); // the hypervisor gave it back, scrubbed
+    mm.freeFrame(f);
+    merged.add(1);
+    return true;
   }
 
   private boolean sameAs(long g) {

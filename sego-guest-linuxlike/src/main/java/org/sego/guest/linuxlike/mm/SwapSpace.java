@@ -8,6 +8,9 @@ import java.util.Set;
 import org.sego.api.guest.BlockQueue;
 import org.sego.api.guest.BlockRequest;
 import org.sego.api.guest.IoPurpose;
+import org.sego.api.hypercall.Capabilities;
+import org.sego.api.hypercall.HypercallResult;
+import org.sego.api.hypercall.KernelHypercalls;
 import org.sego.api.hw.X86;
 import org.sego.api.sim.CostCategory;
 import org.sego.api.sim.StatsSink;
@@ -36,6 +39,7 @@ public final class SwapSpace {
   private final StatsSink.Counter cacheHits;
   private final StatsSink.Counter full;
   private final StatsSink.Counter ioErrors;
+  private final StatsSink.Counter restored;
 
   SwapSpace(MemoryManager mm, String device) {
     this.mm = mm;
@@ -55,6 +59,7 @@ public final class SwapSpace {
     ins = s.counter("system.guest.swap.ins", "pages", "pages read back from swap");
     cacheHits = s.counter("system.guest.swap.cache-hits", "pages", "swap-ins served by a frame whose write was still in flight");
     full = s.counter("system.guest.swap.full", "events", "evictions skipped because every slot was taken");
+    restored = s.counter("system.guest.swap.restored", "pages", "pages mapped back after their swap-out write failed");
     ioErrors = s.counter("system.guest.swap.io-errors", "requests", "swap requests that failed");
   }
 
@@ -115,6 +120,15 @@ public final class SwapSpace {
       return false;
     }
     AddressSpace as = mm.space(pid);
+    boolean hap = mm.hapSpace(as);
+    if (hap && mm.offers(Capabilities.SWAP)) {
+      // A HAP's page: the hypervisor binds the slot to the page and lets the write of this frame through.
+      if (!(mm.service(new KernelHypercalls.SwapOutPage(pid, vpn, f, device, slot)) instanceof HypercallResult.Ok)) {
+        refs.remove(slot);
+        used.clear((int) slot);
+        return false;
+      }
+    }
     mm.tables.write(ptSlot, PageTables.swapEntry(slot));
     mm.ports.cpu().invalidatePage(as.cr3, vpn << X86.PAGE_SHIFT);
     mm.frames.unmap(f, pid, vpn);
@@ -123,12 +137,18 @@ public final class SwapSpace {
     BlockQueue.Completion done = (id, status, t) -> {
       writing.remove(slot);
       mm.ports.hooks().blockComplete(device, slot, true, status);
+      boolean takenBackByFault = takenBack.remove(slot);
       if (status != BlockQueue.OK) {
         ioErrors.add(1);
+        if (!takenBackByFault && restore(f, pid, vpn, ptSlot, slot)) {
+          // The write failed: the page stays resident, mapped again, and its slot is given up.
+          onDone.run();
+          return;
+        }
       } else {
         mm.ports.hooks().swappedOut(pid, vpn, slot);
       }
-      if (!takenBack.remove(slot)) {
+      if (!takenBackByFault) {
         mm.freeFrame(f);
       }
       if (orphaned.remove(slot)) {
@@ -143,6 +163,28 @@ public final class SwapSpace {
       mm.ports.events().schedule(mm.ports.clock().nowNanos(), "system.guest.swap", t -> done.done(-1, BlockQueue.OK, t));
     }
     outs.add(1);
+    return true;
+  }
+
+  /**
+   * After a failed swap-out write: if the page's entry still holds the slot, maps the frame back
+   * (no entry may point at a slot whose write failed, nor at a freed frame) and releases the slot.
+   */
+  private boolean restore(long f, int pid, long vpn, long ptSlot, long slot) {
+    AddressSpace as = mm.space(pid);
+    long page = vpn << X86.PAGE_SHIFT;
+    Vma vma = as == null ? null : as.find(page);
+    if (vma == null || mm.slotOf(pid, vpn) != ptSlot || mm.tables.read(ptSlot) != PageTables.swapEntry(slot)) {
+      return false;
+    }
+    mm.tables.write(ptSlot, 0);
+    mm.mapNew(as, vma, ptSlot, page, f);
+    mm.ports.cpu().invalidatePage(as.cr3, page);
+    release(slot);
+    if (orphaned.remove(slot)) {
+      used.clear((int) slot);
+    }
+    restored.add(1);
     return true;
   }
 
@@ -165,6 +207,15 @@ public final class SwapSpace {
     int[] status = {Integer.MIN_VALUE};
     // An honest kernel reads the slot it wrote; a malicious one may read another.
     long readSlot = mm.ports.hooks().swapIn(pid, page >>> X86.PAGE_SHIFT, slot);
+    if (mm.hapSpace(as) && mm.offers(Capabilities.SWAP)) {
+      // The hypervisor checks the slot's binding and takes the frame for the HAP before the read lands.
+      mm.frames.setFlags(f, FrameTable.HAP);
+      if (!(mm.service(new KernelHypercalls.SwapInPage(pid, page >>> X86.PAGE_SHIFT, f, device, readSlot))
+          instanceof HypercallResult.Ok)) {
+        mm.freeFrame(f);
+        return MemoryManager.SEGV;
+      }
+    }
     if (mm.ports.hooks().blockSubmit(device, readSlot, false)) {
       queue.submit(BlockRequest.read(device, readSlot, 1, f << X86.PAGE_SHIFT,
           new IoPurpose.Swap(pid, page >>> X86.PAGE_SHIFT)), (id, s, t) -> {

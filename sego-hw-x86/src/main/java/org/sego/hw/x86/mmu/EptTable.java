@@ -117,6 +117,7 @@ public final class EptTable implements EptView {
   }
 
   /** The frame an entry maps even when its permissions are cleared, or -1. */
+  @Override
   public long frame(long gfn) {
     long e = entries.get(gfn);
     if (e == 0) {
