@@ -83,6 +83,12 @@ final class LibrarySecureFiles implements SecureFiles {
     if (m < 0) {
       return (int) m;
     }
+    if (runtime.registered() && !(user.hypercalls().call(new org.sego.api.hypercall.HapHypercalls.Protect(m, want))
+        instanceof org.sego.api.hypercall.HypercallResult.Ok)) {
+      // The file's pages are secure memory: a mapping the hypervisor will not protect is not used.
+      sys.munmap(m, want);
+      return -Errno.EPERM;
+    }
     runtime.checks.secureRange(m, want);
     f.map = m;
     f.mapped = want;

@@ -58,6 +58,8 @@ final class IsolateStrategy implements ProtectionStrategy {
   private final Map<Long, String> authorizedOut = new HashMap<>();
   /** A slot whose swap read into a claimed frame the strategy authorized, to that frame. */
   private final Map<String, Long> authorizedIn = new HashMap<>();
+  /** Claimed frames of the page cache holding a secure file's page: kept from the OS until the kernel releases them. */
+  private final java.util.Set<Long> fileFrames = new java.util.HashSet<>();
   private final StatsSink.Counter claimed;
   private final StatsSink.Counter osDenied;
   private final StatsSink.Counter stale;
@@ -70,6 +72,8 @@ final class IsolateStrategy implements ProtectionStrategy {
   private final StatsSink.Counter releases;
   private final StatsSink.Counter shares;
   private final StatsSink.Counter moves;
+  private final StatsSink.Counter fileWriteBacks;
+  private final StatsSink.Counter fileReadIns;
 
   @Inject
   IsolateStrategy(HypervisorServices hv) {
@@ -92,6 +96,8 @@ final class IsolateStrategy implements ProtectionStrategy {
     releases = s.counter(p + ".releases", "frames", "release hypercalls answered");
     shares = s.counter(p + ".shares", "pages", "pages merged after the hypervisor compared them");
     moves = s.counter(p + ".moves", "pages", "pages moved for compaction");
+    fileWriteBacks = s.counter(p + ".file-write-backs", "pages", "secure-file page write-backs authorized");
+    fileReadIns = s.counter(p + ".file-read-ins", "pages", "secure-file page read-ins authorized");
   }
 
   @Override
@@ -101,9 +107,12 @@ final class IsolateStrategy implements ProtectionStrategy {
 
   @Override
   public Capabilities capabilities() {
-    return new Capabilities(Set.of(Capabilities.SWAP, Capabilities.COPY, Capabilities.ZERO, Capabilities.RELEASE,
-        Capabilities.SHARE, Capabilities.COMPACT), Set.copyOf(Capabilities.LIBRARY_CHECKS));
+    return CAPABILITIES;
   }
+
+  private static final Capabilities CAPABILITIES = new Capabilities(Set.of(Capabilities.SWAP, Capabilities.COPY,
+      Capabilities.ZERO, Capabilities.RELEASE, Capabilities.SHARE, Capabilities.COMPACT, Capabilities.SECURE_FILES),
+      Set.copyOf(Capabilities.LIBRARY_CHECKS));
 
   @Override
   public List<Claim> claims() {
@@ -168,6 +177,7 @@ final class IsolateStrategy implements ProtectionStrategy {
     }
     hv.views().os().setPermissions(gfn, X86.EPT_RWX);
     authorizedOut.remove(gfn);
+    fileFrames.remove(gfn);
   }
 
   /** Drops the owners that no longer map {@code gfn}; releases it when none is left. True if released. */
@@ -177,7 +187,7 @@ final class IsolateStrategy implements ProtectionStrategy {
       return true;
     }
     o.removeIf(owner -> !maps((int) owner[0], owner[1], gfn));
-    if (o.isEmpty()) {
+    if (o.isEmpty() && !fileFrames.contains(gfn)) {
       release(gfn);
       return true;
     }
@@ -358,6 +368,31 @@ final class IsolateStrategy implements ProtectionStrategy {
       swapIns.add(1);
       return HypercallResult.ok();
     }
+    if (call instanceof KernelHypercalls.WriteBackFilePage) {
+      KernelHypercalls.WriteBackFilePage w = (KernelHypercalls.WriteBackFilePage) call;
+      String key = slot(w.device(), w.block());
+      bindings.put(key, new long[] {-1, w.offset() >>> X86.PAGE_SHIFT, w.inode()});
+      if (owners.containsKey(w.gfn())) {
+        fileFrames.add(w.gfn());
+        authorizedOut.put(w.gfn(), key);
+      }
+      fileWriteBacks.add(1);
+      return HypercallResult.ok();
+    }
+    if (call instanceof KernelHypercalls.ReadInFilePage) {
+      KernelHypercalls.ReadInFilePage r = (KernelHypercalls.ReadInFilePage) call;
+      String key = slot(r.device(), r.block());
+      // The page arrives in a frame the OS can no longer read; the HAP's first touch makes it its own.
+      if (!owners.containsKey(r.gfn())) {
+        owners.put(r.gfn(), new ArrayList<>(1));
+        hv.views().os().setPermissions(r.gfn(), 0);
+        claimed.add(1);
+      }
+      fileFrames.add(r.gfn());
+      authorizedIn.put(key, r.gfn());
+      fileReadIns.add(1);
+      return HypercallResult.ok();
+    }
     if (call instanceof KernelHypercalls.CopyPage) {
       KernelHypercalls.CopyPage c = (KernelHypercalls.CopyPage) call;
       hv.memory().copyFrame(hostFrame(c.srcGfn()), hostFrame(c.dstGfn()));
@@ -387,6 +422,7 @@ final class IsolateStrategy implements ProtectionStrategy {
       if (o != null && r.pid() >= 0) {
         o.removeIf(owner -> owner[0] == r.pid());
       }
+      fileFrames.remove(r.gfn()); // the kernel freed the cache frame: nothing of the file is left in it
       prune(r.gfn());
       releases.add(1);
       return HypercallResult.ok();
@@ -447,6 +483,7 @@ final class IsolateStrategy implements ProtectionStrategy {
     viewOf.clear();
     ranges.clear();
     bindings.clear();
+    fileFrames.clear();
     authorizedIn.clear();
     authorizedOut.clear();
   }

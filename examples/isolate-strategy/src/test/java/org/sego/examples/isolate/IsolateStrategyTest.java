@@ -55,7 +55,8 @@ class IsolateStrategyTest {
         Arguments.of("fragmentation", Map.of("fragment", "56 MiB", "region", "8 MiB", "accesses", 20_000),
             Map.of("memory-limit", "64 MiB", "compaction", "aware"),
             List.of("system.guest.hypercalls.move-page", "system.strategy.moves", "system.guest.compaction.collapses")),
-        Arguments.of("file-heavy", Map.of("files", 12, "file-size", "96 KiB"), Map.of("fs-device", "disk"), List.of()));
+        Arguments.of("file-heavy", Map.of("files", 12, "file-size", "96 KiB"), Map.of("fs-device", "disk"),
+            List.of("system.guest.hypercalls.file-write-back", "system.strategy.file-write-backs", "system.strategy.frames-claimed")));
   }
 
   @ParameterizedTest(name = "{0}")

@@ -61,6 +61,7 @@ public final class BufferCache {
     flushes = s.counter("system.guest.fs.flushes", "requests", "device cache flushes issued");
     asyncWritebacks = s.counter("system.guest.fs.flusher-writebacks", "blocks", "dirty data blocks the flusher started writing");
     throttled = s.counter("system.guest.fs.throttled-writebacks", "blocks", "dirty data blocks a writer wrote back itself for lack of memory");
+    secureRefused = s.counter("system.guest.fs.secure-refused", "requests", "secure-file page write-backs or read-ins the hypervisor refused (skipped)");
     reclaimed = s.counter("system.guest.fs.cache-reclaimed", "blocks", "clean page-cache blocks dropped to free memory");
   }
 
@@ -93,6 +94,15 @@ public final class BufferCache {
       frames.put(block, frame);
       blockOfFrame.put(frame, block);
       loading.put(block, new java.util.ArrayList<>());
+      if (!fileService(block, frame, false)) {
+        for (int waiter : loading.remove(block)) {
+          ports.cpu().wake(waiter);
+        }
+        frames.remove(block);
+        blockOfFrame.remove(frame);
+        freeFrame.accept(frame);
+        throw new IllegalStateException("linuxlike: the hypervisor refused to read in block " + block + " of " + device);
+      }
       submitAndWait(done -> queue.submit(BlockRequest.read(device, block, 1, frame << X86.PAGE_SHIFT, purposes.apply(block)), (id, s, t) -> {
         for (int waiter : loading.remove(block)) {
           ports.cpu().wake(waiter);
@@ -198,6 +208,9 @@ public final class BufferCache {
         continue;
       }
       long gen = generation.getOrDefault(block, 0L);
+      if (!fileService(block, f, true)) {
+        continue; // stays dirty
+      }
       queue.submit(BlockRequest.write(device, block, 1, f << X86.PAGE_SHIFT, purposes.apply(block)), (id, s, t) -> {
         if (s == BlockQueue.OK && generation.getOrDefault(block, 0L) == gen && dirtyData.remove(block)) {
           dirty.remove(block);
@@ -211,6 +224,42 @@ public final class BufferCache {
     return started;
   }
 
+
+  private java.util.function.LongPredicate secureInode = ino -> false;
+  private final StatsSink.Counter secureRefused;
+  private final java.util.Map<String, StatsSink.Counter> secureSent = new java.util.HashMap<>();
+
+  /** Which inodes are HAPs' secure files (their data blocks go by the file-page hypercalls). */
+  public void setSecure(java.util.function.LongPredicate secureInode) {
+    this.secureInode = secureInode;
+  }
+
+  /**
+   * Before a request for {@code block} through {@code frame}: a secure file's page asks the
+   * hypervisor first (write-back or read-in, when it offers secure files). False when it refused:
+   * the page stays dirty, or the read fails.
+   */
+  private boolean fileService(long block, long frame, boolean write) {
+    org.sego.api.guest.IoPurpose p = purposes.apply(block);
+    if (!(p instanceof org.sego.api.guest.IoPurpose.FilePage)
+        || !ports.hypercalls().capabilities().offers(org.sego.api.hypercall.Capabilities.SECURE_FILES)) {
+      return true;
+    }
+    org.sego.api.guest.IoPurpose.FilePage fp = (org.sego.api.guest.IoPurpose.FilePage) p;
+    if (!secureInode.test(fp.inode())) {
+      return true;
+    }
+    org.sego.api.hypercall.Hypercall h = write
+        ? new org.sego.api.hypercall.KernelHypercalls.WriteBackFilePage(fp.inode(), fp.offset(), frame, device, block)
+        : new org.sego.api.hypercall.KernelHypercalls.ReadInFilePage(fp.inode(), fp.offset(), frame, device, block);
+    secureSent.computeIfAbsent(h.name(), n -> ports.stats().counter("system.guest.hypercalls." + n, "calls",
+        "'" + n + "' hypercalls the kernel sent for a secure file's page")).add(1);
+    if (ports.hypercalls().call(h) instanceof org.sego.api.hypercall.HypercallResult.Ok) {
+      return true;
+    }
+    secureRefused.add(1);
+    return false;
+  }
 
   /** The file system tells the cache what each block's I/O is for (its requests carry it). */
   public void setPurposes(java.util.function.LongFunction<org.sego.api.guest.IoPurpose> purposes) {
@@ -293,6 +342,10 @@ public final class BufferCache {
     int[] outstanding = {0};
     int[] failed = {0};
     for (int i = 0; i < blocks.length; i++) {
+      if (!fileService(blocks[i], frameNumbers[i], true)) {
+        failed[0]++;
+        continue;
+      }
       outstanding[0]++;
       queue.submit(new BlockRequest(device, true, blocks[i], 1, frameNumbers[i] << X86.PAGE_SHIFT, fua,
           purposes.apply(blocks[i])), (id, s, t) -> {

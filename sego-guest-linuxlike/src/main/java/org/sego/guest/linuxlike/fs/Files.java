@@ -44,8 +44,19 @@ public final class Files {
       BufferCache cache = new BufferCache(ports, device, mm::allocKernelFrame, mm::freeKernelFrame);
       cache.setMapped(f -> mm.frames().mapcount(f) > 0);
       mm.addShrinker(cache::shrink);
-      mm.setFilePages(this::pageFrame);
       fs = Lxfs.mount(cache, dataJournal);
+      Lxfs mounted = fs;
+      mm.setFilePages(new MemoryManager.FilePages() {
+        @Override
+        public long frame(long ino, long offset, boolean forWrite) {
+          return pageFrame(ino, offset, forWrite);
+        }
+
+        @Override
+        public void markSecure(long ino) {
+          mounted.markSecure(ino);
+        }
+      });
     }
     return fs;
   }

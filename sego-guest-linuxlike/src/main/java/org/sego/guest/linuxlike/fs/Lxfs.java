@@ -98,6 +98,7 @@ public final class Lxfs {
     fs.journalBlocks = cache.get32(0, SB_JOURNAL_BLOCKS);
     fs.allocHint = fs.dataStart;
     cache.setPurposes(fs::purposeOf);
+    cache.setSecure(fs::isSecure);
     fs.journal = new Journal(fs, dataJournal);
     fs.journal.replay();
     if (!formatted) {
@@ -284,6 +285,18 @@ public final class Lxfs {
       owners.put(b, ((long) ino << 32) | index);
     }
     return b;
+  }
+
+  /** Inodes a HAP has mapped: their data blocks move by the file-page hypercalls. */
+  private final java.util.Set<Long> secure = new java.util.HashSet<>();
+
+  void markSecure(long ino) {
+    secure.add(ino);
+  }
+
+  /** Whether file {@code ino} is a HAP's secure file (in this mount). */
+  boolean isSecure(long ino) {
+    return secure.contains(ino);
   }
 
   /**

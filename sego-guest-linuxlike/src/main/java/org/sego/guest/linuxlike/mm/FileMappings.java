@@ -40,6 +40,13 @@ final class FileMappings {
       return MemoryManager.OK;
     }
     mm.frames.addFlag(frame, FrameTable.FILE);
+    if (mm.hapSpace(as)) {
+      // A HAP's secure file: its frames are released before reuse, its pages moved by hypercall.
+      mm.frames.addFlag(frame, FrameTable.HAP);
+      if (mm.offers(org.sego.api.hypercall.Capabilities.SECURE_FILES)) {
+        mm.filePages.markSecure(vma.fileIno);
+      }
+    }
     mm.frames.map(frame, as.pid, page >>> X86.PAGE_SHIFT);
     mm.tables.write(slot, mm.pteFor(frame, vma, vma.shared && vma.writable()));
     return MemoryManager.OK;

@@ -321,6 +321,9 @@ public final class MemoryManager {
   public interface FilePages {
     /** The cache frame holding {@code offset} of file {@code ino}, or -errno (SIGBUS past the end, ENOSPC). */
     long frame(long ino, long offset, boolean forWrite);
+
+    /** A HAP maps file {@code ino}: its pages are a secure file's, moved by the file-page hypercalls. */
+    default void markSecure(long ino) {}
   }
 
   FilePages filePages;
