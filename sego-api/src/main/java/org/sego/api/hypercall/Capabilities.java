@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.sego.api.Experimental;
+import org.sego.api.guest.KernelUserWrite;
 
 /**
  * Which hypervisor services a strategy offers, so the kernel never has to probe, and which of the
@@ -15,7 +16,8 @@ import org.sego.api.Experimental;
  * behaviour (scrubbing, DMA) is not a capability: the shell asks the strategy each time.
  */
 @Experimental("grows with the strategies")
-public record Capabilities(Set<String> services, Set<String> libraryChecks) {
+public record Capabilities(Set<String> services, Set<String> libraryChecks,
+    Map<KernelUserWrite, KernelUserWrite.Handling> userWrites) {
   public static final String SWAP = "swap";
   public static final String SHARE = "share";
   public static final String COMPACT = "compact";
@@ -56,7 +58,17 @@ public record Capabilities(Set<String> services, Set<String> libraryChecks) {
 
   private static final Capabilities NONE = new Capabilities(Set.of(), Set.of());
 
+  /** {@code services} and {@code libraryChecks}, every kernel write into user memory {@code DIRECT}. */
+  public Capabilities(Set<String> services, Set<String> libraryChecks) {
+    this(services, libraryChecks, Map.of());
+  }
+
   public Capabilities {
+    java.util.EnumMap<KernelUserWrite, KernelUserWrite.Handling> w = new java.util.EnumMap<>(KernelUserWrite.class);
+    for (KernelUserWrite path : KernelUserWrite.values()) {
+      w.put(path, userWrites.getOrDefault(path, KernelUserWrite.Handling.DIRECT));
+    }
+    userWrites = Collections.unmodifiableMap(w);
     services = Set.copyOf(new TreeSet<>(services));
     libraryChecks = Set.copyOf(new TreeSet<>(libraryChecks));
     for (String c : libraryChecks) {
@@ -78,6 +90,16 @@ public record Capabilities(Set<String> services, Set<String> libraryChecks) {
   /** The same services, with the library checks {@code checks} enabled. */
   public Capabilities withLibraryChecks(Set<String> checks) {
     return new Capabilities(services, checks);
+  }
+
+  /** The same, with the strategy's handling of each kernel write into user memory (the shell asks it). */
+  public Capabilities withUserWrites(Map<KernelUserWrite, KernelUserWrite.Handling> handling) {
+    return new Capabilities(services, libraryChecks, handling);
+  }
+
+  /** How the kernel writes into user memory on {@code path}: itself ({@code DIRECT}, {@code BOUNCE}) or by {@code user-write} hypercall. */
+  public KernelUserWrite.Handling userWrite(KernelUserWrite path) {
+    return userWrites.get(path);
   }
 
   public boolean offers(String service) {

@@ -71,6 +71,20 @@ public final class KernelHypercalls {
     }
   }
 
+  /**
+   * A kernel write into user memory on {@code path} that the strategy's capabilities say goes by
+   * hypercall ({@link Capabilities#userWrite} answers {@code HYPERCALL}): the hypervisor writes
+   * {@code data} at {@code gva} of {@code pid} through its page tables. {@code Refused}: nothing was
+   * written (the kernel fails the call with {@code EFAULT}).
+   */
+  public record WriteUser(int pid, org.sego.api.guest.KernelUserWrite path, long gva, byte[] data)
+      implements KernelHypercall {
+    @Override
+    public String name() {
+      return "user-write";
+    }
+  }
+
   /** Copy-on-write ({@link Capabilities#COPY}): copy {@code srcGfn} to {@code dstGfn} for page {@code vpn} of {@code pid}. */
   public record CopyPage(int pid, long vpn, long srcGfn, long dstGfn) implements KernelHypercall {
     @Override

@@ -271,8 +271,26 @@ public final class HypervisorShell {
 
     @Override
     public org.sego.api.hypercall.Capabilities capabilities() {
-      return strategy.capabilities();
+      return kernelCapabilities();
     }
+  }
+
+  private org.sego.api.hypercall.Capabilities capabilities;
+
+  /**
+   * What the strategy offers, with its handling of every kernel write into user memory (asked once
+   * per path through {@code userWriteHandling}): constant for the run, so built once.
+   */
+  org.sego.api.hypercall.Capabilities kernelCapabilities() {
+    if (capabilities == null) {
+      java.util.Map<org.sego.api.guest.KernelUserWrite, org.sego.api.guest.KernelUserWrite.Handling> w =
+          new java.util.EnumMap<>(org.sego.api.guest.KernelUserWrite.class);
+      for (org.sego.api.guest.KernelUserWrite path : org.sego.api.guest.KernelUserWrite.values()) {
+        w.put(path, strategy.userWriteHandling(path));
+      }
+      capabilities = strategy.capabilities().withUserWrites(w);
+    }
+    return capabilities;
   }
 
   private HypercallResult dispatch(Caller caller, Hypercall call) {

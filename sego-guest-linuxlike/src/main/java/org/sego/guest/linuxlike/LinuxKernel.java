@@ -227,7 +227,7 @@ final class LinuxKernel implements GuestKernel {
         frame.putLong(r);
       }
       frame.putLong(sig);
-      if (mm.copyToUser(p.space, sp, frame.array(), 0, FRAME_BYTES) != 0) {
+      if (mm.copyToUser(p.space, sp, frame.array(), 0, FRAME_BYTES, org.sego.api.guest.KernelUserWrite.SIGNAL_FRAME) != 0) {
         return terminate(Signals.SIGSEGV);
       }
       p.signalFrames.push(sp);

@@ -195,7 +195,7 @@ final class ProcessSyscalls implements Syscalls {
         if ((childPid == -1 || c == childPid) && child != null && child.zombie) {
           if (statusAddress != 0) {
             byte[] status = ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putInt(child.exitStatus).array();
-            if (mm().copyToUser(p.space, statusAddress, status, 0, 4) != 0) {
+            if (mm().copyToUser(p.space, statusAddress, status, 0, 4, org.sego.api.guest.KernelUserWrite.WAIT_STATUS) != 0) {
               return -Errno.EFAULT;
             }
           }
@@ -221,7 +221,7 @@ final class ProcessSyscalls implements Syscalls {
     long n = Math.min(length, MAX_RANDOM);
     byte[] bytes = new byte[(int) n];
     kernel.ports.random().nextBytes(bytes);
-    if (mm().copyToUser(self().space, address, bytes, 0, bytes.length) != 0) {
+    if (mm().copyToUser(self().space, address, bytes, 0, bytes.length, org.sego.api.guest.KernelUserWrite.RANDOM_BYTES) != 0) {
       return -Errno.EFAULT;
     }
     return n;

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import org.sego.api.cost.CostProfile;
+import org.sego.api.guest.KernelUserWrite;
 import org.sego.api.hv.BlockIo;
 import org.sego.api.hv.Claim;
 import org.sego.api.hv.EptExit;
@@ -73,11 +74,15 @@ final class IsolateStrategy implements ProtectionStrategy {
   private final StatsSink.Counter shares;
   private final StatsSink.Counter moves;
   private final StatsSink.Counter fileWriteBacks;
+  private final StatsSink.Counter userWrites;
   private final StatsSink.Counter fileReadIns;
 
+  private final boolean userWritesByHypercall;
+
   @Inject
-  IsolateStrategy(HypervisorServices hv) {
+  IsolateStrategy(HypervisorServices hv, IsolateSettings settings) {
     this.hv = hv;
+    this.userWritesByHypercall = settings.userWritesByHypercall();
     this.category = hv.category("isolate.work");
     this.walkStepNanos = hv.costs().duration(CostProfile.MEM_WALK_STEP).nanos();
     this.copyNanos = hv.costs().bandwidth(CostProfile.HV_COPY).nanosFor(X86.PAGE_SIZE);
@@ -96,6 +101,7 @@ final class IsolateStrategy implements ProtectionStrategy {
     releases = s.counter(p + ".releases", "frames", "release hypercalls answered");
     shares = s.counter(p + ".shares", "pages", "pages merged after the hypervisor compared them");
     moves = s.counter(p + ".moves", "pages", "pages moved for compaction");
+    userWrites = s.counter(p + ".user-writes", "writes", "kernel writes into user memory done by the hypervisor");
     fileWriteBacks = s.counter(p + ".file-write-backs", "pages", "secure-file page write-backs authorized");
     fileReadIns = s.counter(p + ".file-read-ins", "pages", "secure-file page read-ins authorized");
   }
@@ -113,6 +119,24 @@ final class IsolateStrategy implements ProtectionStrategy {
   private static final Capabilities CAPABILITIES = new Capabilities(Set.of(Capabilities.SWAP, Capabilities.COPY,
       Capabilities.ZERO, Capabilities.RELEASE, Capabilities.SHARE, Capabilities.COMPACT, Capabilities.SECURE_FILES),
       Set.copyOf(Capabilities.LIBRARY_CHECKS));
+
+  /**
+   * System-call results land in the trusted library's bounce buffers, written by the kernel itself
+   * ({@code user-writes = "bounce"}) or by the hypervisor ({@code "hypercall"}); the copy-on-write
+   * copy is the hypervisor's; signal frames and futex words are on memory isolate does not protect.
+   */
+  @Override
+  public KernelUserWrite.Handling userWriteHandling(KernelUserWrite path) {
+    switch (path) {
+      case FORK_COPY_ON_WRITE:
+        return KernelUserWrite.Handling.HYPERCALL;
+      case SIGNAL_FRAME:
+      case FUTEX_WORD:
+        return KernelUserWrite.Handling.DIRECT;
+      default:
+        return userWritesByHypercall ? KernelUserWrite.Handling.HYPERCALL : KernelUserWrite.Handling.BOUNCE;
+    }
+  }
 
   @Override
   public List<Claim> claims() {
@@ -366,6 +390,23 @@ final class IsolateStrategy implements ProtectionStrategy {
         authorizedIn.put(key, s.gfn());
       }
       swapIns.add(1);
+      return HypercallResult.ok();
+    }
+    if (call instanceof KernelHypercalls.WriteUser) {
+      KernelHypercalls.WriteUser w = (KernelHypercalls.WriteUser) call;
+      long cr3 = hv.processes().alive(w.pid()) ? hv.processes().cr3(w.pid()) : -1;
+      for (int done = 0; done < w.data().length; ) {
+        long gva = w.gva() + done;
+        long gfn = cr3 < 0 ? -1 : frameOf(cr3, gva);
+        if (gfn < 0) {
+          return new HypercallResult.Refused("0x" + Long.toHexString(gva) + " is not mapped in " + w.pid());
+        }
+        int n = (int) Math.min(w.data().length - done, X86.PAGE_SIZE - (gva & X86.PAGE_MASK));
+        hv.memory().write((hostFrame(gfn) << X86.PAGE_SHIFT) | (gva & X86.PAGE_MASK), w.data(), done, n);
+        done += n;
+      }
+      hv.charge(category, copyNanos * ((w.data().length + X86.PAGE_SIZE - 1) / X86.PAGE_SIZE));
+      userWrites.add(1);
       return HypercallResult.ok();
     }
     if (call instanceof KernelHypercalls.WriteBackFilePage) {

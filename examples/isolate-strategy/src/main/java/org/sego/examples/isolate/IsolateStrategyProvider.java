@@ -3,6 +3,7 @@ package org.sego.examples.isolate;
 import com.google.inject.AbstractModule;
 import com.google.inject.Module;
 import org.sego.api.hv.ProtectionStrategy;
+import org.sego.api.plugin.Parameter;
 import org.sego.api.plugin.ParameterSchema;
 import org.sego.api.plugin.PluginConfig;
 import org.sego.api.plugin.PluginKind;
@@ -27,14 +28,18 @@ public final class IsolateStrategyProvider implements PluginProvider {
 
   @Override
   public ParameterSchema parameters() {
-    return ParameterSchema.of();
+    return ParameterSchema.of(Parameter.choice("user-writes", "bounce",
+        "how the kernel writes system-call results into a HAP's memory: into the library's bounce buffer itself, or by user-write hypercall",
+        "bounce", "hypercall"));
   }
 
   @Override
   public Module module(PluginConfig config) {
+    IsolateSettings settings = new IsolateSettings(config.parameters().string("user-writes").equals("hypercall"));
     return new AbstractModule() {
       @Override
       protected void configure() {
+        bind(IsolateSettings.class).toInstance(settings);
         bind(ProtectionStrategy.class).to(IsolateStrategy.class);
       }
     };

@@ -195,7 +195,7 @@ public final class Files {
       } else {
         java.util.Arrays.fill(chunk, 0, m, (byte) 0);
       }
-      if (mm.copyToUser(as, buf + done, chunk, 0, m) != 0) {
+      if (mm.copyToUser(as, buf + done, chunk, 0, m, org.sego.api.guest.KernelUserWrite.SYSCALL_BUFFER) != 0) {
         return done > 0 ? done : -Errno.EFAULT;
       }
       done += m;
@@ -326,7 +326,7 @@ public final class Files {
     b.putLong(0, ino).putLong(8, f.size(ino))
         .putInt(16, f.mode(ino) == Lxfs.MODE_DIR ? Fcntl.S_IFDIR : Fcntl.S_IFREG).putInt(20, f.links(ino))
         .putLong(24, f.mtime(ino));
-    return mm.copyToUser(as, buf, b.array(), 0, Fcntl.STAT_BYTES) == 0 ? 0 : -Errno.EFAULT;
+    return mm.copyToUser(as, buf, b.array(), 0, Fcntl.STAT_BYTES, org.sego.api.guest.KernelUserWrite.STAT) == 0 ? 0 : -Errno.EFAULT;
   }
 
   public long readdir(AddressSpace as, TreeMap<Integer, OpenFile> table, int fd, long buf, long len) {
@@ -355,7 +355,7 @@ public final class Files {
       b.putLong(0, (int) e[0]).putInt(8, name.length).putInt(12, (int) e[2]);
       b.position(16);
       b.put(name, 0, Math.min(name.length, 48));
-      if (mm.copyToUser(as, buf + written, b.array(), 0, Fcntl.DIRENT_BYTES) != 0) {
+      if (mm.copyToUser(as, buf + written, b.array(), 0, Fcntl.DIRENT_BYTES, org.sego.api.guest.KernelUserWrite.SYSCALL_BUFFER) != 0) {
         return written > 0 ? written : -Errno.EFAULT;
       }
       written += Fcntl.DIRENT_BYTES;

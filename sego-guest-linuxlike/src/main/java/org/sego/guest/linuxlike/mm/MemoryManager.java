@@ -482,7 +482,8 @@ public final class MemoryManager {
       freeFrame(f);
       return OK;
     }
-    if (hapSpace(as) && offers(Capabilities.COPY)) {
+    if ((hapSpace(as) && offers(Capabilities.COPY))
+        || caps.userWrite(org.sego.api.guest.KernelUserWrite.FORK_COPY_ON_WRITE) == org.sego.api.guest.KernelUserWrite.Handling.HYPERCALL) {
       // A HAP's page: the hypervisor copies it; the kernel never reads it.
       if (!(service(new KernelHypercalls.CopyPage(as.pid, vpn, old, f)) instanceof HypercallResult.Ok)) {
         freeFrame(f);
@@ -554,8 +555,21 @@ public final class MemoryManager {
     return user.userAddress(as, gva, write);
   }
 
-  /** Copies {@code src} to user memory; 0 or -EFAULT. */
-  public int copyToUser(AddressSpace as, long gva, byte[] src, int off, int len) {
+  /**
+   * Copies {@code src} to user memory for {@code path}, as the strategy's capabilities say: itself
+   * ({@code DIRECT}, or {@code BOUNCE}, where the trusted library passed an unprotected buffer), or
+   * by {@code user-write} hypercall; 0 or -EFAULT.
+   */
+  public int copyToUser(AddressSpace as, long gva, byte[] src, int off, int len, org.sego.api.guest.KernelUserWrite path) {
+    if (caps.userWrite(path) == org.sego.api.guest.KernelUserWrite.Handling.HYPERCALL) {
+      for (long page = X86.pageBase(gva); page < gva + len; page += X86.PAGE_SIZE) {
+        if (userAddress(as, page, true) < 0) { // the pages are made present (and writable) first
+          return -Errno.EFAULT;
+        }
+      }
+      byte[] data = java.util.Arrays.copyOfRange(src, off, off + len);
+      return service(new KernelHypercalls.WriteUser(as.pid, path, gva, data)) instanceof HypercallResult.Ok ? 0 : -Errno.EFAULT;
+    }
     return user.copyToUser(as, gva, src, off, len);
   }
 
