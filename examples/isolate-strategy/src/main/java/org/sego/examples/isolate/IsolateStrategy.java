@@ -75,6 +75,8 @@ final class IsolateStrategy implements ProtectionStrategy {
   private final StatsSink.Counter moves;
   private final StatsSink.Counter fileWriteBacks;
   private final StatsSink.Counter userWrites;
+  private final StatsSink.Counter installs;
+  private final StatsSink.Counter installsRefused;
   private final StatsSink.Counter fileReadIns;
 
   private final boolean userWritesByHypercall;
@@ -101,6 +103,8 @@ final class IsolateStrategy implements ProtectionStrategy {
     releases = s.counter(p + ".releases", "frames", "release hypercalls answered");
     shares = s.counter(p + ".shares", "pages", "pages merged after the hypervisor compared them");
     moves = s.counter(p + ".moves", "pages", "pages moved for compaction");
+    installs = s.counter(p + ".ptes-installed", "entries", "HAP page-table entries installed for the kernel");
+    installsRefused = s.counter(p + ".ptes-refused", "entries", "HAP page-table entries refused: a writable mapping of another HAP's frame");
     userWrites = s.counter(p + ".user-writes", "writes", "kernel writes into user memory done by the hypervisor");
     fileWriteBacks = s.counter(p + ".file-write-backs", "pages", "secure-file page write-backs authorized");
     fileReadIns = s.counter(p + ".file-read-ins", "pages", "secure-file page read-ins authorized");
@@ -117,7 +121,7 @@ final class IsolateStrategy implements ProtectionStrategy {
   }
 
   private static final Capabilities CAPABILITIES = new Capabilities(Set.of(Capabilities.SWAP, Capabilities.COPY,
-      Capabilities.ZERO, Capabilities.RELEASE, Capabilities.SHARE, Capabilities.COMPACT, Capabilities.SECURE_FILES),
+      Capabilities.ZERO, Capabilities.RELEASE, Capabilities.SHARE, Capabilities.COMPACT, Capabilities.SECURE_FILES, Capabilities.PAGE_TABLES),
       Set.copyOf(Capabilities.LIBRARY_CHECKS));
 
   /**
@@ -241,6 +245,21 @@ final class IsolateStrategy implements ProtectionStrategy {
       table = e & X86.PTE_ADDR;
     }
     return -1;
+  }
+
+  /** The guest-physical address of the entry for {@code gva} at {@code level} (1: PT, 2: PD), or -1. */
+  private long entrySlot(long cr3, long gva, int level) {
+    long table = cr3 & X86.PTE_ADDR;
+    for (int l = 4; l > level; l--) {
+      hv.charge(category, walkStepNanos);
+      long slot = table + 8L * X86.tableIndex(gva, l);
+      long e = hv.memory().load64((hostFrame(slot >>> X86.PAGE_SHIFT) << X86.PAGE_SHIFT) | (slot & X86.PAGE_MASK));
+      if ((e & X86.PTE_P) == 0 || (l == 2 && (e & X86.PTE_PS) != 0)) {
+        return -1;
+      }
+      table = e & X86.PTE_ADDR;
+    }
+    return table + 8L * X86.tableIndex(gva, level);
   }
 
   private boolean inProtectedRange(int pid, long gva) {
@@ -390,6 +409,37 @@ final class IsolateStrategy implements ProtectionStrategy {
         authorizedIn.put(key, s.gfn());
       }
       swapIns.add(1);
+      return HypercallResult.ok();
+    }
+    if (call instanceof KernelHypercalls.InstallPte) {
+      KernelHypercalls.InstallPte i = (KernelHypercalls.InstallPte) call;
+      if (!hv.processes().alive(i.pid())) {
+        return new HypercallResult.Refused("process " + i.pid() + " is not running");
+      }
+      boolean huge = (i.pte() & X86.PTE_PS) != 0;
+      long slot = entrySlot(hv.processes().cr3(i.pid()), i.gva(), huge ? 2 : 1);
+      if (slot < 0) {
+        return new HypercallResult.Refused("no page table for 0x" + Long.toHexString(i.gva()));
+      }
+      boolean present = (i.pte() & X86.PTE_P) != 0;
+      long first = ((huge ? i.pte() & X86.PTE_ADDR_2M : i.pte() & X86.PTE_ADDR)) >>> X86.PAGE_SHIFT;
+      int count = huge ? 512 : 1;
+      if (present && (i.pte() & X86.PTE_RW) != 0) {
+        for (int k = 0; k < count; k++) {
+          List<long[]> o = owners.get(first + k);
+          if (o != null && !o.isEmpty() && !has(o, i.pid())) {
+            installsRefused.add(1);
+            return new HypercallResult.Refused("a writable mapping of frame " + (first + k) + ", another HAP's");
+          }
+        }
+      }
+      hv.memory().store64((hostFrame(slot >>> X86.PAGE_SHIFT) << X86.PAGE_SHIFT) | (slot & X86.PAGE_MASK), i.pte());
+      if (present && inProtectedRange(i.pid(), i.gva())) {
+        for (int k = 0; k < count; k++) {
+          claim(first + k, i.pid(), (i.gva() >>> X86.PAGE_SHIFT) + k); // withheld from the OS as it is mapped
+        }
+      }
+      installs.add(1);
       return HypercallResult.ok();
     }
     if (call instanceof KernelHypercalls.WriteUser) {

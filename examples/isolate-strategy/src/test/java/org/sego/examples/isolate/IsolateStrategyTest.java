@@ -72,6 +72,8 @@ class IsolateStrategyTest {
     assertEquals(0, isolated.stat("system.strategy.os-touches-denied"), "the kernel never touched a HAP frame");
     assertEquals(0, isolated.stat("system.strategy.dma-refused"), "no block request touched a HAP frame unasked");
     assertEquals(0, isolated.stat("system.hv.ept-denied"), "no access of any kind was denied");
+    assertTrue(isolated.stat("system.guest.hypercalls.install-pte") > 0, "the HAP's entries were installed by the hypervisor");
+    assertEquals(0, isolated.stat("system.strategy.ptes-refused"));
     for (String c : hypercallCounters) {
       assertTrue(isolated.stat(c) > 0, c + " = " + isolated.stat(c));
     }

@@ -168,7 +168,7 @@ public final class Compaction {
     if (!copy(f, dst, hap)) {
       return false;
     }
-    mm.tables.write(slot, (dst << X86.PAGE_SHIFT) | (pte & ~X86.PTE_ADDR));
+    mm.installPte(mm.space(pid), vpn << X86.PAGE_SHIFT, slot, (dst << X86.PAGE_SHIFT) | (pte & ~X86.PTE_ADDR));
     mm.ports.cpu().invalidatePage(mm.space(pid).cr3, vpn << X86.PAGE_SHIFT);
     mm.frames.setFlags(dst, mm.frames.flags(f) | (hap ? FrameTable.HAP : 0));
     mm.frames.moveOwners(f, dst);
@@ -225,7 +225,7 @@ public final class Compaction {
       }
     }
     Vma vma = as.find(region);
-    mm.tables.write(pdSlot, mm.pteFor(head, vma, writable && vma.writable()) | X86.PTE_PS);
+    mm.installPte(as, region, pdSlot, mm.pteFor(head, vma, writable && vma.writable()) | X86.PTE_PS);
     mm.ports.cpu().invalidateAddressSpace(as.cr3);
     for (int i = 0; i < FRAMES; i++) {
       mm.frames.unmap(old[i], as.pid, (region >>> X86.PAGE_SHIFT) + i);

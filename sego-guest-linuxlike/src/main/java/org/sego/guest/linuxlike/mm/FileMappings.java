@@ -48,7 +48,7 @@ final class FileMappings {
       }
     }
     mm.frames.map(frame, as.pid, page >>> X86.PAGE_SHIFT);
-    mm.tables.write(slot, mm.pteFor(frame, vma, vma.shared && vma.writable()));
+    mm.installPte(as, page, slot, mm.pteFor(frame, vma, vma.shared && vma.writable()));
     return MemoryManager.OK;
   }
 

@@ -45,10 +45,10 @@ final class ForkCopy {
         long f = PageTables.frame(e);
         if (!mm.frames.has(f, FrameTable.SHARED) && (e & X86.PTE_RW) != 0) {
           e &= ~X86.PTE_RW;
-          mm.tables.write(leaf[1], e);
+          mm.installPte(parent, gva, leaf[1], e);
         }
         mm.frames.map(f, childPid, gva >>> X86.PAGE_SHIFT);
-        mm.tables.write(childSlot, e);
+        mm.tables.write(childSlot, e); // the child's new tables: not the hypervisor's until it registers
       } else if (PageTables.isSwap(e)) {
         mm.swap.duplicate(PageTables.swapSlot(e));
         mm.tables.write(childSlot, e);

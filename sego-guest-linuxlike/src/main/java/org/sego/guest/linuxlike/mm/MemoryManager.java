@@ -453,11 +453,24 @@ public final class MemoryManager {
         | (vma.executable() ? 0 : X86.PTE_NX);
   }
 
+  /**
+   * Writes the leaf entry {@code pte} (4 KiB, or 2 MiB with {@code PTE_PS}) mapping {@code gva} of
+   * {@code as} at {@code slot}: for a HAP, through the hypervisor when it offers page tables (a
+   * HAP's page tables are the hypervisor's to change). False when it refused: nothing was installed.
+   */
+  boolean installPte(AddressSpace as, long gva, long slot, long pte) {
+    if (hapSpace(as) && offers(Capabilities.PAGE_TABLES)) {
+      return service(new KernelHypercalls.InstallPte(as.pid, gva, pte)) instanceof HypercallResult.Ok;
+    }
+    tables.write(slot, pte);
+    return true;
+  }
+
   /** Maps fresh anonymous frame {@code f} at {@code page}; the slot was empty. */
   void mapNew(AddressSpace as, Vma vma, long slot, long page, long f) {
     frames.setFlags(f, FrameTable.ANON | (vma.shared ? FrameTable.SHARED : 0) | (hapSpace(as) ? FrameTable.HAP : 0));
     frames.map(f, as.pid, page >>> X86.PAGE_SHIFT);
-    tables.write(slot, pteFor(f, vma, vma.writable()));
+    installPte(as, page, slot, pteFor(f, vma, vma.writable()));
     ports.hooks().pageTableUpdate(as.pid, page);
     if (!vma.shared) {
       reclaimer.added(f);
@@ -468,7 +481,9 @@ public final class MemoryManager {
     long old = PageTables.frame(pte);
     long vpn = page >>> X86.PAGE_SHIFT;
     if (frames.mapcount(old) == 1 && !frames.has(old, FrameTable.KSM | FrameTable.FILE)) {
-      tables.write(slot, pte | X86.PTE_RW);
+      if (!installPte(as, page, slot, pte | X86.PTE_RW)) {
+        return SEGV;
+      }
       ports.cpu().invalidatePage(as.cr3, page);
       cowReuses.add(1);
       return OK;

@@ -149,7 +149,7 @@ public final class PageSharing {
     if (!(mm.service(new KernelHypercalls.SharePages(k, f)) instanceof HypercallResult.Ok)) {
       return false;
     }
-    mm.tables.write(slot, (k << X86.PAGE_SHIFT) | (pte & ~X86.PTE_ADDR & ~X86.PTE_RW));
+    mm.installPte(mm.space(pid), vpn << X86.PAGE_SHIFT, slot, (k << X86.PAGE_SHIFT) | (pte & ~X86.PTE_ADDR & ~X86.PTE_RW));
     mm.ports.cpu().invalidatePage(mm.space(pid).cr3, vpn << X86.PAGE_SHIFT);
     mm.frames.unmap(f, pid, vpn);
     mm.frames.map(k, pid, vpn);
@@ -203,7 +203,7 @@ public final class PageSharing {
       }
     }
     long entry = (k << X86.PAGE_SHIFT) | (pte & ~X86.PTE_ADDR & ~X86.PTE_RW);
-    mm.tables.write(slot, entry);
+    mm.installPte(mm.space(pid), vpn << X86.PAGE_SHIFT, slot, entry);
     mm.ports.cpu().invalidatePage(mm.space(pid).cr3, vpn << X86.PAGE_SHIFT);
     mm.frames.unmap(f, pid, vpn);
     mm.frames.map(k, pid, vpn);
