@@ -160,8 +160,10 @@ public final class KernelHypercalls {
 
   /**
    * data=journal ({@link Capabilities#BLOCK_COPY}): copy {@code count} blocks from {@code srcBlock}
-   * to {@code dstBlock} of {@code device}, moving their tags with them. A strategy that offers secure
-   * files must answer it: refusing would leave the journal unable to commit.
+   * to {@code dstBlock} of {@code device}, moving their tags with them. The strategy answers for the
+   * tags; on {@code Ok} the virtual device copies the bytes (the device's time is reserved, so the
+   * kernel's next flush waits for it). A strategy that offers secure files must answer it: refusing
+   * would leave the journal unable to checkpoint a secure file's journaled page.
    */
   public record BlockCopy(String device, long srcBlock, long dstBlock, int count) implements KernelHypercall {
     @Override

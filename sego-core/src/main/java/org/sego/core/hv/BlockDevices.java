@@ -39,6 +39,7 @@ final class BlockDevices implements BlockQueue {
     final StatsSink.Counter refused;
     final StatsSink.Counter rawReads;
     final StatsSink.Counter rawWrites;
+    final StatsSink.Counter copies;
 
     Device(String name, DeviceModel model, Volume volume, StatsSink stats) {
       this.name = name;
@@ -53,6 +54,7 @@ final class BlockDevices implements BlockQueue {
       refused = stats.counter(p + ".refused", "requests", "requests the virtual device refused for the strategy");
       rawReads = stats.counter(p + ".adversary-reads", "blocks", "raw block reads by the adversary");
       rawWrites = stats.counter(p + ".adversary-writes", "blocks", "raw block writes by the adversary");
+      copies = stats.counter(p + ".hypervisor-copies", "blocks", "blocks the hypervisor copied on the device (block copy)");
     }
   }
 
@@ -229,6 +231,30 @@ final class BlockDevices implements BlockQueue {
     byte[] b = java.util.Arrays.copyOf(data, d.volume.blockSize());
     d.volume.write(block, b, 0, false);
     d.rawWrites.add(1);
+    return true;
+  }
+
+  /**
+   * The hypervisor's copy of {@code count} blocks from {@code src} to {@code dst} of a guest device
+   * (the catalogue's block copy, after the strategy agreed): the bytes move now, the device is
+   * reserved for the reads and the writes, so a later flush waits for them. False when out of range.
+   */
+  boolean hypervisorCopy(String device, long src, long dst, int count) {
+    Device d = devices.get(device);
+    if (d == null || count <= 0 || src < 0 || dst < 0 || src + count > d.volume.blockCount()
+        || dst + count > d.volume.blockCount()) {
+      return false;
+    }
+    int bs = d.volume.blockSize();
+    byte[] buf = new byte[bs];
+    for (int i = 0; i < count; i++) {
+      d.volume.read(src + i, buf, 0);
+      d.volume.write(dst + i, buf, 0, false);
+    }
+    long now = sim.nowNanos();
+    d.resource.reserve(now, false, src * bs, (long) count * bs);
+    d.resource.reserve(now, true, dst * bs, (long) count * bs);
+    d.copies.add(count);
     return true;
   }
 

@@ -320,6 +320,13 @@ public final class HypervisorShell {
             + ((HypercallResult.Violation) r).evidence());
       } else if (r instanceof HypercallResult.Ok && call instanceof HapHypercalls.Register) {
         services.registered(caller.pid());
+      } else if (r instanceof HypercallResult.Ok && call instanceof KernelHypercalls.BlockCopy) {
+        // The strategy moved the tags; the virtual device moves the bytes.
+        KernelHypercalls.BlockCopy c = (KernelHypercalls.BlockCopy) call;
+        if (!blocks.hypervisorCopy(c.device(), c.srcBlock(), c.dstBlock(), c.count())) {
+          r = new HypercallResult.Refused("block copy " + c.srcBlock() + " -> " + c.dstBlock() + " x" + c.count()
+              + " is outside guest device '" + c.device() + "'");
+        }
       }
     }
     if (r instanceof HypercallResult.Refused) {

@@ -76,6 +76,7 @@ final class IsolateStrategy implements ProtectionStrategy {
   private final StatsSink.Counter fileWriteBacks;
   private final StatsSink.Counter userWrites;
   private final StatsSink.Counter installs;
+  private final StatsSink.Counter blockCopies;
   private final StatsSink.Counter installsRefused;
   private final StatsSink.Counter fileReadIns;
 
@@ -103,6 +104,7 @@ final class IsolateStrategy implements ProtectionStrategy {
     releases = s.counter(p + ".releases", "frames", "release hypercalls answered");
     shares = s.counter(p + ".shares", "pages", "pages merged after the hypervisor compared them");
     moves = s.counter(p + ".moves", "pages", "pages moved for compaction");
+    blockCopies = s.counter(p + ".block-copies", "blocks", "journaled secure-file blocks copied home for the kernel");
     installs = s.counter(p + ".ptes-installed", "entries", "HAP page-table entries installed for the kernel");
     installsRefused = s.counter(p + ".ptes-refused", "entries", "HAP page-table entries refused: a writable mapping of another HAP's frame");
     userWrites = s.counter(p + ".user-writes", "writes", "kernel writes into user memory done by the hypervisor");
@@ -121,7 +123,7 @@ final class IsolateStrategy implements ProtectionStrategy {
   }
 
   private static final Capabilities CAPABILITIES = new Capabilities(Set.of(Capabilities.SWAP, Capabilities.COPY,
-      Capabilities.ZERO, Capabilities.RELEASE, Capabilities.SHARE, Capabilities.COMPACT, Capabilities.SECURE_FILES, Capabilities.PAGE_TABLES),
+      Capabilities.ZERO, Capabilities.RELEASE, Capabilities.SHARE, Capabilities.COMPACT, Capabilities.SECURE_FILES, Capabilities.PAGE_TABLES, Capabilities.BLOCK_COPY),
       Set.copyOf(Capabilities.LIBRARY_CHECKS));
 
   /**
@@ -409,6 +411,19 @@ final class IsolateStrategy implements ProtectionStrategy {
         authorizedIn.put(key, s.gfn());
       }
       swapIns.add(1);
+      return HypercallResult.ok();
+    }
+    if (call instanceof KernelHypercalls.BlockCopy) {
+      KernelHypercalls.BlockCopy c = (KernelHypercalls.BlockCopy) call;
+      for (int k = 0; k < c.count(); k++) {
+        long[] b = bindings.get(slot(c.device(), c.srcBlock() + k));
+        if (b != null) {
+          bindings.put(slot(c.device(), c.dstBlock() + k), b); // the page's binding moves with its bytes
+        } else {
+          bindings.remove(slot(c.device(), c.dstBlock() + k));
+        }
+      }
+      blockCopies.add(c.count());
       return HypercallResult.ok();
     }
     if (call instanceof KernelHypercalls.InstallPte) {

@@ -56,10 +56,12 @@ class IsolateStrategyTest {
             Map.of("memory-limit", "64 MiB", "compaction", "aware"),
             List.of("system.guest.hypercalls.move-page", "system.strategy.moves", "system.guest.compaction.collapses")),
         Arguments.of("file-heavy", Map.of("files", 12, "file-size", "96 KiB"), Map.of("fs-device", "disk"),
-            List.of("system.guest.hypercalls.file-write-back", "system.strategy.file-write-backs", "system.strategy.frames-claimed")));
+            List.of("system.guest.hypercalls.file-write-back", "system.strategy.file-write-backs", "system.strategy.frames-claimed")),
+        Arguments.of("file-heavy", Map.of("files", 12, "file-size", "96 KiB"), Map.of("fs-device", "disk", "fs-journal", "journal"),
+            List.of("system.guest.hypercalls.block-copy", "system.strategy.block-copies", "system.devices.disk.hypervisor-copies")));
   }
 
-  @ParameterizedTest(name = "{0}")
+  @ParameterizedTest(name = "{0} {2}")
   @MethodSource("workloads")
   void aHapTheKernelCannotTouchStillSwapsSharesAndCompactsByHypercall(String workload, Map<String, ?> params,
       Map<String, ?> guest, List<String> hypercallCounters) {

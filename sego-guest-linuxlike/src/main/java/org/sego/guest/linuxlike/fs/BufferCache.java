@@ -239,6 +239,18 @@ public final class BufferCache {
    * hypervisor first (write-back or read-in, when it offers secure files). False when it refused:
    * the page stays dirty, or the read fails.
    */
+  private boolean sealedWrite(org.sego.api.guest.IoPurpose.FilePage page, long frame, long block) {
+    org.sego.api.hypercall.Hypercall h =
+        new org.sego.api.hypercall.KernelHypercalls.WriteBackFilePage(page.inode(), page.offset(), frame, device, block);
+    secureSent.computeIfAbsent(h.name(), n -> ports.stats().counter("system.guest.hypercalls." + n, "calls",
+        "'" + n + "' hypercalls the kernel sent for a secure file's page")).add(1);
+    if (ports.hypercalls().call(h) instanceof org.sego.api.hypercall.HypercallResult.Ok) {
+      return true;
+    }
+    secureRefused.add(1);
+    return false;
+  }
+
   private boolean fileService(long block, long frame, boolean write) {
     org.sego.api.guest.IoPurpose p = purposes.apply(block);
     if (!(p instanceof org.sego.api.guest.IoPurpose.FilePage)
@@ -259,6 +271,44 @@ public final class BufferCache {
     }
     secureRefused.add(1);
     return false;
+  }
+
+  private boolean offers(String service) {
+    return ports.hypercalls().capabilities().offers(service);
+  }
+
+  /**
+   * The page {@code block} holds when it is a secure file's and the hypervisor offers the block copy
+   * that journaling it needs (data=journal): the kernel neither copies nor checksums it. Else null.
+   */
+  public org.sego.api.guest.IoPurpose.FilePage sealedPage(long block) {
+    org.sego.api.guest.IoPurpose p = purposes.apply(block);
+    if (p instanceof org.sego.api.guest.IoPurpose.FilePage && offers(org.sego.api.hypercall.Capabilities.SECURE_FILES)
+        && offers(org.sego.api.hypercall.Capabilities.BLOCK_COPY)
+        && secureInode.test(((org.sego.api.guest.IoPurpose.FilePage) p).inode())) {
+      return (org.sego.api.guest.IoPurpose.FilePage) p;
+    }
+    return null;
+  }
+
+  /**
+   * The hypervisor copies block {@code from} to block {@code to} of this device, tags and all (a
+   * sealed journal block going home); the cached copy of {@code to}, if any, is dropped as stale.
+   * Required: a refusal leaves the journal unable to checkpoint, which is an I/O failure.
+   */
+  public void blockCopy(long from, long to) {
+    org.sego.api.hypercall.Hypercall h = new org.sego.api.hypercall.KernelHypercalls.BlockCopy(device, from, to, 1);
+    secureSent.computeIfAbsent(h.name(), n -> ports.stats().counter("system.guest.hypercalls." + n, "calls",
+        "'" + n + "' hypercalls the kernel sent for a secure file's journaled page")).add(1);
+    if (!(ports.hypercalls().call(h) instanceof org.sego.api.hypercall.HypercallResult.Ok)) {
+      throw new IllegalStateException("linuxlike: the hypervisor refused the block copy " + from + " -> " + to + " on " + device);
+    }
+    Long f = frames.get(to);
+    if (f != null && !dirty.contains(to) && !mapped.test(f)) {
+      frames.remove(to);
+      blockOfFrame.remove(f);
+      freeFrame.accept(f);
+    }
   }
 
   /** The file system tells the cache what each block's I/O is for (its requests carry it). */
@@ -338,11 +388,22 @@ public final class BufferCache {
    * their bytes are taken at one instant, and waits for all of them; {@code fua} makes each durable.
    */
   public void writeFrames(long[] blocks, long[] frameNumbers, boolean fua) {
+    writeFrames(blocks, frameNumbers, null, fua);
+  }
+
+  /**
+   * As {@link #writeFrames(long[], long[], boolean)}; where {@code as[i]} is set, frame {@code i} is
+   * that secure-file page, written to {@code blocks[i]} (the journal) after a file-page write-back
+   * hypercall naming it.
+   */
+  public void writeFrames(long[] blocks, long[] frameNumbers, org.sego.api.guest.IoPurpose.FilePage[] as, boolean fua) {
     int pid = ports.cpu().currentPid();
     int[] outstanding = {0};
     int[] failed = {0};
     for (int i = 0; i < blocks.length; i++) {
-      if (!fileService(blocks[i], frameNumbers[i], true)) {
+      boolean ok = as != null && as[i] != null ? sealedWrite(as[i], frameNumbers[i], blocks[i])
+          : fileService(blocks[i], frameNumbers[i], true);
+      if (!ok) {
         failed[0]++;
         continue;
       }

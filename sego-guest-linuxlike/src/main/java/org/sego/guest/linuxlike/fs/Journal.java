@@ -90,17 +90,27 @@ final class Journal {
     fs.recentlyFreed.removeAll(freedBefore);
   }
 
+  /**
+   * A descriptor entry's flag: the block is a secure file's page the kernel cannot read. It goes to
+   * the journal from its cache frame by file-page write-back, is left out of the commit's checksum
+   * (its tag is the hypervisor's to check), and reaches home by the hypervisor's block copy, at
+   * checkpoint and at replay.
+   */
+  static final long SEALED = 1L << 63;
+
   private void transaction(List<Long> homes) {
     long seq = cache.get64(fs.journalStart, 8);
     int n = homes.size();
     long[] shadows = new long[n];
+    org.sego.api.guest.IoPurpose.FilePage[] sealed = new org.sego.api.guest.IoPurpose.FilePage[n];
     for (int i = 0; i < n; i++) {
-      shadows[i] = cache.shadow(homes.get(i));
+      sealed[i] = cache.sealedPage(homes.get(i));
+      shadows[i] = sealed[i] != null ? cache.frame(homes.get(i)) : cache.shadow(homes.get(i));
     }
     ByteBuffer desc = ByteBuffer.allocate(Lxfs.BS).order(ByteOrder.LITTLE_ENDIAN);
     desc.putInt(0, DESC_MAGIC).putInt(4, n).putLong(8, seq);
     for (int i = 0; i < n; i++) {
-      desc.putLong(16 + 8 * i, homes.get(i));
+      desc.putLong(16 + 8 * i, homes.get(i) | (sealed[i] != null ? SEALED : 0));
     }
     long descFrame = cache.scratch(desc.array());
     long[] jblocks = new long[n + 1];
@@ -110,13 +120,17 @@ final class Journal {
     CRC32C crc = new CRC32C();
     byte[] page = new byte[Lxfs.BS];
     crc.update(desc.array());
+    org.sego.api.guest.IoPurpose.FilePage[] as = new org.sego.api.guest.IoPurpose.FilePage[n + 1];
     for (int i = 0; i < n; i++) {
       jblocks[i + 1] = fs.journalStart + 2 + i;
       jframes[i + 1] = shadows[i];
-      cache.readFrame(shadows[i], page);
-      crc.update(page);
+      as[i + 1] = sealed[i];
+      if (sealed[i] == null) {
+        cache.readFrame(shadows[i], page);
+        crc.update(page);
+      }
     }
-    cache.writeFrames(jblocks, jframes, false);
+    cache.writeFrames(jblocks, jframes, as, false);
     cache.flush();
     ByteBuffer commit = ByteBuffer.allocate(Lxfs.BS).order(ByteOrder.LITTLE_ENDIAN);
     commit.putInt(0, COMMIT_MAGIC).putInt(4, n).putLong(8, seq).putLong(16, crc.getValue());
@@ -124,14 +138,24 @@ final class Journal {
     cache.writeFrames(new long[] {fs.journalStart + 2 + n}, new long[] {commitFrame}, true);
     commits.add(1);
     journaled.add(n);
-    // Checkpoint: the frozen copies go home; then the journal is empty again.
-    long[] homeBlocks = homes.stream().mapToLong(Long::longValue).toArray();
-    cache.writeFrames(homeBlocks, shadows, false);
+    // Checkpoint: the frozen copies go home (a sealed block by the hypervisor's copy); then the journal is empty again.
+    List<Long> plainHomes = new ArrayList<>();
+    List<Long> plainShadows = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      if (sealed[i] != null) {
+        cache.blockCopy(fs.journalStart + 2 + i, homes.get(i));
+      } else {
+        plainHomes.add(homes.get(i));
+        plainShadows.add(shadows[i]);
+      }
+    }
+    cache.writeFrames(plainHomes.stream().mapToLong(Long::longValue).toArray(),
+        plainShadows.stream().mapToLong(Long::longValue).toArray(), false);
     cache.flush();
     advance(seq + 1);
     cache.freeShadow(descFrame);
     cache.freeShadow(commitFrame);
-    for (long s : shadows) {
+    for (long s : plainShadows) {
       cache.freeShadow(s);
     }
   }
@@ -170,15 +194,22 @@ final class Journal {
     cache.read(descBlock, 0, page, 0, Lxfs.BS);
     crc.update(page);
     for (int i = 0; i < n; i++) {
-      cache.read(fs.journalStart + 2 + i, 0, page, 0, Lxfs.BS);
-      crc.update(page);
+      if ((cache.get64(descBlock, 16 + 8 * i) & SEALED) == 0) {
+        cache.read(fs.journalStart + 2 + i, 0, page, 0, Lxfs.BS);
+        crc.update(page);
+      }
     }
     if (crc.getValue() != cache.get64(commitBlock, 16)) {
       return;
     }
     List<Long> homes = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      long home = cache.get64(descBlock, 16 + 8 * i);
+      long entry = cache.get64(descBlock, 16 + 8 * i);
+      long home = entry & ~SEALED;
+      if ((entry & SEALED) != 0) {
+        cache.blockCopy(fs.journalStart + 2 + i, home);
+        continue;
+      }
       cache.copyClean(fs.journalStart + 2 + i, home);
       homes.add(home);
     }
