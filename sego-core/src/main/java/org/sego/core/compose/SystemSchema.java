@@ -35,7 +35,9 @@ public final class SystemSchema {
         Parameter.bool("write-cache", true, "a volatile write cache: writes are durable only after flush or FUA"),
         Parameter.dataSize("atomic-write", "512 B", "bytes written indivisibly; a power failure tears writes at this size"),
         Parameter.choice("access", "guest", "who may address the volume: the guest's block queue, or only the hypervisor",
-            "guest", "hypervisor"));
+            "guest", "hypervisor"),
+        Parameter.dataSize("host-buffer", "0 B", "guest I/O buffered in host memory by the virtual device (0: none): a buffered "
+            + "read completes after a host copy, a write is acknowledged after one and destaged in the background; its RAM is counted"));
   }
 
   static Parameter choice(String name, String def, String description, List<String> choices) {

@@ -40,8 +40,16 @@ final class BlockDevices implements BlockQueue {
     final StatsSink.Counter rawReads;
     final StatsSink.Counter rawWrites;
     final StatsSink.Counter copies;
+    /** Blocks the virtual device buffers in host memory (0: none), least recently used first. */
+    final long bufferBlocks;
+    final java.util.LinkedHashMap<Long, Boolean> buffered = new java.util.LinkedHashMap<>(16, 0.75f, true);
+    final StatsSink.Counter bufferHits;
+    long bufferPeak;
 
-    Device(String name, DeviceModel model, Volume volume, StatsSink stats) {
+    Device(String name, DeviceModel model, Volume volume, StatsSink stats, long bufferBytes) {
+      this.bufferBlocks = bufferBytes / volume.blockSize();
+      this.bufferHits = stats.counter("system.devices." + name + ".host-buffer-hits", "requests",
+          "reads served from the virtual device's host buffer");
       this.name = name;
       this.resource = new DeviceResource(model);
       this.volume = volume;
@@ -67,8 +75,13 @@ final class BlockDevices implements BlockQueue {
   /** Charges the EPT changes the strategy made in {@code onBlockIo}. */
   private final Runnable afterStrategy;
 
+  /** Host memory copy time per 4 KiB, for the host buffer. */
+  private final long copyPageNanos;
+
   BlockDevices(Simulation sim, PhysicalMemory memory, EptViews views, ProtectionStrategy strategy,
-      Map<String, DeviceModel> models, Map<String, Volume> volumes, Runnable afterStrategy) {
+      Map<String, DeviceModel> models, Map<String, Volume> volumes, Runnable afterStrategy, Map<String, Long> hostBuffers,
+      long copyPageNanos) {
+    this.copyPageNanos = copyPageNanos;
     this.afterStrategy = afterStrategy;
     this.sim = sim;
     this.memory = memory;
@@ -77,7 +90,7 @@ final class BlockDevices implements BlockQueue {
     for (Map.Entry<String, DeviceModel> e : models.entrySet()) {
       Volume v = volumes.get(e.getKey());
       if (v != null && v.kind() == VolumeKind.GUEST) {
-        devices.put(e.getKey(), new Device(e.getKey(), e.getValue(), v, sim.stats()));
+        devices.put(e.getKey(), new Device(e.getKey(), e.getValue(), v, sim.stats(), hostBuffers.getOrDefault(e.getKey(), 0L)));
       }
     }
   }
@@ -127,7 +140,7 @@ final class BlockDevices implements BlockQueue {
       return id;
     }
     long bytes = (long) r.count() * bs;
-    long done = d.resource.reserve(now, r.write(), r.block() * bs, bytes);
+    long done = d.bufferBlocks > 0 ? buffered(d, r, now, bytes) : d.resource.reserve(now, r.write(), r.block() * bs, bytes);
     if (sim.trace().on) {
       sim.trace().record(now, sim.currentCpu(), "system.devices." + d.name, r.write() ? "write" : "read",
           Map.of("block", r.block(), "count", r.count(), "done", done));
@@ -161,6 +174,37 @@ final class BlockDevices implements BlockQueue {
       d.bytesRead.add(buf.length);
     }
     completion.done(id, status, t);
+  }
+
+  /**
+   * The host buffer's timing: a read whose blocks are all buffered completes after a host copy and
+   * leaves the device alone; a write is acknowledged after a host copy while the device destages it
+   * (reserved now, so a flush waits for it); every block touched becomes buffered, the least
+   * recently used leaving when it is full. Returns the completion time.
+   */
+  private long buffered(Device d, BlockRequest r, long now, long bytes) {
+    int bs = d.volume.blockSize();
+    long copy = (copyPageNanos * bytes + X86.PAGE_SIZE - 1) / X86.PAGE_SIZE;
+    boolean hit = !r.write();
+    for (int i = 0; i < r.count() && hit; i++) {
+      hit = d.buffered.containsKey(r.block() + i);
+    }
+    long done;
+    if (hit) {
+      d.bufferHits.add(1);
+      done = now + copy;
+    } else {
+      long device = d.resource.reserve(now, r.write(), r.block() * bs, bytes);
+      done = r.write() ? now + copy : device;
+    }
+    for (int i = 0; i < r.count(); i++) {
+      d.buffered.put(r.block() + i, Boolean.TRUE);
+    }
+    while (d.buffered.size() > d.bufferBlocks) {
+      d.buffered.remove(d.buffered.keySet().iterator().next());
+    }
+    d.bufferPeak = Math.max(d.bufferPeak, (long) d.buffered.size() * bs);
+    return done;
   }
 
   /** Host address of guest {@code gpa} for DMA, or -1 if the frame is not guest memory. */
@@ -285,6 +329,10 @@ final class BlockDevices implements BlockQueue {
       sim.stats().set(p + ".busy", "ns", "time with at least one request in service", d.resource.busyNanos());
       long permille = completionNanos == 0 ? 0 : d.resource.busyNanos() * 1000 / Math.max(completionNanos, d.resource.lastCompletion());
       sim.stats().set(p + ".busy-fraction", "permille", "busy time over the run's completion time", permille);
+      if (d.bufferBlocks > 0) {
+        sim.stats().set(p + ".host-buffer-bytes", "bytes", "host memory the virtual device's buffer held at its fullest",
+            d.bufferPeak);
+      }
     }
   }
 }

@@ -56,6 +56,7 @@ public final class HypervisorShell {
   private final OsMemoryView osView;
   private final Map<String, DeviceModel> devices;
   private final VolumeSet volumes;
+  private final SystemSpec spec;
   private BlockDevices blocks;
   private HvStorage storage;
   private final Map<Integer, long[]> savedRegisters = new TreeMap<>();
@@ -93,6 +94,7 @@ public final class HypervisorShell {
     services.afterStrategyWork(this::chargeEptChanges);
     this.devices = devices;
     this.volumes = volumes;
+    this.spec = spec;
     StatsSink s = sim.stats();
     exits = s.counter("system.hv.ept-violations", "exits", "EPT violations handled by the hypervisor");
     denied = s.counter("system.hv.ept-denied", "exits", "EPT violations the strategy denied");
@@ -130,7 +132,12 @@ public final class HypervisorShell {
     }
     started = true;
     volumes.start();
-    blocks = new BlockDevices(sim, memory, views, strategy, devices, volumes.volumes(), this::chargeEptChanges);
+    Map<String, Long> hostBuffers = new TreeMap<>();
+    for (org.sego.core.compose.DeviceSpec d : spec.devices()) {
+      hostBuffers.put(d.name(), d.volume().dataSize("host-buffer").bytes());
+    }
+    blocks = new BlockDevices(sim, memory, views, strategy, devices, volumes.volumes(), this::chargeEptChanges,
+        hostBuffers, copyPageNanos);
     storage = new HvStorage(sim, devices, volumes);
     services.attachStorage(storage);
     sim.onSwitch(this::contextSwitch);

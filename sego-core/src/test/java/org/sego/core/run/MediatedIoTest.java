@@ -120,4 +120,34 @@ class MediatedIoTest {
       assertTrue(run.stats().value("system.devices.hvstore.flushes") >= 1);
     }
   }
+
+  @Test
+  void aVirtualDeviceWithAHostBufferServesBufferedReadsFromHostMemoryAndCountsItsRam() {
+    SystemRun run = SegoSystem.builder(HypervisorServicesTest.registryWith(ProbeStrategy.provider())).memory("32 MiB")
+        .strategy("probe").device("disk", "sata-ssd", Map.of("size", "4 MiB", "host-buffer", "64 KiB")).build().start();
+    try (run) {
+      long[] t = new long[4];
+      var q = run.ports().blocks();
+      run.ports().events().schedule(1_000_000, "system.guest.test", at -> q.submit(BlockRequest.read("disk", 3, 1, 40L << 12),
+          (id, s, done) -> {
+            t[0] = done;
+            q.submit(BlockRequest.read("disk", 3, 1, 41L << 12), (id2, s2, done2) -> {
+              t[1] = done2;
+              q.submit(BlockRequest.write("disk", 9, 1, 41L << 12), (id3, s3, done3) -> {
+                t[2] = done3;
+                q.flush("disk", (id4, s4, done4) -> t[3] = done4);
+              });
+            });
+          }));
+      run.run();
+      long device = t[0] - 1_000_000;
+      long hit = t[1] - t[0];
+      assertTrue(device > 20 * hit, "a miss pays the device (" + device + " ns), a hit a host copy (" + hit + " ns)");
+      assertEquals(1, run.stats().value("system.devices.disk.host-buffer-hits"));
+      assertTrue(t[2] - t[1] == hit, "a write is acknowledged after the same host copy");
+      assertTrue(t[3] - t[2] > hit, "the flush waits for the write's destage to the device");
+      assertEquals(2 * 4096, run.stats().value("system.devices.disk.host-buffer-bytes"), "two blocks held");
+      assertEquals(3, probe().io.size(), "the strategy saw every read and write, buffered or not");
+    }
+  }
 }

@@ -33,6 +33,7 @@ public final class PageSharing {
   private final StatsSink.Counter merged;
   private final StatsSink.Counter unreadable;
   private final StatsSink.Counter refused;
+  private final StatsSink.Counter unchanged;
 
   PageSharing(MemoryManager mm, boolean aware) {
     this.mm = mm;
@@ -42,11 +43,13 @@ public final class PageSharing {
     scanned = s.counter("system.guest.sharing.scanned", "pages", "pages the sharing scanner read and hashed");
     merged = s.counter("system.guest.sharing.merged", "pages", "pages merged into an identical page (a frame freed)");
     unreadable = s.counter("system.guest.sharing.unreadable", "pages", "pages the OS view denied to the scanner");
+    unchanged = s.counter("system.guest.sharing.unchanged", "pages", "HAP pages not proposed again: compared before, matched nothing, not written since");
     refused = s.counter("system.guest.sharing.refused", "pages", "pages the kernel could not read and the strategy would not compare (skipped)");
   }
 
   /** The frame freed or merged is no longer a sharing candidate. */
   void forget(long gfn) {
+    hapUnique.remove(gfn);
     Long h = stableHashOf.remove(gfn);
     if (h != null) {
       stable.remove(h);
@@ -102,15 +105,26 @@ public final class PageSharing {
   }
 
   /** Bounded lists of a HAP's pages the kernel cannot read: merged ones, and recent unmerged candidates. */
-  private static final int HAP_CANDIDATES = 8;
+  private static final int HAP_CANDIDATES = 4;
   private final java.util.ArrayDeque<Long> hapShared = new java.util.ArrayDeque<>();
   private final java.util.ArrayDeque<Long> hapSeen = new java.util.ArrayDeque<>();
+  /** HAP pages the hypervisor compared without a match; proposed again only once written (dirty bit). */
+  private final java.util.Set<Long> hapUnique = new java.util.HashSet<>();
 
   /**
    * Aware sharing of a page the kernel cannot read: the hypervisor compares it with the HAP pages
    * already shared and then with recent candidates, and merges on the first equal one.
    */
   private void shareByHypervisor(long f) {
+    long slot = pteSlot(f);
+    if (slot < 0) {
+      return;
+    }
+    long pte = mm.tables.read(slot);
+    if (hapUnique.contains(f) && (pte & X86.PTE_D) == 0) {
+      unchanged.add(1); // compared before and matched nothing, and not written since: not proposed again
+      return;
+    }
     hapShared.removeIf(k -> mm.buddy.isFree(k) || !mm.frames.has(k, FrameTable.KSM));
     for (long k : hapShared) {
       if (k != f && mergeByHypervisor(f, k)) {
@@ -119,21 +133,43 @@ public final class PageSharing {
     }
     hapSeen.removeIf(g -> g == f || !candidate(g));
     for (long g : new java.util.ArrayList<>(hapSeen)) {
-      if (makeShared(g)) {
+      // g becomes a shared page only once the hypervisor found f equal to it: a candidate that
+      // matches nothing stays writable.
+      if (mappedOnce(g) && mergeByHypervisor(f, g)) {
         hapSeen.remove(g);
+        makeShared(g);
         hapShared.addFirst(g);
         if (hapShared.size() > HAP_CANDIDATES) {
           hapShared.removeLast();
         }
-        if (mergeByHypervisor(f, g)) {
-          return;
-        }
+        return;
       }
     }
     hapSeen.addFirst(f);
     if (hapSeen.size() > HAP_CANDIDATES) {
       hapSeen.removeLast();
     }
+    // Unique for now: its dirty bit, cleared here, tells the next scan whether it was written since.
+    hapUnique.add(f);
+    mm.tables.write(slot, pte & ~X86.PTE_D);
+    long owner = mm.frames.owners(f).get(0);
+    mm.ports.cpu().invalidatePage(mm.space(FrameTable.ownerPid(owner)).cr3, FrameTable.ownerVpn(owner) << X86.PAGE_SHIFT);
+  }
+
+  /** The slot of {@code f}'s single mapping, if it is in place; else -1. */
+  private long pteSlot(long f) {
+    long owner = mm.frames.owners(f).get(0);
+    long slot = mm.slotOf(FrameTable.ownerPid(owner), FrameTable.ownerVpn(owner));
+    long pte = slot < 0 ? 0 : mm.tables.read(slot);
+    return PageTables.present(pte) && PageTables.frame(pte) == f ? slot : -1;
+  }
+
+  /** Whether {@code g}'s single mapping is in place (so {@link #makeShared} will succeed). */
+  private boolean mappedOnce(long g) {
+    long owner = mm.frames.owners(g).get(0);
+    long slot = mm.slotOf(FrameTable.ownerPid(owner), FrameTable.ownerVpn(owner));
+    long pte = slot < 0 ? 0 : mm.tables.read(slot);
+    return PageTables.present(pte) && PageTables.frame(pte) == g;
   }
 
   /** Points {@code f}'s mapping at {@code k} if the hypervisor finds them equal (it scrubs {@code f}). */
