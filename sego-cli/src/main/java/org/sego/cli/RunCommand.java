@@ -85,7 +85,8 @@ final class RunCommand implements Callable<Integer> {
       stats = run.stats();
     }
     var o = spec.commandLine().getOut();
-    o.printf(Locale.ROOT, "workload %s under %s + %s: exit status %d%n", name,
+    boolean asHap = system.spec().workload().map(w -> w.asHap()).orElse(false);
+    o.printf(Locale.ROOT, "workload %s%s under %s + %s: exit status %d%n", name, asHap ? " (as a HAP)" : "",
         system.spec().guest().get().provider().name(), system.spec().strategy().provider().name(), status);
     for (String[] s : SUMMARY) {
       if (stats.has(s[0])) {

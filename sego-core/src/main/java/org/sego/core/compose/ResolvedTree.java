@@ -49,7 +49,11 @@ final class ResolvedTree {
     }
     root.put("devices", devices);
     spec.guest().ifPresent(g -> root.put("guest", component(g)));
-    spec.workload().ifPresent(w -> root.put("workload", component(w)));
+    spec.workload().ifPresent(w -> {
+      Map<String, Object> m = component(w);
+      m.put("asHap", w.asHap());
+      root.put("workload", m);
+    });
     return root;
   }
 

@@ -173,13 +173,19 @@ public final class SpecValidator {
         : new LinkedHashMap<>();
     Object old = t.get("name");
     if (!name.equals(old)) {
+      // as-hap belongs to the table, not to the plug-in: it stays.
+      Object asHap = table.equals("workload") ? t.get("as-hap") : null;
       List<String> dropped = new ArrayList<>(new TreeMap<>(t).keySet());
       dropped.remove("name");
+      dropped.remove("as-hap");
       if (!dropped.isEmpty()) {
         notes.add("[" + table + "] parameters of '" + old + "' dropped (" + String.join(", ", dropped) + "): --" + table
             + " names '" + name + "', whose parameters take their defaults");
       }
       t.clear();
+      if (asHap != null) {
+        t.put("as-hap", asHap);
+      }
     }
     t.put("name", name);
     copy.put(table, t);

@@ -146,7 +146,9 @@ final class IsolateStrategy implements ProtectionStrategy {
 
   @Override
   public List<Claim> claims() {
-    return List.of(Claim.againstOs("confidentiality", "the kernel does not remap the HAP's pages (isolate checks no mapping)",
+    return List.of(Claim.againstOs("confidentiality-ram",
+        "the kernel does not remap the HAP's pages (isolate refuses only a writable mapping of another HAP's frame)",
+        "the HAP keeps its secrets in memory it protected (allocateSecure, or as-hap)",
         "swap slots are read back as written (isolate checks no tag or version)"));
   }
 
@@ -535,6 +537,10 @@ final class IsolateStrategy implements ProtectionStrategy {
     }
     if (call instanceof KernelHypercalls.SharePages) {
       KernelHypercalls.SharePages s = (KernelHypercalls.SharePages) call;
+      if (owners.containsKey(s.keepGfn()) != owners.containsKey(s.dropGfn())) {
+        // Merging would make unprotected memory (a bounce buffer) protected, or the reverse.
+        return new HypercallResult.Refused("one of the pages is protected and the other is not");
+      }
       byte[] a = new byte[X86.PAGE_SIZE];
       byte[] b = new byte[X86.PAGE_SIZE];
       hv.memory().read(hostFrame(s.keepGfn()) << X86.PAGE_SHIFT, a, 0, a.length);

@@ -48,7 +48,7 @@ class IsolateStrategyTest {
         Arguments.of("memory-pressure", Map.of("working-set", "12 MiB"),
             Map.of("memory-limit", "6 MiB", "swap-device", "swap"),
             List.of("system.guest.hypercalls.swap-out", "system.guest.hypercalls.swap-in", "system.strategy.swap-ins")),
-        Arguments.of("fork-cow", Map.of("children", 3, "size", "1 MiB"), Map.of(),
+        Arguments.of("fork-cow", Map.of("children", 3, "size", "1 MiB"), Map.of("sharing", "aware"),
             List.of("system.guest.hypercalls.copy-page", "system.strategy.copies")),
         Arguments.of("page-sharing", Map.of("pages", 512, "distinct", 4), Map.of("sharing", "aware", "thp", false),
             List.of("system.guest.hypercalls.share-pages", "system.strategy.shares", "system.guest.sharing.merged")),

@@ -105,7 +105,7 @@ public final class PageSharing {
   }
 
   /** Bounded lists of a HAP's pages the kernel cannot read: merged ones, and recent unmerged candidates. */
-  private static final int HAP_CANDIDATES = 4;
+  private static final int HAP_CANDIDATES = 16;
   private final java.util.ArrayDeque<Long> hapShared = new java.util.ArrayDeque<>();
   private final java.util.ArrayDeque<Long> hapSeen = new java.util.ArrayDeque<>();
   /** HAP pages the hypervisor compared without a match; proposed again only once written (dirty bit). */
