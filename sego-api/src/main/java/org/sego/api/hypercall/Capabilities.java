@@ -89,7 +89,7 @@ public record Capabilities(Set<String> services, Set<String> libraryChecks,
 
   /** The same services, with the library checks {@code checks} enabled. */
   public Capabilities withLibraryChecks(Set<String> checks) {
-    return new Capabilities(services, checks);
+    return new Capabilities(services, checks, userWrites);
   }
 
   /** The same, with the strategy's handling of each kernel write into user memory (the shell asks it). */

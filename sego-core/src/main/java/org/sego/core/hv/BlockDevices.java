@@ -195,7 +195,8 @@ final class BlockDevices implements BlockQueue {
       done = now + copy;
     } else {
       long device = d.resource.reserve(now, r.write(), r.block() * bs, bytes);
-      done = r.write() ? now + copy : device;
+      // A FUA write is acknowledged only when durable, after the device.
+      done = r.write() && !r.fua() ? now + copy : device;
     }
     for (int i = 0; i < r.count(); i++) {
       d.buffered.put(r.block() + i, Boolean.TRUE);
@@ -291,7 +292,9 @@ final class BlockDevices implements BlockQueue {
     }
     int bs = d.volume.blockSize();
     byte[] buf = new byte[bs];
-    for (int i = 0; i < count; i++) {
+    boolean backwards = dst > src && dst < src + count; // overlapping ranges copy as memmove does
+    for (int k = 0; k < count; k++) {
+      int i = backwards ? count - 1 - k : k;
       d.volume.read(src + i, buf, 0);
       d.volume.write(dst + i, buf, 0, false);
     }

@@ -226,6 +226,12 @@ public final class BufferCache {
 
 
   private java.util.function.LongPredicate secureInode = ino -> false;
+  /** Marks a cache frame as holding a secure file's page (released before the kernel reuses it). */
+  private LongConsumer markHap = f -> {};
+
+  public void setHapMarker(LongConsumer markHap) {
+    this.markHap = markHap;
+  }
   private final StatsSink.Counter secureRefused;
   private final java.util.Map<String, StatsSink.Counter> secureSent = new java.util.HashMap<>();
 
@@ -267,6 +273,7 @@ public final class BufferCache {
     secureSent.computeIfAbsent(h.name(), n -> ports.stats().counter("system.guest.hypercalls." + n, "calls",
         "'" + n + "' hypercalls the kernel sent for a secure file's page")).add(1);
     if (ports.hypercalls().call(h) instanceof org.sego.api.hypercall.HypercallResult.Ok) {
+      markHap.accept(frame); // a secure file's page: released before the kernel reuses the frame
       return true;
     }
     secureRefused.add(1);
@@ -296,6 +303,11 @@ public final class BufferCache {
    * sealed journal block going home); the cached copy of {@code to}, if any, is dropped as stale.
    * Required: a refusal leaves the journal unable to checkpoint, which is an I/O failure.
    */
+  /** Whether the hypervisor offers the block copy sealed journal entries need. */
+  public boolean offersBlockCopy() {
+    return offers(org.sego.api.hypercall.Capabilities.BLOCK_COPY);
+  }
+
   public void blockCopy(long from, long to) {
     org.sego.api.hypercall.Hypercall h = new org.sego.api.hypercall.KernelHypercalls.BlockCopy(device, from, to, 1);
     secureSent.computeIfAbsent(h.name(), n -> ports.stats().counter("system.guest.hypercalls." + n, "calls",
@@ -401,10 +413,15 @@ public final class BufferCache {
     int[] outstanding = {0};
     int[] failed = {0};
     for (int i = 0; i < blocks.length; i++) {
-      boolean ok = as != null && as[i] != null ? sealedWrite(as[i], frameNumbers[i], blocks[i])
-          : fileService(blocks[i], frameNumbers[i], true);
-      if (!ok) {
-        failed[0]++;
+      if (as != null && as[i] != null) {
+        if (!sealedWrite(as[i], frameNumbers[i], blocks[i])) {
+          failed[0]++; // a journal transaction cannot leave one of its blocks out
+          continue;
+        }
+      } else if (!fileService(blocks[i], frameNumbers[i], true)) {
+        // Refused: the block stays dirty (a later write-back or commit tries again).
+        dirty.add(blocks[i]);
+        dirtyData.add(blocks[i]);
         continue;
       }
       outstanding[0]++;

@@ -43,6 +43,7 @@ public final class Files {
     if (fs == null && !device.isEmpty()) {
       BufferCache cache = new BufferCache(ports, device, mm::allocKernelFrame, mm::freeKernelFrame);
       cache.setMapped(f -> mm.frames().mapcount(f) > 0);
+      cache.setHapMarker(f -> mm.frames().addFlag(f, org.sego.guest.linuxlike.mm.FrameTable.HAP));
       mm.addShrinker(cache::shrink);
       fs = Lxfs.mount(cache, dataJournal);
       Lxfs mounted = fs;

@@ -206,10 +206,11 @@ final class Journal {
     for (int i = 0; i < n; i++) {
       long entry = cache.get64(descBlock, 16 + 8 * i);
       long home = entry & ~SEALED;
-      if ((entry & SEALED) != 0) {
+      if ((entry & SEALED) != 0 && cache.offersBlockCopy()) {
         cache.blockCopy(fs.journalStart + 2 + i, home);
         continue;
       }
+      // (A sealed entry mounted where no strategy offers the block copy is copied by the kernel.)
       cache.copyClean(fs.journalStart + 2 + i, home);
       homes.add(home);
     }

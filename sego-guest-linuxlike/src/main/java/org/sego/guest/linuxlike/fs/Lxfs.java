@@ -226,6 +226,7 @@ public final class Lxfs {
   }
 
   void freeInode(int ino) {
+    secure.remove((long) ino);
     cache.put32(inodeBlock(ino), inodeOffset(ino) + I_MODE, 0);
     setBit(cache, ibitmap, ino, false);
   }

@@ -168,7 +168,12 @@ public final class Compaction {
     if (!copy(f, dst, hap)) {
       return false;
     }
-    mm.installPte(mm.space(pid), vpn << X86.PAGE_SHIFT, slot, (dst << X86.PAGE_SHIFT) | (pte & ~X86.PTE_ADDR));
+    if (!mm.installPte(mm.space(pid), vpn << X86.PAGE_SHIFT, slot, (dst << X86.PAGE_SHIFT) | (pte & ~X86.PTE_ADDR))) {
+      if (moved) {
+        moveBack(f, dst);
+      }
+      return false;
+    }
     mm.ports.cpu().invalidatePage(mm.space(pid).cr3, vpn << X86.PAGE_SHIFT);
     mm.frames.setFlags(dst, mm.frames.flags(f) | (hap ? FrameTable.HAP : 0));
     mm.frames.moveOwners(f, dst);
@@ -182,10 +187,21 @@ public final class Compaction {
    * Moves {@code src}'s bytes to {@code dst}: a HAP's page by the hypervisor (aware mode, when it
    * offers compaction; it scrubs {@code src}), any other by the kernel's copy.
    */
+  /** Whether the last {@link #copy} was the hypervisor's move (the source is scrubbed, not intact). */
+  private boolean moved;
+
+  /** Undoes a move whose new mapping was refused: the contents go back to {@code src}. */
+  private void moveBack(long src, long dst) {
+    mm.service(new KernelHypercalls.MovePage(dst, src));
+    mm.frames.addFlag(src, FrameTable.HAP);
+  }
+
   private boolean copy(long src, long dst, boolean hap) {
+    moved = false;
     if (hap && aware && mm.offers(Capabilities.COMPACT)) {
       if (mm.service(new KernelHypercalls.MovePage(src, dst)) instanceof HypercallResult.Ok) {
         mm.frames.clearFlag(src, FrameTable.HAP); // the hypervisor gave it back, scrubbed
+        moved = true;
         return true;
       }
       refused.add(1);
@@ -198,10 +214,21 @@ public final class Compaction {
     if (aware && mm.offers(Capabilities.COMPACT)
         && mm.service(new KernelHypercalls.MovePage(src, dst)) instanceof HypercallResult.Ok) {
       mm.frames.clearFlag(src, FrameTable.HAP);
+      moved = true;
       return true;
     }
     refused.add(1);
     return false;
+  }
+
+  /** A collapse that cannot finish: what the hypervisor moved goes back, the 2 MiB block is freed. */
+  private void undoCollapse(long[] old, long head, boolean[] movedAt, int upTo) {
+    for (int k = 0; k < upTo; k++) {
+      if (movedAt[k]) {
+        moveBack(old[k], head + k);
+      }
+    }
+    mm.buddy.free(head, BuddyAllocator.MAX_ORDER);
   }
 
   /** Replaces the 512 4 KiB mappings of {@code region} by one 2 MiB page. */
@@ -215,17 +242,23 @@ public final class Compaction {
     long[] old = new long[(int) FRAMES];
     boolean writable = true;
     boolean hap = mm.hapSpace(as);
+    boolean[] movedAt = new boolean[(int) FRAMES];
     for (int i = 0; i < FRAMES; i++) {
       long pte = mm.tables.read(pt + 8L * i);
       old[i] = PageTables.frame(pte);
       writable &= (pte & X86.PTE_RW) != 0;
-      if (!copy(old[i], head + i, hap)) {
-        mm.buddy.free(head, BuddyAllocator.MAX_ORDER);
+      boolean ok = copy(old[i], head + i, hap);
+      movedAt[i] = ok && moved;
+      if (!ok) {
+        undoCollapse(old, head, movedAt, i + 1);
         return;
       }
     }
     Vma vma = as.find(region);
-    mm.installPte(as, region, pdSlot, mm.pteFor(head, vma, writable && vma.writable()) | X86.PTE_PS);
+    if (!mm.installPte(as, region, pdSlot, mm.pteFor(head, vma, writable && vma.writable()) | X86.PTE_PS)) {
+      undoCollapse(old, head, movedAt, (int) FRAMES);
+      return;
+    }
     mm.ports.cpu().invalidateAddressSpace(as.cr3);
     for (int i = 0; i < FRAMES; i++) {
       mm.frames.unmap(old[i], as.pid, (region >>> X86.PAGE_SHIFT) + i);

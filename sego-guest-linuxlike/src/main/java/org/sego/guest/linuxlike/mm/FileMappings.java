@@ -36,8 +36,14 @@ final class FileMappings {
         return MemoryManager.OOM;
       }
       mm.memory.copyFrame(frame, f);
-      mm.mapNew(as, vma, slot, page, f);
+      if (!mm.mapNew(as, vma, slot, page, f)) {
+        mm.freeFrame(f);
+        return MemoryManager.SEGV;
+      }
       return MemoryManager.OK;
+    }
+    if (!mm.installPte(as, page, slot, mm.pteFor(frame, vma, vma.shared && vma.writable()))) {
+      return MemoryManager.SEGV; // refused: nothing mapped
     }
     mm.frames.addFlag(frame, FrameTable.FILE);
     if (mm.hapSpace(as)) {
@@ -48,7 +54,6 @@ final class FileMappings {
       }
     }
     mm.frames.map(frame, as.pid, page >>> X86.PAGE_SHIFT);
-    mm.installPte(as, page, slot, mm.pteFor(frame, vma, vma.shared && vma.writable()));
     return MemoryManager.OK;
   }
 

@@ -53,10 +53,11 @@ final class HugePages {
     long head = PageTables.frame(pde);
     long flags = pde & (X86.PTE_P | X86.PTE_RW | X86.PTE_US | X86.PTE_A | X86.PTE_D | X86.PTE_NX);
     mm.reclaimer.forget(head);
+    long hap = mm.frames.has(head, FrameTable.HAP) ? FrameTable.HAP : 0;
     mm.frames.unmap(head, as.pid, region >>> X86.PAGE_SHIFT);
     for (long i = 0; i < LARGE_FRAMES; i++) {
       mm.tables.write((pt << X86.PAGE_SHIFT) + 8 * i, ((head + i) << X86.PAGE_SHIFT) | flags);
-      mm.frames.setFlags(head + i, FrameTable.ANON);
+      mm.frames.setFlags(head + i, FrameTable.ANON | hap);
       mm.frames.map(head + i, as.pid, (region >>> X86.PAGE_SHIFT) + i);
       mm.reclaimer.added(head + i);
     }

@@ -237,22 +237,23 @@ public final class MemoryManager {
   }
 
   long allocZeroed(boolean mayBlock) {
-    long f = allocFrame(mayBlock);
-    if (f >= 0) {
-      zero(f);
+    for (int attempt = 0; attempt < 8; attempt++) {
+      long f = allocFrame(mayBlock);
+      if (f < 0 || zero(f)) {
+        return f;
+      }
+      // Neither the kernel nor the hypervisor zeroed it: it is never handed out (it leaves the pool).
+      zeroDenied.add(1);
     }
-    return f;
+    return -1;
   }
 
   /** Zeroes a fresh frame; one the OS view refuses is zeroed by the hypervisor when it offers it. */
-  void zero(long f) {
-    if (memory.zeroFrame(f) != OsView.OK) {
-      if (offers(Capabilities.ZERO)) {
-        service(new KernelHypercalls.ZeroPage(-1, -1, f));
-      } else {
-        zeroDenied.add(1);
-      }
+  boolean zero(long f) {
+    if (memory.zeroFrame(f) == OsView.OK) {
+      return true;
     }
+    return offers(Capabilities.ZERO) && service(new KernelHypercalls.ZeroPage(-1, -1, f)) instanceof HypercallResult.Ok;
   }
 
   /**
@@ -443,7 +444,10 @@ public final class MemoryManager {
     if (f < 0) {
       return OOM;
     }
-    mapNew(as, vma, slot, page, f);
+    if (!mapNew(as, vma, slot, page, f)) {
+      freeFrame(f);
+      return SEGV;
+    }
     zeroFaults.add(1);
     return OK;
   }
@@ -467,14 +471,17 @@ public final class MemoryManager {
   }
 
   /** Maps fresh anonymous frame {@code f} at {@code page}; the slot was empty. */
-  void mapNew(AddressSpace as, Vma vma, long slot, long page, long f) {
+  boolean mapNew(AddressSpace as, Vma vma, long slot, long page, long f) {
+    if (!installPte(as, page, slot, pteFor(f, vma, vma.writable()))) {
+      return false; // refused: nothing mapped; the caller frees the frame
+    }
     frames.setFlags(f, FrameTable.ANON | (vma.shared ? FrameTable.SHARED : 0) | (hapSpace(as) ? FrameTable.HAP : 0));
     frames.map(f, as.pid, page >>> X86.PAGE_SHIFT);
-    installPte(as, page, slot, pteFor(f, vma, vma.writable()));
     ports.hooks().pageTableUpdate(as.pid, page);
     if (!vma.shared) {
       reclaimer.added(f);
     }
+    return true;
   }
 
   int copyOnWrite(AddressSpace as, Vma vma, long slot, long pte, long page) {
@@ -512,12 +519,17 @@ public final class MemoryManager {
         return SEGV;
       }
     }
+    // The entry is cleared before the old frame may be freed (and released): nothing maps it then.
+    tables.write(slot, 0);
     if (frames.unmap(old, as.pid, vpn) == 0 && !frames.has(old, FrameTable.FILE)) {
       freeFrame(old);
     }
-    tables.write(slot, 0);
-    mapNew(as, vma, slot, page, f);
+    boolean mapped = mapNew(as, vma, slot, page, f);
     ports.cpu().invalidatePage(as.cr3, page);
+    if (!mapped) {
+      freeFrame(f);
+      return SEGV;
+    }
     cowCopies.add(1);
     return OK;
   }

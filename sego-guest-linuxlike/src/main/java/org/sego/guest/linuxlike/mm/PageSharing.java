@@ -50,6 +50,8 @@ public final class PageSharing {
   /** The frame freed or merged is no longer a sharing candidate. */
   void forget(long gfn) {
     hapUnique.remove(gfn);
+    hapSeen.remove(gfn);
+    hapShared.remove(gfn);
     Long h = stableHashOf.remove(gfn);
     if (h != null) {
       stable.remove(h);
@@ -135,7 +137,7 @@ public final class PageSharing {
     for (long g : new java.util.ArrayList<>(hapSeen)) {
       // g becomes a shared page only once the hypervisor found f equal to it: a candidate that
       // matches nothing stays writable.
-      if (mappedOnce(g) && mergeByHypervisor(f, g)) {
+      if (mm.hapFrame(g) && mappedOnce(g) && mergeByHypervisor(f, g)) {
         hapSeen.remove(g);
         makeShared(g);
         hapShared.addFirst(g);
@@ -185,7 +187,11 @@ public final class PageSharing {
     if (!(mm.service(new KernelHypercalls.SharePages(k, f)) instanceof HypercallResult.Ok)) {
       return false;
     }
-    mm.installPte(mm.space(pid), vpn << X86.PAGE_SHIFT, slot, (k << X86.PAGE_SHIFT) | (pte & ~X86.PTE_ADDR & ~X86.PTE_RW));
+    if (!mm.installPte(mm.space(pid), vpn << X86.PAGE_SHIFT, slot, (k << X86.PAGE_SHIFT) | (pte & ~X86.PTE_ADDR & ~X86.PTE_RW))) {
+      // The hypervisor scrubbed f: its contents (equal to k's) go back before it stays mapped.
+      mm.service(new KernelHypercalls.CopyPage(pid, vpn, k, f));
+      return false;
+    }
     mm.ports.cpu().invalidatePage(mm.space(pid).cr3, vpn << X86.PAGE_SHIFT);
     mm.frames.unmap(f, pid, vpn);
     mm.frames.map(k, pid, vpn);
@@ -239,7 +245,10 @@ public final class PageSharing {
       }
     }
     long entry = (k << X86.PAGE_SHIFT) | (pte & ~X86.PTE_ADDR & ~X86.PTE_RW);
-    mm.installPte(mm.space(pid), vpn << X86.PAGE_SHIFT, slot, entry);
+    if (!mm.installPte(mm.space(pid), vpn << X86.PAGE_SHIFT, slot, entry)) {
+      refused.add(1);
+      return;
+    }
     mm.ports.cpu().invalidatePage(mm.space(pid).cr3, vpn << X86.PAGE_SHIFT);
     mm.frames.unmap(f, pid, vpn);
     mm.frames.map(k, pid, vpn);

@@ -178,7 +178,10 @@ public final class SwapSpace {
       return false;
     }
     mm.tables.write(ptSlot, 0);
-    mm.mapNew(as, vma, ptSlot, page, f);
+    if (!mm.mapNew(as, vma, ptSlot, page, f)) {
+      mm.tables.write(ptSlot, PageTables.swapEntry(slot));
+      return false;
+    }
     mm.ports.cpu().invalidatePage(as.cr3, page);
     release(slot);
     if (orphaned.remove(slot)) {
@@ -193,8 +196,10 @@ public final class SwapSpace {
     long slot = PageTables.swapSlot(pte);
     Long inFlight = writing.get(slot);
     if (inFlight != null && !takenBack.contains(slot)) {
+      if (!mm.mapNew(as, vma, ptSlot, page, inFlight)) {
+        return MemoryManager.SEGV;
+      }
       takenBack.add(slot);
-      mm.mapNew(as, vma, ptSlot, page, inFlight);
       release(slot);
       cacheHits.add(1);
       return MemoryManager.OK;
@@ -236,7 +241,11 @@ public final class SwapSpace {
       return MemoryManager.SEGV;
     }
     mm.tables.write(ptSlot, 0);
-    mm.mapNew(as, vma, ptSlot, page, f);
+    if (!mm.mapNew(as, vma, ptSlot, page, f)) {
+      mm.tables.write(ptSlot, pte); // still swapped out: the slot keeps the page
+      mm.freeFrame(f);
+      return MemoryManager.SEGV;
+    }
     release(slot);
     ins.add(1);
     return MemoryManager.OK;
