@@ -61,7 +61,6 @@ final class LogStore implements MetadataStore {
   private long nextSeq;
   private long prevSeq;
   private long logNext;
-  private long lastDone;
   private long blocksWritten;
   private long checkpoints;
   private long ramBytes;
@@ -254,8 +253,8 @@ final class LogStore implements MetadataStore {
     return epoch;
   }
 
-  /** When the open's reads and its epoch write completed. */
-  long readyAt() {
+  @Override
+  public long readyAt() {
     return readyAt;
   }
 
@@ -318,7 +317,6 @@ final class LogStore implements MetadataStore {
     if (durable) {
       t = Math.max(t, volume.flush());
     }
-    lastDone = Math.max(lastDone, t);
     return t;
   }
 

@@ -156,30 +156,22 @@ final class HapSyscalls implements Syscalls {
 
   @Override
   public long pread(int fd, long buffer, long length, long offset) {
-    if (!secure(fd)) {
-      return sys.pread(fd, buffer, length, offset);
-    }
-    if (offset < 0) {
-      return -Errno.EINVAL;
-    }
-    long saved = files.offset(fd);
-    files.seek(fd, offset);
-    long r = files.read(fd, buffer, length);
-    files.seek(fd, saved);
-    return r;
+    return secure(fd) ? atOffset(fd, offset, () -> files.read(fd, buffer, length)) : sys.pread(fd, buffer, length, offset);
   }
 
   @Override
   public long pwrite(int fd, long buffer, long length, long offset) {
-    if (!secure(fd)) {
-      return sys.pwrite(fd, buffer, length, offset);
-    }
+    return secure(fd) ? atOffset(fd, offset, () -> files.write(fd, buffer, length)) : sys.pwrite(fd, buffer, length, offset);
+  }
+
+  /** A secure file's transfer at {@code offset}, the file's own offset left as it was (pread, pwrite). */
+  private long atOffset(int fd, long offset, java.util.function.LongSupplier transfer) {
     if (offset < 0) {
       return -Errno.EINVAL;
     }
     long saved = files.offset(fd);
     files.seek(fd, offset);
-    long r = files.write(fd, buffer, length);
+    long r = transfer.getAsLong();
     files.seek(fd, saved);
     return r;
   }

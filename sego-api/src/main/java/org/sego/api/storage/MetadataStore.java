@@ -25,6 +25,12 @@ public interface MetadataStore {
   /** This boot's epoch: 1 on a fresh volume, one more at each open. */
   long bootEpoch();
 
+  /**
+   * When the open's reads (the recovery) and its epoch write complete on the device: a strategy that
+   * must wait for its metadata before the guest boots charges the difference from now.
+   */
+  long readyAt();
+
   /** The record under {@code key} (a copy), or null. */
   byte[] get(long key);
 

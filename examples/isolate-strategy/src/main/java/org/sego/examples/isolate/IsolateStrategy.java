@@ -51,17 +51,15 @@ final class IsolateStrategy implements ProtectionStrategy {
   private final long scrubNanos;
   private final Map<Integer, Integer> viewOf = new TreeMap<>();
   private final Map<Integer, List<long[]>> ranges = new TreeMap<>();
-  /** Claimed frame to its owners: {pid, vpn} each. */
-  private final Map<Long, List<long[]>> owners = new HashMap<>();
   /** Swap slot ("device:block") to the page bound to it: {pid, vpn}. */
   private final Map<String, long[]> bindings = new HashMap<>();
   /** A claimed frame whose swap write the strategy authorized, to its slot. */
   private final Map<Long, String> authorizedOut = new HashMap<>();
   /** A slot whose swap read into a claimed frame the strategy authorized, to that frame. */
   private final Map<String, Long> authorizedIn = new HashMap<>();
-  /** Claimed frames of the page cache holding a secure file's page: kept from the OS until the kernel releases them. */
-  private final java.util.Set<Long> fileFrames = new java.util.HashSet<>();
-  private final StatsSink.Counter claimed;
+  private final Frames frames;
+  private final Map<Long, List<long[]>> owners;
+  private final java.util.Set<Long> fileFrames;
   private final StatsSink.Counter osDenied;
   private final StatsSink.Counter stale;
   private final StatsSink.Counter dmaRefused;
@@ -92,7 +90,9 @@ final class IsolateStrategy implements ProtectionStrategy {
     this.scrubNanos = hv.costs().bandwidth(CostProfile.HV_SCRUB).nanosFor(X86.PAGE_SIZE);
     String p = hv.path();
     StatsSink s = hv.stats();
-    claimed = s.counter(p + ".frames-claimed", "frames", "frames taken from the OS for a HAP's protected memory");
+    frames = new Frames(hv, viewOf, category, walkStepNanos, scrubNanos, authorizedOut::remove);
+    owners = frames.owners;
+    fileFrames = frames.fileFrames;
     osDenied = s.counter(p + ".os-touches-denied", "accesses", "kernel accesses to a frame a HAP still maps, denied");
     stale = s.counter(p + ".stale-released", "frames", "claimed frames no HAP mapped any more, scrubbed and given back on the OS's touch");
     dmaRefused = s.counter(p + ".dma-refused", "requests", "kernel block requests touching a claimed frame or a bound slot without a swap hypercall");
@@ -162,110 +162,6 @@ final class IsolateStrategy implements ProtectionStrategy {
     return viewOf.containsKey(pid);
   }
 
-  // ---- frames -------------------------------------------------------------------------------------
-
-  private long hostFrame(long gfn) {
-    return hv.views().os().frame(gfn);
-  }
-
-  private static boolean has(List<long[]> list, int pid) {
-    for (long[] o : list) {
-      if (o[0] == pid) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** {@code gfn} now holds page {@code vpn} of {@code pid}: out of the OS's reach, in the HAP's view. */
-  private void claim(long gfn, int pid, long vpn) {
-    List<long[]> o = owners.computeIfAbsent(gfn, k -> new ArrayList<>(1));
-    if (o.isEmpty()) {
-      claimed.add(1);
-      hv.views().os().setPermissions(gfn, 0);
-    }
-    if (!has(o, pid)) {
-      o.add(new long[] {pid, vpn});
-    }
-    Integer v = viewOf.get(pid);
-    if (v != null) {
-      hv.views().get(v).map(gfn, hostFrame(gfn), X86.EPT_RWX);
-    }
-  }
-
-  /** Scrubs a claimed frame and gives it back to the OS. */
-  private void release(long gfn) {
-    List<long[]> o = owners.remove(gfn);
-    if (o == null) {
-      return;
-    }
-    hv.memory().zeroFrame(hostFrame(gfn));
-    hv.charge(category, scrubNanos);
-    for (long[] owner : o) {
-      Integer v = viewOf.get((int) owner[0]);
-      if (v != null) {
-        hv.views().get(v).unmap(gfn);
-      }
-    }
-    hv.views().os().setPermissions(gfn, X86.EPT_RWX);
-    authorizedOut.remove(gfn);
-    fileFrames.remove(gfn);
-  }
-
-  /** Drops the owners that no longer map {@code gfn}; releases it when none is left. True if released. */
-  private boolean prune(long gfn) {
-    List<long[]> o = owners.get(gfn);
-    if (o == null) {
-      return true;
-    }
-    o.removeIf(owner -> !maps((int) owner[0], owner[1], gfn));
-    if (o.isEmpty() && !fileFrames.contains(gfn)) {
-      release(gfn);
-      return true;
-    }
-    return false;
-  }
-
-  private boolean maps(int pid, long vpn, long gfn) {
-    return hv.processes().alive(pid) && frameOf(hv.processes().cr3(pid), vpn << X86.PAGE_SHIFT) == gfn;
-  }
-
-  /** The guest frame mapping {@code gva} in the tables at {@code cr3}, or -1; each entry read is charged. */
-  private long frameOf(long cr3, long gva) {
-    long table = cr3 & X86.PTE_ADDR;
-    for (int level = 4; level >= 1; level--) {
-      hv.charge(category, walkStepNanos);
-      long slot = table + 8L * X86.tableIndex(gva, level);
-      long e = hv.memory().load64((hostFrame(slot >>> X86.PAGE_SHIFT) << X86.PAGE_SHIFT) | (slot & X86.PAGE_MASK));
-      if ((e & X86.PTE_P) == 0) {
-        return -1;
-      }
-      if (level == 2 && (e & X86.PTE_PS) != 0) {
-        return ((e & X86.PTE_ADDR_2M) >>> X86.PAGE_SHIFT) + ((gva >>> X86.PAGE_SHIFT) & 511);
-      }
-      if (level == 1) {
-        return (e & X86.PTE_ADDR) >>> X86.PAGE_SHIFT;
-      }
-      table = e & X86.PTE_ADDR;
-    }
-    return -1;
-  }
-
-  /** The guest-physical address of the entry for {@code gva} at {@code level} (1: PT, 2: PD), or -1. */
-  private long entrySlot(long cr3, long gva, int level) {
-    long table = cr3 & X86.PTE_ADDR;
-    for (int l = 4; l > level; l--) {
-      hv.charge(category, walkStepNanos);
-      long slot = table + 8L * X86.tableIndex(gva, l);
-      long e = hv.memory().load64((hostFrame(slot >>> X86.PAGE_SHIFT) << X86.PAGE_SHIFT) | (slot & X86.PAGE_MASK));
-      if ((e & X86.PTE_P) == 0 || (l == 2 && (e & X86.PTE_PS) != 0)) {
-        return -1;
-      }
-      table = e & X86.PTE_ADDR;
-    }
-    return table + 8L * X86.tableIndex(gva, level);
-  }
-
   private boolean inProtectedRange(int pid, long gva) {
     for (long[] r : ranges.getOrDefault(pid, List.of())) {
       if (gva >= r[0] && gva < r[1]) {
@@ -285,28 +181,28 @@ final class IsolateStrategy implements ProtectionStrategy {
       if (v == null || exit.view().id() != v) {
         return ExitAnswer.DENY;
       }
-      if (frameOf(exit.cr3(), exit.gva()) != gfn) {
+      if (frames.frameOf(exit.cr3(), exit.gva()) != gfn) {
         // Not the page itself: a frame of the HAP's page tables the walk read, or another HAP's.
         if (owners.containsKey(gfn)) {
           return ExitAnswer.DENY;
         }
-        hv.views().get(v).map(gfn, hostFrame(gfn), X86.EPT_RWX);
+        hv.views().get(v).map(gfn, frames.hostFrame(gfn), X86.EPT_RWX);
         return ExitAnswer.RETRY;
       }
       long vpn = exit.gva() >>> X86.PAGE_SHIFT;
       // The HAP's own page tables map the frame: no owner is pruned here, since a process that
       // shares it copy-on-write may not have touched it yet.
       if (owners.containsKey(gfn) || inProtectedRange(exit.pid(), exit.gva())) {
-        claim(gfn, exit.pid(), vpn);
+        frames.claim(gfn, exit.pid(), vpn);
       } else {
-        hv.views().get(v).map(gfn, hostFrame(gfn), X86.EPT_RWX); // unprotected memory, shared with the OS
+        hv.views().get(v).map(gfn, frames.hostFrame(gfn), X86.EPT_RWX); // unprotected memory, shared with the OS
       }
       return ExitAnswer.RETRY;
     }
     if (!owners.containsKey(gfn)) {
       return ExitAnswer.DENY;
     }
-    if (prune(gfn)) {
+    if (frames.prune(gfn)) {
       stale.add(1);
       return ExitAnswer.RETRY;
     }
@@ -334,7 +230,7 @@ final class IsolateStrategy implements ProtectionStrategy {
       if (authorized) {
         continue;
       }
-      if (owners.containsKey(gfn) && !prune(gfn)) {
+      if (owners.containsKey(gfn) && !frames.prune(gfn)) {
         dmaRefused.add(1);
         return BlockIo.Answer.REFUSE;
       }
@@ -385,12 +281,12 @@ final class IsolateStrategy implements ProtectionStrategy {
       KernelHypercalls.SwapOutPage s = (KernelHypercalls.SwapOutPage) call;
       List<long[]> o = owners.get(s.gfn());
       if (o != null) {
-        if (!has(o, s.pid())) {
-          if (!maps(s.pid(), s.vpn(), s.gfn())) {
+        if (!Frames.has(o, s.pid())) {
+          if (!frames.maps(s.pid(), s.vpn(), s.gfn())) {
             return new HypercallResult.Refused("frame " + s.gfn() + " does not hold page 0x" + Long.toHexString(s.vpn())
                 + " of " + s.pid());
           }
-          claim(s.gfn(), s.pid(), s.vpn()); // shared copy-on-write, not yet touched by this HAP
+          frames.claim(s.gfn(), s.pid(), s.vpn()); // shared copy-on-write, not yet touched by this HAP
         }
         String key = slot(s.device(), s.block());
         bindings.put(key, new long[] {s.pid(), s.vpn()});
@@ -409,7 +305,7 @@ final class IsolateStrategy implements ProtectionStrategy {
               + Long.toHexString(s.vpn()));
           return new HypercallResult.Violation("slot " + key + " is bound to another page");
         }
-        claim(s.gfn(), s.pid(), s.vpn());
+        frames.claim(s.gfn(), s.pid(), s.vpn());
         authorizedIn.put(key, s.gfn());
       }
       swapIns.add(1);
@@ -434,7 +330,7 @@ final class IsolateStrategy implements ProtectionStrategy {
         return new HypercallResult.Refused("process " + i.pid() + " is not running");
       }
       boolean huge = (i.pte() & X86.PTE_PS) != 0;
-      long slot = entrySlot(hv.processes().cr3(i.pid()), i.gva(), huge ? 2 : 1);
+      long slot = frames.entryAddress(hv.processes().cr3(i.pid()), i.gva(), huge ? 2 : 1);
       if (slot < 0) {
         return new HypercallResult.Refused("no page table for 0x" + Long.toHexString(i.gva()));
       }
@@ -444,16 +340,16 @@ final class IsolateStrategy implements ProtectionStrategy {
       if (present && (i.pte() & X86.PTE_RW) != 0) {
         for (int k = 0; k < count; k++) {
           List<long[]> o = owners.get(first + k);
-          if (o != null && !o.isEmpty() && !has(o, i.pid())) {
+          if (o != null && !o.isEmpty() && !Frames.has(o, i.pid())) {
             installsRefused.add(1);
             return new HypercallResult.Refused("a writable mapping of frame " + (first + k) + ", another HAP's");
           }
         }
       }
-      hv.memory().store64((hostFrame(slot >>> X86.PAGE_SHIFT) << X86.PAGE_SHIFT) | (slot & X86.PAGE_MASK), i.pte());
+      hv.memory().store64(frames.hostAddress(slot), i.pte());
       if (present && inProtectedRange(i.pid(), i.gva())) {
         for (int k = 0; k < count; k++) {
-          claim(first + k, i.pid(), (i.gva() >>> X86.PAGE_SHIFT) + k); // withheld from the OS as it is mapped
+          frames.claim(first + k, i.pid(), (i.gva() >>> X86.PAGE_SHIFT) + k); // withheld from the OS as it is mapped
         }
       }
       installs.add(1);
@@ -464,12 +360,12 @@ final class IsolateStrategy implements ProtectionStrategy {
       long cr3 = hv.processes().alive(w.pid()) ? hv.processes().cr3(w.pid()) : -1;
       for (int done = 0; done < w.data().length; ) {
         long gva = w.gva() + done;
-        long gfn = cr3 < 0 ? -1 : frameOf(cr3, gva);
+        long gfn = cr3 < 0 ? -1 : frames.frameOf(cr3, gva);
         if (gfn < 0) {
           return new HypercallResult.Refused("0x" + Long.toHexString(gva) + " is not mapped in " + w.pid());
         }
         int n = (int) Math.min(w.data().length - done, X86.PAGE_SIZE - (gva & X86.PAGE_MASK));
-        hv.memory().write((hostFrame(gfn) << X86.PAGE_SHIFT) | (gva & X86.PAGE_MASK), w.data(), done, n);
+        hv.memory().write((frames.hostFrame(gfn) << X86.PAGE_SHIFT) | (gva & X86.PAGE_MASK), w.data(), done, n);
         done += n;
       }
       hv.charge(category, copyNanos * ((w.data().length + X86.PAGE_SIZE - 1) / X86.PAGE_SIZE));
@@ -491,23 +387,18 @@ final class IsolateStrategy implements ProtectionStrategy {
       KernelHypercalls.ReadInFilePage r = (KernelHypercalls.ReadInFilePage) call;
       String key = slot(r.device(), r.block());
       // The page arrives in a frame the OS can no longer read; the HAP's first touch makes it its own.
-      if (!owners.containsKey(r.gfn())) {
-        owners.put(r.gfn(), new ArrayList<>(1));
-        hv.views().os().setPermissions(r.gfn(), 0);
-        claimed.add(1);
-      }
-      fileFrames.add(r.gfn());
+      frames.claimFilePage(r.gfn());
       authorizedIn.put(key, r.gfn());
       fileReadIns.add(1);
       return HypercallResult.ok();
     }
     if (call instanceof KernelHypercalls.CopyPage) {
       KernelHypercalls.CopyPage c = (KernelHypercalls.CopyPage) call;
-      hv.memory().copyFrame(hostFrame(c.srcGfn()), hostFrame(c.dstGfn()));
+      hv.memory().copyFrame(frames.hostFrame(c.srcGfn()), frames.hostFrame(c.dstGfn()));
       hv.charge(category, copyNanos);
       if (owners.containsKey(c.srcGfn())) {
         // The source stays claimed: others may map it still; it is released when the kernel frees it.
-        claim(c.dstGfn(), c.pid(), c.vpn());
+        frames.claim(c.dstGfn(), c.pid(), c.vpn());
       }
       copies.add(1);
       return HypercallResult.ok();
@@ -515,11 +406,11 @@ final class IsolateStrategy implements ProtectionStrategy {
     if (call instanceof KernelHypercalls.ZeroPage) {
       KernelHypercalls.ZeroPage z = (KernelHypercalls.ZeroPage) call;
       if (z.pid() >= 0) {
-        claim(z.gfn(), z.pid(), z.vpn());
+        frames.claim(z.gfn(), z.pid(), z.vpn());
       } else {
-        release(z.gfn());
+        frames.release(z.gfn());
       }
-      hv.memory().zeroFrame(hostFrame(z.gfn()));
+      hv.memory().zeroFrame(frames.hostFrame(z.gfn()));
       hv.charge(category, scrubNanos);
       zeroes.add(1);
       return HypercallResult.ok();
@@ -531,7 +422,7 @@ final class IsolateStrategy implements ProtectionStrategy {
         o.removeIf(owner -> owner[0] == r.pid());
       }
       fileFrames.remove(r.gfn()); // the kernel freed the cache frame: nothing of the file is left in it
-      prune(r.gfn());
+      frames.prune(r.gfn());
       releases.add(1);
       return HypercallResult.ok();
     }
@@ -543,30 +434,30 @@ final class IsolateStrategy implements ProtectionStrategy {
       }
       byte[] a = new byte[X86.PAGE_SIZE];
       byte[] b = new byte[X86.PAGE_SIZE];
-      hv.memory().read(hostFrame(s.keepGfn()) << X86.PAGE_SHIFT, a, 0, a.length);
-      hv.memory().read(hostFrame(s.dropGfn()) << X86.PAGE_SHIFT, b, 0, b.length);
+      hv.memory().read(frames.hostFrame(s.keepGfn()) << X86.PAGE_SHIFT, a, 0, a.length);
+      hv.memory().read(frames.hostFrame(s.dropGfn()) << X86.PAGE_SHIFT, b, 0, b.length);
       hv.charge(category, 2 * copyNanos);
       if (!java.util.Arrays.equals(a, b)) {
         return new HypercallResult.Refused("the pages differ");
       }
       List<long[]> dropOwners = owners.getOrDefault(s.dropGfn(), List.of());
       for (long[] owner : dropOwners) {
-        claim(s.keepGfn(), (int) owner[0], owner[1]);
+        frames.claim(s.keepGfn(), (int) owner[0], owner[1]);
       }
-      release(s.dropGfn());
+      frames.release(s.dropGfn());
       shares.add(1);
       return HypercallResult.ok();
     }
     if (call instanceof KernelHypercalls.MovePage) {
       KernelHypercalls.MovePage m = (KernelHypercalls.MovePage) call;
-      hv.memory().copyFrame(hostFrame(m.srcGfn()), hostFrame(m.dstGfn()));
+      hv.memory().copyFrame(frames.hostFrame(m.srcGfn()), frames.hostFrame(m.dstGfn()));
       hv.charge(category, copyNanos);
       List<long[]> o = owners.get(m.srcGfn());
       if (o != null) {
         for (long[] owner : o) {
-          claim(m.dstGfn(), (int) owner[0], owner[1]);
+          frames.claim(m.dstGfn(), (int) owner[0], owner[1]);
         }
-        release(m.srcGfn());
+        frames.release(m.srcGfn());
       }
       moves.add(1);
       return HypercallResult.ok();
@@ -589,13 +480,10 @@ final class IsolateStrategy implements ProtectionStrategy {
 
   @Override
   public void guestCrashed() {
-    for (long gfn : new ArrayList<>(owners.keySet())) {
-      release(gfn);
-    }
+    frames.releaseAll();
     viewOf.clear();
     ranges.clear();
     bindings.clear();
-    fileFrames.clear();
     authorizedIn.clear();
     authorizedOut.clear();
   }

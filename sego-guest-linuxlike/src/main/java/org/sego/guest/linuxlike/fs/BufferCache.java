@@ -47,7 +47,11 @@ public final class BufferCache {
   private final StatsSink.Counter reclaimed;
   private final StatsSink.Counter throttled;
 
-  public BufferCache(KernelPorts ports, String device, LongSupplier newFrame, LongConsumer freeFrame) {
+  private final SecurePages secure;
+
+  public BufferCache(KernelPorts ports, String device, LongSupplier newFrame, LongConsumer freeFrame,
+      org.sego.guest.linuxlike.mm.HapServices hap) {
+    this.secure = new SecurePages(hap, device, ports.stats());
     this.ports = ports;
     this.memory = ports.memory();
     this.queue = ports.blocks();
@@ -61,7 +65,6 @@ public final class BufferCache {
     flushes = s.counter("system.guest.fs.flushes", "requests", "device cache flushes issued");
     asyncWritebacks = s.counter("system.guest.fs.flusher-writebacks", "blocks", "dirty data blocks the flusher started writing");
     throttled = s.counter("system.guest.fs.throttled-writebacks", "blocks", "dirty data blocks a writer wrote back itself for lack of memory");
-    secureRefused = s.counter("system.guest.fs.secure-refused", "requests", "secure-file page write-backs or read-ins the hypervisor refused (skipped)");
     reclaimed = s.counter("system.guest.fs.cache-reclaimed", "blocks", "clean page-cache blocks dropped to free memory");
   }
 
@@ -94,7 +97,7 @@ public final class BufferCache {
       frames.put(block, frame);
       blockOfFrame.put(frame, block);
       loading.put(block, new java.util.ArrayList<>());
-      if (!fileService(block, frame, false)) {
+      if (!secure.ask(block, frame, false)) {
         for (int waiter : loading.remove(block)) {
           ports.cpu().wake(waiter);
         }
@@ -208,7 +211,7 @@ public final class BufferCache {
         continue;
       }
       long gen = generation.getOrDefault(block, 0L);
-      if (!fileService(block, f, true)) {
+      if (!secure.ask(block, f, true)) {
         continue; // stays dirty
       }
       queue.submit(BlockRequest.write(device, block, 1, f << X86.PAGE_SHIFT, purposes.apply(block)), (id, s, t) -> {
@@ -225,96 +228,31 @@ public final class BufferCache {
   }
 
 
-  private java.util.function.LongPredicate secureInode = ino -> false;
-  /** Marks a cache frame as holding a secure file's page (released before the kernel reuses it). */
-  private LongConsumer markHap = f -> {};
-
-  public void setHapMarker(LongConsumer markHap) {
-    this.markHap = markHap;
-  }
-  private final StatsSink.Counter secureRefused;
-  private final java.util.Map<String, StatsSink.Counter> secureSent = new java.util.HashMap<>();
-
-  /** Which inodes are HAPs' secure files (their data blocks go by the file-page hypercalls). */
+  /** The secure-file pages among the cache's (asked of the hypervisor, journaled sealed). */
   public void setSecure(java.util.function.LongPredicate secureInode) {
-    this.secureInode = secureInode;
+    secure.setSecure(secureInode);
   }
 
-  /**
-   * Before a request for {@code block} through {@code frame}: a secure file's page asks the
-   * hypervisor first (write-back or read-in, when it offers secure files). False when it refused:
-   * the page stays dirty, or the read fails.
-   */
-  private boolean sealedWrite(org.sego.api.guest.IoPurpose.FilePage page, long frame, long block) {
-    org.sego.api.hypercall.Hypercall h =
-        new org.sego.api.hypercall.KernelHypercalls.WriteBackFilePage(page.inode(), page.offset(), frame, device, block);
-    secureSent.computeIfAbsent(h.name(), n -> ports.stats().counter("system.guest.hypercalls." + n, "calls",
-        "'" + n + "' hypercalls the kernel sent for a secure file's page")).add(1);
-    if (ports.hypercalls().call(h) instanceof org.sego.api.hypercall.HypercallResult.Ok) {
-      return true;
-    }
-    secureRefused.add(1);
-    return false;
+  /** Marks a cache frame as holding a secure file's page (released before the kernel reuses it). */
+  public void setHapMarker(LongConsumer markHap) {
+    secure.setHapMarker(markHap);
   }
 
-  private boolean fileService(long block, long frame, boolean write) {
-    org.sego.api.guest.IoPurpose p = purposes.apply(block);
-    if (!(p instanceof org.sego.api.guest.IoPurpose.FilePage)
-        || !ports.hypercalls().capabilities().offers(org.sego.api.hypercall.Capabilities.SECURE_FILES)) {
-      return true;
-    }
-    org.sego.api.guest.IoPurpose.FilePage fp = (org.sego.api.guest.IoPurpose.FilePage) p;
-    if (!secureInode.test(fp.inode())) {
-      return true;
-    }
-    org.sego.api.hypercall.Hypercall h = write
-        ? new org.sego.api.hypercall.KernelHypercalls.WriteBackFilePage(fp.inode(), fp.offset(), frame, device, block)
-        : new org.sego.api.hypercall.KernelHypercalls.ReadInFilePage(fp.inode(), fp.offset(), frame, device, block);
-    secureSent.computeIfAbsent(h.name(), n -> ports.stats().counter("system.guest.hypercalls." + n, "calls",
-        "'" + n + "' hypercalls the kernel sent for a secure file's page")).add(1);
-    if (ports.hypercalls().call(h) instanceof org.sego.api.hypercall.HypercallResult.Ok) {
-      markHap.accept(frame); // a secure file's page: released before the kernel reuses the frame
-      return true;
-    }
-    secureRefused.add(1);
-    return false;
-  }
-
-  private boolean offers(String service) {
-    return ports.hypercalls().capabilities().offers(service);
-  }
-
-  /**
-   * The page {@code block} holds when it is a secure file's and the hypervisor offers the block copy
-   * that journaling it needs (data=journal): the kernel neither copies nor checksums it. Else null.
-   */
+  /** The secure page {@code block} holds, journaled sealed (data=journal with block copy); else null. */
   public org.sego.api.guest.IoPurpose.FilePage sealedPage(long block) {
-    org.sego.api.guest.IoPurpose p = purposes.apply(block);
-    if (p instanceof org.sego.api.guest.IoPurpose.FilePage && offers(org.sego.api.hypercall.Capabilities.SECURE_FILES)
-        && offers(org.sego.api.hypercall.Capabilities.BLOCK_COPY)
-        && secureInode.test(((org.sego.api.guest.IoPurpose.FilePage) p).inode())) {
-      return (org.sego.api.guest.IoPurpose.FilePage) p;
-    }
-    return null;
+    return secure.sealed(block);
+  }
+
+  public boolean offersBlockCopy() {
+    return secure.offersBlockCopy();
   }
 
   /**
    * The hypervisor copies block {@code from} to block {@code to} of this device, tags and all (a
    * sealed journal block going home); the cached copy of {@code to}, if any, is dropped as stale.
-   * Required: a refusal leaves the journal unable to checkpoint, which is an I/O failure.
    */
-  /** Whether the hypervisor offers the block copy sealed journal entries need. */
-  public boolean offersBlockCopy() {
-    return offers(org.sego.api.hypercall.Capabilities.BLOCK_COPY);
-  }
-
   public void blockCopy(long from, long to) {
-    org.sego.api.hypercall.Hypercall h = new org.sego.api.hypercall.KernelHypercalls.BlockCopy(device, from, to, 1);
-    secureSent.computeIfAbsent(h.name(), n -> ports.stats().counter("system.guest.hypercalls." + n, "calls",
-        "'" + n + "' hypercalls the kernel sent for a secure file's journaled page")).add(1);
-    if (!(ports.hypercalls().call(h) instanceof org.sego.api.hypercall.HypercallResult.Ok)) {
-      throw new IllegalStateException("linuxlike: the hypervisor refused the block copy " + from + " -> " + to + " on " + device);
-    }
+    secure.blockCopy(from, to);
     Long f = frames.get(to);
     if (f != null && !dirty.contains(to) && !mapped.test(f)) {
       frames.remove(to);
@@ -326,6 +264,7 @@ public final class BufferCache {
   /** The file system tells the cache what each block's I/O is for (its requests carry it). */
   public void setPurposes(java.util.function.LongFunction<org.sego.api.guest.IoPurpose> purposes) {
     this.purposes = purposes;
+    secure.setPurposes(purposes);
   }
 
   /** Frames mapped into user space are never dropped: {@code mapped} tells which. */
@@ -414,11 +353,11 @@ public final class BufferCache {
     int[] failed = {0};
     for (int i = 0; i < blocks.length; i++) {
       if (as != null && as[i] != null) {
-        if (!sealedWrite(as[i], frameNumbers[i], blocks[i])) {
+        if (!secure.writeBack(as[i], frameNumbers[i], blocks[i], true)) {
           failed[0]++; // a journal transaction cannot leave one of its blocks out
           continue;
         }
-      } else if (!fileService(blocks[i], frameNumbers[i], true)) {
+      } else if (!secure.ask(blocks[i], frameNumbers[i], true)) {
         // Refused: the block stays dirty (a later write-back or commit tries again).
         dirty.add(blocks[i]);
         dirtyData.add(blocks[i]);

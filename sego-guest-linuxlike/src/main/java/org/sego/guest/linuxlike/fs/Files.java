@@ -41,7 +41,7 @@ public final class Files {
 
   Lxfs fs() {
     if (fs == null && !device.isEmpty()) {
-      BufferCache cache = new BufferCache(ports, device, mm::allocKernelFrame, mm::freeKernelFrame);
+      BufferCache cache = new BufferCache(ports, device, mm::allocKernelFrame, mm::freeKernelFrame, mm.hap());
       cache.setMapped(f -> mm.frames().mapcount(f) > 0);
       cache.setHapMarker(f -> mm.frames().addFlag(f, org.sego.guest.linuxlike.mm.FrameTable.HAP));
       mm.addShrinker(cache::shrink);

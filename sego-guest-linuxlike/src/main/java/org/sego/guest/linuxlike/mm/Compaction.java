@@ -164,11 +164,11 @@ public final class Compaction {
     if (!PageTables.present(pte) || PageTables.frame(pte) != f) {
       return false;
     }
-    boolean hap = mm.hapPid(pid);
+    boolean hap = mm.hap.hapPid(pid);
     if (!copy(f, dst, hap)) {
       return false;
     }
-    if (!mm.installPte(mm.space(pid), vpn << X86.PAGE_SHIFT, slot, (dst << X86.PAGE_SHIFT) | (pte & ~X86.PTE_ADDR))) {
+    if (!mm.hap.installPte(mm.space(pid), vpn << X86.PAGE_SHIFT, slot, (dst << X86.PAGE_SHIFT) | (pte & ~X86.PTE_ADDR))) {
       if (moved) {
         moveBack(f, dst);
       }
@@ -192,14 +192,14 @@ public final class Compaction {
 
   /** Undoes a move whose new mapping was refused: the contents go back to {@code src}. */
   private void moveBack(long src, long dst) {
-    mm.service(new KernelHypercalls.MovePage(dst, src));
+    mm.hap.call(new KernelHypercalls.MovePage(dst, src));
     mm.frames.addFlag(src, FrameTable.HAP);
   }
 
   private boolean copy(long src, long dst, boolean hap) {
     moved = false;
-    if (hap && aware && mm.offers(Capabilities.COMPACT)) {
-      if (mm.service(new KernelHypercalls.MovePage(src, dst)) instanceof HypercallResult.Ok) {
+    if (hap && aware && mm.hap.offers(Capabilities.COMPACT)) {
+      if (mm.hap.call(new KernelHypercalls.MovePage(src, dst)) instanceof HypercallResult.Ok) {
         mm.frames.clearFlag(src, FrameTable.HAP); // the hypervisor gave it back, scrubbed
         moved = true;
         return true;
@@ -211,8 +211,8 @@ public final class Compaction {
       return true;
     }
     unreadable.add(1);
-    if (aware && mm.offers(Capabilities.COMPACT)
-        && mm.service(new KernelHypercalls.MovePage(src, dst)) instanceof HypercallResult.Ok) {
+    if (aware && mm.hap.offers(Capabilities.COMPACT)
+        && mm.hap.call(new KernelHypercalls.MovePage(src, dst)) instanceof HypercallResult.Ok) {
       mm.frames.clearFlag(src, FrameTable.HAP);
       moved = true;
       return true;
@@ -241,7 +241,7 @@ public final class Compaction {
     long pt = mm.tables.read(pdSlot) & X86.PTE_ADDR;
     long[] old = new long[(int) FRAMES];
     boolean writable = true;
-    boolean hap = mm.hapSpace(as);
+    boolean hap = mm.hap.hapSpace(as);
     boolean[] movedAt = new boolean[(int) FRAMES];
     for (int i = 0; i < FRAMES; i++) {
       long pte = mm.tables.read(pt + 8L * i);
@@ -255,7 +255,7 @@ public final class Compaction {
       }
     }
     Vma vma = as.find(region);
-    if (!mm.installPte(as, region, pdSlot, mm.pteFor(head, vma, writable && vma.writable()) | X86.PTE_PS)) {
+    if (!mm.hap.installPte(as, region, pdSlot, mm.pteFor(head, vma, writable && vma.writable()) | X86.PTE_PS)) {
       undoCollapse(old, head, movedAt, (int) FRAMES);
       return;
     }

@@ -42,14 +42,14 @@ final class FileMappings {
       }
       return MemoryManager.OK;
     }
-    if (!mm.installPte(as, page, slot, mm.pteFor(frame, vma, vma.shared && vma.writable()))) {
+    if (!mm.hap.installPte(as, page, slot, mm.pteFor(frame, vma, vma.shared && vma.writable()))) {
       return MemoryManager.SEGV; // refused: nothing mapped
     }
     mm.frames.addFlag(frame, FrameTable.FILE);
-    if (mm.hapSpace(as)) {
+    if (mm.hap.hapSpace(as)) {
       // A HAP's secure file: its frames are released before reuse, its pages moved by hypercall.
       mm.frames.addFlag(frame, FrameTable.HAP);
-      if (mm.offers(org.sego.api.hypercall.Capabilities.SECURE_FILES)) {
+      if (mm.hap.offers(org.sego.api.hypercall.Capabilities.SECURE_FILES)) {
         mm.filePages.markSecure(vma.fileIno);
       }
     }

@@ -45,7 +45,7 @@ final class ForkCopy {
         long f = PageTables.frame(e);
         if (!mm.frames.has(f, FrameTable.SHARED) && (e & X86.PTE_RW) != 0) {
           e &= ~X86.PTE_RW;
-          if (!mm.installPte(parent, gva, leaf[1], e)) {
+          if (!mm.hap.installPte(parent, gva, leaf[1], e)) {
             mm.destroy(child); // the parent's page could not be write-protected: no copy-on-write, no fork
             return null;
           }

@@ -26,9 +26,9 @@ final class HugePages {
     for (long i = 0; i < LARGE_FRAMES; i++) {
       mm.memory.zeroFrame(f + i);
     }
-    mm.frames.setFlags(f, FrameTable.ANON | FrameTable.HUGE | (mm.hapSpace(as) ? FrameTable.HAP : 0));
+    mm.frames.setFlags(f, FrameTable.ANON | FrameTable.HUGE | (mm.hap.hapSpace(as) ? FrameTable.HAP : 0));
     mm.frames.map(f, as.pid, region >>> X86.PAGE_SHIFT);
-    mm.installPte(as, region, pdSlot, mm.pteFor(f, vma, vma.writable()) | X86.PTE_PS);
+    mm.hap.installPte(as, region, pdSlot, mm.pteFor(f, vma, vma.writable()) | X86.PTE_PS);
     mm.reclaimer.added(f);
     mm.hugeFaults.add(1);
     if (mm.buddy.freeFrames() < mm.settings.lowWatermark()) {

@@ -45,24 +45,16 @@ public final class MemoryManager {
   final Compaction compaction;
   private final StatsSink.Counter zeroFaults;
   private final StatsSink.Counter fileFaults;
-  private final StatsSink.Counter cowCopies;
-  private final StatsSink.Counter cowReuses;
   final StatsSink.Counter hugeFaults;
   final StatsSink.Counter hugeSplits;
   private final StatsSink.Counter oom;
   private final StatsSink.Counter zeroDenied;
-  private final StatsSink.Counter cowDenied;
   final StatsSink.Counter hugeUnavailable;
 
-  /** What the strategy offers: constant for the run, read once. */
-  final Capabilities caps;
-  private final StatsSink stats;
-  private final java.util.Map<String, StatsSink.Counter> sent = new java.util.HashMap<>();
-  private final java.util.Map<String, StatsSink.Counter> refusedCalls = new java.util.HashMap<>();
+  final HapServices hap;
+  private final CopyOnWrite cow;
 
   public MemoryManager(KernelPorts ports, MemorySettings settings, long firstFrame) {
-    this.caps = ports.hypercalls().capabilities();
-    this.stats = ports.stats();
     this.costs = KernelCosts.of(ports.costs());
     this.ports = ports;
     this.memory = ports.memory();
@@ -70,17 +62,16 @@ public final class MemoryManager {
     this.settings = settings;
     this.buddy = new BuddyAllocator(firstFrame, settings.limitFrames());
     this.frames = new FrameTable(settings.limitFrames());
+    this.hap = new HapServices(ports, spaces, frames, tables);
     StatsSink s = ports.stats();
     fileFaults = s.counter("system.guest.mm.file-faults", "faults", "faults on a file mapping, served from the page cache");
     zeroFaults = s.counter("system.guest.mm.zero-fill-faults", "faults", "faults served with a fresh zeroed page");
-    cowCopies = s.counter("system.guest.mm.cow-copies", "pages", "copy-on-write faults that copied the page");
-    cowReuses = s.counter("system.guest.mm.cow-reuses", "pages", "copy-on-write faults on the last mapping, made writable in place");
     hugeFaults = s.counter("system.guest.mm.huge-faults", "pages", "faults served with a 2 MiB page");
     hugeSplits = s.counter("system.guest.mm.huge-splits", "pages", "2 MiB mappings split into 4 KiB ones");
     hugeUnavailable = s.counter("system.guest.mm.huge-unavailable", "faults", "faults eligible for a 2 MiB page when no 2 MiB block was free");
     zeroDenied = s.counter("system.guest.mm.zero-denied", "frames", "fresh frames the OS view would not let the kernel zero (no zero service)");
-    cowDenied = s.counter("system.guest.mm.cow-denied", "faults", "copy-on-write copies neither the kernel nor the hypervisor could make");
     oom = s.counter("system.guest.mm.out-of-memory", "events", "allocations that failed even after reclaim");
+    this.cow = new CopyOnWrite(this);
     this.swap = settings.swapDevice().isEmpty() ? null : new SwapSpace(this, settings.swapDevice());
     this.reclaimer = new Reclaimer(this);
     this.sharing = settings.sharing().equals("off") ? null : new PageSharing(this, settings.sharing().equals("aware"));
@@ -92,56 +83,9 @@ public final class MemoryManager {
     return settings;
   }
 
-  // ---- the hypervisor's services ----------------------------------------------------------------
-
-  /** Whether the strategy offers {@code service} (a {@link Capabilities} name). */
-  boolean offers(String service) {
-    return caps.offers(service);
-  }
-
-  /**
-   * Whether {@code as} belongs to a HAP, whose pages the kernel must not touch when the strategy
-   * offers services for them: asked once ({@code is-hap}), inherited at fork; never asked when the
-   * strategy offers nothing.
-   */
-  boolean hapSpace(AddressSpace as) {
-    if (as == null || caps.services().isEmpty()) {
-      return false;
-    }
-    if (as.hap < 0) {
-      HypercallResult r = ports.hypercalls().call(new KernelHypercalls.IsHap(as.pid));
-      as.hap = r instanceof HypercallResult.Ok && ((HypercallResult.Ok) r).value() == 1 ? 1 : 0;
-    }
-    return as.hap == 1;
-  }
-
-  boolean hapPid(int pid) {
-    return hapSpace(spaces.get(pid));
-  }
-
-  /** Whether anonymous frame {@code f} holds a page of a HAP (by its mappings). */
-  boolean hapFrame(long f) {
-    if (frames.has(f, FrameTable.HAP)) {
-      return true;
-    }
-    for (long o : frames.owners(f)) {
-      if (hapPid(FrameTable.ownerPid(o))) {
-        return true;
-      }
-    }
-    return false;
-  }
-
-  /** Sends a memory-service hypercall, counted by name under {@code system.guest.hypercalls}; refusals too. */
-  HypercallResult service(Hypercall call) {
-    sent.computeIfAbsent(call.name(), n -> stats.counter("system.guest.hypercalls." + n, "calls",
-        "'" + n + "' hypercalls the kernel sent for a HAP's page")).add(1);
-    HypercallResult r = ports.hypercalls().call(call);
-    if (!(r instanceof HypercallResult.Ok)) {
-      refusedCalls.computeIfAbsent(call.name(), n -> stats.counter("system.guest.hypercalls." + n + "-refused", "calls",
-          "'" + n + "' hypercalls the hypervisor refused or found a violation in (the service was skipped)")).add(1);
-    }
-    return r;
+  /** The hypervisor's services, as the kernel uses them. */
+  public HapServices hap() {
+    return hap;
   }
 
   /** The page-sharing scanner, or null when sharing is off. */
@@ -253,7 +197,7 @@ public final class MemoryManager {
     if (memory.zeroFrame(f) == OsView.OK) {
       return true;
     }
-    return offers(Capabilities.ZERO) && service(new KernelHypercalls.ZeroPage(-1, -1, f)) instanceof HypercallResult.Ok;
+    return hap.offers(Capabilities.ZERO) && hap.call(new KernelHypercalls.ZeroPage(-1, -1, f)) instanceof HypercallResult.Ok;
   }
 
   /**
@@ -261,10 +205,10 @@ public final class MemoryManager {
    * hypervisor scrubs it and gives it back to the OS), when the strategy offers release.
    */
   void freeFrame(long f) {
-    if (frames.has(f, FrameTable.HAP) && offers(Capabilities.RELEASE)) {
+    if (frames.has(f, FrameTable.HAP) && hap.offers(Capabilities.RELEASE)) {
       long n = frames.has(f, FrameTable.HUGE) ? 512 : 1;
       for (long i = 0; i < n; i++) {
-        service(new KernelHypercalls.ReleasePage(-1, f + i));
+        hap.call(new KernelHypercalls.ReleasePage(-1, f + i));
       }
     }
     reclaimer.forget(f);
@@ -457,25 +401,12 @@ public final class MemoryManager {
         | (vma.executable() ? 0 : X86.PTE_NX);
   }
 
-  /**
-   * Writes the leaf entry {@code pte} (4 KiB, or 2 MiB with {@code PTE_PS}) mapping {@code gva} of
-   * {@code as} at {@code slot}: for a HAP, through the hypervisor when it offers page tables (a
-   * HAP's page tables are the hypervisor's to change). False when it refused: nothing was installed.
-   */
-  boolean installPte(AddressSpace as, long gva, long slot, long pte) {
-    if (hapSpace(as) && offers(Capabilities.PAGE_TABLES)) {
-      return service(new KernelHypercalls.InstallPte(as.pid, gva, pte)) instanceof HypercallResult.Ok;
-    }
-    tables.write(slot, pte);
-    return true;
-  }
-
   /** Maps fresh anonymous frame {@code f} at {@code page}; the slot was empty. */
   boolean mapNew(AddressSpace as, Vma vma, long slot, long page, long f) {
-    if (!installPte(as, page, slot, pteFor(f, vma, vma.writable()))) {
+    if (!hap.installPte(as, page, slot, pteFor(f, vma, vma.writable()))) {
       return false; // refused: nothing mapped; the caller frees the frame
     }
-    frames.setFlags(f, FrameTable.ANON | (vma.shared ? FrameTable.SHARED : 0) | (hapSpace(as) ? FrameTable.HAP : 0));
+    frames.setFlags(f, FrameTable.ANON | (vma.shared ? FrameTable.SHARED : 0) | (hap.hapSpace(as) ? FrameTable.HAP : 0));
     frames.map(f, as.pid, page >>> X86.PAGE_SHIFT);
     ports.hooks().pageTableUpdate(as.pid, page);
     if (!vma.shared) {
@@ -485,53 +416,7 @@ public final class MemoryManager {
   }
 
   int copyOnWrite(AddressSpace as, Vma vma, long slot, long pte, long page) {
-    long old = PageTables.frame(pte);
-    long vpn = page >>> X86.PAGE_SHIFT;
-    if (frames.mapcount(old) == 1 && !frames.has(old, FrameTable.KSM | FrameTable.FILE)) {
-      if (!installPte(as, page, slot, pte | X86.PTE_RW)) {
-        return SEGV;
-      }
-      ports.cpu().invalidatePage(as.cr3, page);
-      cowReuses.add(1);
-      return OK;
-    }
-    long f = allocFrame(true);
-    if (f < 0) {
-      return OOM;
-    }
-    if (tables.read(slot) != pte) {
-      // The allocation waited, and meanwhile sharing, compaction or reclaim changed the entry: retry.
-      freeFrame(f);
-      return OK;
-    }
-    if ((hapSpace(as) && offers(Capabilities.COPY))
-        || caps.userWrite(org.sego.api.guest.KernelUserWrite.FORK_COPY_ON_WRITE) == org.sego.api.guest.KernelUserWrite.Handling.HYPERCALL) {
-      // A HAP's page: the hypervisor copies it; the kernel never reads it.
-      if (!(service(new KernelHypercalls.CopyPage(as.pid, vpn, old, f)) instanceof HypercallResult.Ok)) {
-        freeFrame(f);
-        return SEGV;
-      }
-    } else if (memory.copyFrame(old, f) != OsView.OK) {
-      if (!offers(Capabilities.COPY)
-          || !(service(new KernelHypercalls.CopyPage(as.pid, vpn, old, f)) instanceof HypercallResult.Ok)) {
-        cowDenied.add(1);
-        freeFrame(f);
-        return SEGV;
-      }
-    }
-    // The entry is cleared before the old frame may be freed (and released): nothing maps it then.
-    tables.write(slot, 0);
-    if (frames.unmap(old, as.pid, vpn) == 0 && !frames.has(old, FrameTable.FILE)) {
-      freeFrame(old);
-    }
-    boolean mapped = mapNew(as, vma, slot, page, f);
-    ports.cpu().invalidatePage(as.cr3, page);
-    if (!mapped) {
-      freeFrame(f);
-      return SEGV;
-    }
-    cowCopies.add(1);
-    return OK;
+    return cow.fault(as, vma, slot, pte, page);
   }
 
   void splitHuge(AddressSpace as, long pdSlot, long region) {
@@ -588,14 +473,14 @@ public final class MemoryManager {
    * by {@code user-write} hypercall; 0 or -EFAULT.
    */
   public int copyToUser(AddressSpace as, long gva, byte[] src, int off, int len, org.sego.api.guest.KernelUserWrite path) {
-    if (caps.userWrite(path) == org.sego.api.guest.KernelUserWrite.Handling.HYPERCALL) {
+    if (hap.capabilities().userWrite(path) == org.sego.api.guest.KernelUserWrite.Handling.HYPERCALL) {
       for (long page = X86.pageBase(gva); page < gva + len; page += X86.PAGE_SIZE) {
         if (userAddress(as, page, true) < 0) { // the pages are made present (and writable) first
           return -Errno.EFAULT;
         }
       }
       byte[] data = java.util.Arrays.copyOfRange(src, off, off + len);
-      return service(new KernelHypercalls.WriteUser(as.pid, path, gva, data)) instanceof HypercallResult.Ok ? 0 : -Errno.EFAULT;
+      return hap.call(new KernelHypercalls.WriteUser(as.pid, path, gva, data)) instanceof HypercallResult.Ok ? 0 : -Errno.EFAULT;
     }
     return user.copyToUser(as, gva, src, off, len);
   }
@@ -603,6 +488,17 @@ public final class MemoryManager {
   /** Copies user memory into {@code dst}; 0 or -EFAULT. */
   public int copyFromUser(AddressSpace as, long gva, byte[] dst, int off, int len) {
     return user.copyFromUser(as, gva, dst, off, len);
+  }
+
+  /** The slot of {@code f}'s first recorded mapping when that entry still maps {@code f}; else -1. */
+  long soleSlot(long f) {
+    List<Long> owners = frames.owners(f);
+    if (owners.isEmpty()) {
+      return -1;
+    }
+    long slot = slotOf(FrameTable.ownerPid(owners.get(0)), FrameTable.ownerVpn(owners.get(0)));
+    long pte = slot < 0 ? 0 : tables.read(slot);
+    return PageTables.present(pte) && PageTables.frame(pte) == f ? slot : -1;
   }
 
   /** The slot of the 4 KiB entry mapping {@code vpn} of {@code pid}, or -1. */

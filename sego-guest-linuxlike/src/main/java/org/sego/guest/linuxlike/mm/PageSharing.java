@@ -74,7 +74,7 @@ public final class PageSharing {
         continue;
       }
       pages--;
-      if (aware && mm.offers(Capabilities.SHARE) && mm.hapFrame(f)) {
+      if (aware && mm.hap.offers(Capabilities.SHARE) && mm.hap.hapFrame(f)) {
         shareByHypervisor(f); // a HAP's page: the kernel never reads it
         continue;
       }
@@ -118,7 +118,7 @@ public final class PageSharing {
    * already shared and then with recent candidates, and merges on the first equal one.
    */
   private void shareByHypervisor(long f) {
-    long slot = pteSlot(f);
+    long slot = mm.soleSlot(f);
     if (slot < 0) {
       return;
     }
@@ -137,7 +137,7 @@ public final class PageSharing {
     for (long g : new java.util.ArrayList<>(hapSeen)) {
       // g becomes a shared page only once the hypervisor found f equal to it: a candidate that
       // matches nothing stays writable.
-      if (mm.hapFrame(g) && mappedOnce(g) && mergeByHypervisor(f, g)) {
+      if (mm.hap.hapFrame(g) && mm.soleSlot(g) >= 0 && mergeByHypervisor(f, g)) {
         hapSeen.remove(g);
         makeShared(g);
         hapShared.addFirst(g);
@@ -158,38 +158,23 @@ public final class PageSharing {
     mm.ports.cpu().invalidatePage(mm.space(FrameTable.ownerPid(owner)).cr3, FrameTable.ownerVpn(owner) << X86.PAGE_SHIFT);
   }
 
-  /** The slot of {@code f}'s single mapping, if it is in place; else -1. */
-  private long pteSlot(long f) {
-    long owner = mm.frames.owners(f).get(0);
-    long slot = mm.slotOf(FrameTable.ownerPid(owner), FrameTable.ownerVpn(owner));
-    long pte = slot < 0 ? 0 : mm.tables.read(slot);
-    return PageTables.present(pte) && PageTables.frame(pte) == f ? slot : -1;
-  }
-
-  /** Whether {@code g}'s single mapping is in place (so {@link #makeShared} will succeed). */
-  private boolean mappedOnce(long g) {
-    long owner = mm.frames.owners(g).get(0);
-    long slot = mm.slotOf(FrameTable.ownerPid(owner), FrameTable.ownerVpn(owner));
-    long pte = slot < 0 ? 0 : mm.tables.read(slot);
-    return PageTables.present(pte) && PageTables.frame(pte) == g;
-  }
 
   /** Points {@code f}'s mapping at {@code k} if the hypervisor finds them equal (it scrubs {@code f}). */
   private boolean mergeByHypervisor(long f, long k) {
+    long slot = mm.soleSlot(f);
+    if (slot < 0) {
+      return false;
+    }
     long owner = mm.frames.owners(f).get(0);
     int pid = FrameTable.ownerPid(owner);
     long vpn = FrameTable.ownerVpn(owner);
-    long slot = mm.slotOf(pid, vpn);
-    long pte = slot < 0 ? 0 : mm.tables.read(slot);
-    if (!PageTables.present(pte) || PageTables.frame(pte) != f) {
+    long pte = mm.tables.read(slot);
+    if (!(mm.hap.call(new KernelHypercalls.SharePages(k, f)) instanceof HypercallResult.Ok)) {
       return false;
     }
-    if (!(mm.service(new KernelHypercalls.SharePages(k, f)) instanceof HypercallResult.Ok)) {
-      return false;
-    }
-    if (!mm.installPte(mm.space(pid), vpn << X86.PAGE_SHIFT, slot, (k << X86.PAGE_SHIFT) | (pte & ~X86.PTE_ADDR & ~X86.PTE_RW))) {
+    if (!mm.hap.installPte(mm.space(pid), vpn << X86.PAGE_SHIFT, slot, (k << X86.PAGE_SHIFT) | (pte & ~X86.PTE_ADDR & ~X86.PTE_RW))) {
       // The hypervisor scrubbed f: its contents (equal to k's) go back before it stays mapped.
-      mm.service(new KernelHypercalls.CopyPage(pid, vpn, k, f));
+      mm.hap.call(new KernelHypercalls.CopyPage(pid, vpn, k, f));
       return false;
     }
     mm.ports.cpu().invalidatePage(mm.space(pid).cr3, vpn << X86.PAGE_SHIFT);
@@ -245,7 +230,7 @@ public final class PageSharing {
       }
     }
     long entry = (k << X86.PAGE_SHIFT) | (pte & ~X86.PTE_ADDR & ~X86.PTE_RW);
-    if (!mm.installPte(mm.space(pid), vpn << X86.PAGE_SHIFT, slot, entry)) {
+    if (!mm.hap.installPte(mm.space(pid), vpn << X86.PAGE_SHIFT, slot, entry)) {
       refused.add(1);
       return;
     }

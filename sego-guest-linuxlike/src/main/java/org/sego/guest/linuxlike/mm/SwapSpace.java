@@ -120,10 +120,10 @@ public final class SwapSpace {
       return false;
     }
     AddressSpace as = mm.space(pid);
-    boolean hap = mm.hapSpace(as);
-    if (hap && mm.offers(Capabilities.SWAP)) {
+    boolean hap = mm.hap.hapSpace(as);
+    if (hap && mm.hap.offers(Capabilities.SWAP)) {
       // A HAP's page: the hypervisor binds the slot to the page and lets the write of this frame through.
-      if (!(mm.service(new KernelHypercalls.SwapOutPage(pid, vpn, f, device, slot)) instanceof HypercallResult.Ok)) {
+      if (!(mm.hap.call(new KernelHypercalls.SwapOutPage(pid, vpn, f, device, slot)) instanceof HypercallResult.Ok)) {
         refs.remove(slot);
         used.clear((int) slot);
         return false;
@@ -212,10 +212,10 @@ public final class SwapSpace {
     int[] status = {Integer.MIN_VALUE};
     // An honest kernel reads the slot it wrote; a malicious one may read another.
     long readSlot = mm.ports.hooks().swapIn(pid, page >>> X86.PAGE_SHIFT, slot);
-    if (mm.hapSpace(as) && mm.offers(Capabilities.SWAP)) {
+    if (mm.hap.hapSpace(as) && mm.hap.offers(Capabilities.SWAP)) {
       // The hypervisor checks the slot's binding and takes the frame for the HAP before the read lands.
       mm.frames.setFlags(f, FrameTable.HAP);
-      if (!(mm.service(new KernelHypercalls.SwapInPage(pid, page >>> X86.PAGE_SHIFT, f, device, readSlot))
+      if (!(mm.hap.call(new KernelHypercalls.SwapInPage(pid, page >>> X86.PAGE_SHIFT, f, device, readSlot))
           instanceof HypercallResult.Ok)) {
         mm.freeFrame(f);
         return MemoryManager.SEGV;

@@ -1,0 +1,106 @@
+package org.sego.guest.linuxlike.mm;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.sego.api.guest.KernelPorts;
+import org.sego.api.hypercall.Capabilities;
+import org.sego.api.hypercall.Hypercall;
+import org.sego.api.hypercall.HypercallResult;
+import org.sego.api.hypercall.KernelHypercalls;
+import org.sego.api.sim.StatsSink;
+
+/**
+ * The kernel's side of the hypervisor's services: what the strategy offers (read once), which
+ * processes are HAPs (asked once each, {@code is-hap}), and the one way the kernel sends a service
+ * hypercall, counted by name under {@code system.guest.hypercalls} (refusals as {@code
+ * <name>-refused}). Under a strategy that offers nothing, nothing here sends anything.
+ */
+public final class HapServices {
+  private final KernelPorts ports;
+  private final Capabilities caps;
+  private final Map<Integer, AddressSpace> spaces;
+  private final FrameTable frames;
+  private final PageTables tables;
+  private final Map<String, StatsSink.Counter> sent = new HashMap<>();
+  private final Map<String, StatsSink.Counter> refused = new HashMap<>();
+
+  HapServices(KernelPorts ports, Map<Integer, AddressSpace> spaces, FrameTable frames, PageTables tables) {
+    this.ports = ports;
+    this.caps = ports.hypercalls().capabilities();
+    this.spaces = spaces;
+    this.frames = frames;
+    this.tables = tables;
+  }
+
+  public Capabilities capabilities() {
+    return caps;
+  }
+
+  /** Whether the strategy offers {@code service} (a {@link Capabilities} name). */
+  public boolean offers(String service) {
+    return caps.offers(service);
+  }
+
+  /**
+   * Whether {@code as} belongs to a HAP, whose pages the kernel must not touch when the strategy
+   * offers services for them: asked once ({@code is-hap}), inherited at fork; never asked when the
+   * strategy offers nothing.
+   */
+  boolean hapSpace(AddressSpace as) {
+    if (as == null || caps.services().isEmpty()) {
+      return false;
+    }
+    if (as.hap < 0) {
+      HypercallResult r = ports.hypercalls().call(new KernelHypercalls.IsHap(as.pid));
+      as.hap = r instanceof HypercallResult.Ok && ((HypercallResult.Ok) r).value() == 1 ? 1 : 0;
+    }
+    return as.hap == 1;
+  }
+
+  boolean hapPid(int pid) {
+    return hapSpace(spaces.get(pid));
+  }
+
+  /** Whether anonymous frame {@code f} holds a page of a HAP (by its flag or its mappings). */
+  boolean hapFrame(long f) {
+    if (frames.has(f, FrameTable.HAP)) {
+      return true;
+    }
+    for (long o : frames.owners(f)) {
+      if (hapPid(FrameTable.ownerPid(o))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Sends a service hypercall, counted; true when it was done. */
+  public boolean done(Hypercall call) {
+    return call(call) instanceof HypercallResult.Ok;
+  }
+
+  /** Sends a service hypercall, counted by name; a refusal or violation counted too. */
+  public HypercallResult call(Hypercall call) {
+    sent.computeIfAbsent(call.name(), n -> ports.stats().counter("system.guest.hypercalls." + n, "calls",
+        "'" + n + "' hypercalls the kernel sent for a HAP's page or secure file")).add(1);
+    HypercallResult r = ports.hypercalls().call(call);
+    if (!(r instanceof HypercallResult.Ok)) {
+      refused.computeIfAbsent(call.name(), n -> ports.stats().counter("system.guest.hypercalls." + n + "-refused", "calls",
+          "'" + n + "' hypercalls the hypervisor refused or found a violation in (the service was skipped)")).add(1);
+    }
+    return r;
+  }
+
+  /**
+   * Writes the leaf entry {@code pte} (4 KiB, or 2 MiB with {@code PTE_PS}) mapping {@code gva} of
+   * {@code as} at {@code slot}: for a HAP, through the hypervisor when it offers page tables (a
+   * HAP's page tables are the hypervisor's to change). False when it refused: nothing was installed.
+   */
+  boolean installPte(AddressSpace as, long gva, long slot, long pte) {
+    if (hapSpace(as) && offers(Capabilities.PAGE_TABLES)) {
+      return done(new KernelHypercalls.InstallPte(as.pid, gva, pte));
+    }
+    tables.write(slot, pte);
+    return true;
+  }
+}
