@@ -1,13 +1,13 @@
 package org.sego.attacks;
 
 import java.util.Map;
-import org.sego.api.hap.HapProgram;
+import org.sego.api.attack.Victim;
 import org.sego.api.plugin.AttackProvider;
 import org.sego.api.plugin.Parameter;
 import org.sego.api.plugin.ParameterSchema;
 import org.sego.api.plugin.Parameters;
 
-/** The victim, parameters and guest set-up (a file system) the file attacks share. */
+/** The victim ({@code secret-files}), parameters and guest set-up (a file system) the file attacks share. */
 abstract class FileAttack extends AttackProvider {
   static final String DISK = "disk";
 
@@ -18,14 +18,10 @@ abstract class FileAttack extends AttackProvider {
         Parameter.integer("rounds", 4, 2, 1000, "rounds", "rounds of reopen, read, digest and rewrite"));
   }
 
+  /** The victim library's {@code secret-files}, with this attack's pages and rounds. */
   @Override
-  public HapProgram victim(Parameters p, long seed) {
-    return new FileVictim(seed, (int) p.integer("pages"), (int) p.integer("rounds"));
-  }
-
-  @Override
-  public long secretPages(Parameters p) {
-    return 2 * p.integer("pages");
+  public Victim victim(Parameters p) {
+    return new Victim("secret-files", Map.of("pages", p.integer("pages"), "rounds", p.integer("rounds")));
   }
 
   @Override

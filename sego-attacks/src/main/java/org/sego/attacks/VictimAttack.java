@@ -3,13 +3,13 @@ package org.sego.attacks;
 import org.sego.api.attack.AdversaryOps;
 import org.sego.api.attack.Attack;
 import org.sego.api.attack.KernelHooks;
-import org.sego.api.hap.HapProgram;
+import org.sego.api.attack.Victim;
 import org.sego.api.plugin.AttackProvider;
 import org.sego.api.plugin.Parameter;
 import org.sego.api.plugin.ParameterSchema;
 import org.sego.api.plugin.Parameters;
 
-/** The victim and parameters the built-in attacks share. */
+/** The victim ({@code secret-pages}) and parameters the memory attacks share. */
 abstract class VictimAttack extends AttackProvider {
   @Override
   public ParameterSchema parameters() {
@@ -22,14 +22,10 @@ abstract class VictimAttack extends AttackProvider {
     return 64;
   }
 
+  /** The victim library's {@code secret-pages}, with this attack's pages and rounds. */
   @Override
-  public HapProgram victim(Parameters p, long seed) {
-    return new SecretVictim(seed, (int) p.integer("pages"), (int) p.integer("rounds"));
-  }
-
-  @Override
-  public long secretPages(Parameters p) {
-    return p.integer("pages");
+  public Victim victim(Parameters p) {
+    return new Victim("secret-pages", java.util.Map.of("pages", p.integer("pages"), "rounds", p.integer("rounds")));
   }
 
   /**

@@ -1,2 +1,2 @@
-/** The built-in attacks and the victim HAP they share. */
+/** The built-in attacks; their victims come from the trusted victim library ({@code org.sego.victims}). */
 package org.sego.attacks;

@@ -18,8 +18,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code sego attack NAME --strategy S}: an attack beside its benign twin, judged; writes attack.json. */
-@Command(name = "attack", mixinStandardHelpOptions = true, versionProvider = SegoCommand.Version.class, description = "Run one attack and its benign twin against a victim HAP; print the outcome "
-    + "(FALSE_ALARM, LEAKED, CORRUPTED, DETECTED, PREVENTED, NOT_ATTEMPTED) with evidence and write attack.json.")
+@Command(name = "attack", mixinStandardHelpOptions = true, versionProvider = SegoCommand.Version.class, description = "Run one attack and its benign twin against its victim HAP, and again under its "
+    + "baseline (none, or the strategy with the targeted check off); print the outcome (FALSE_ALARM, LEAKED, CORRUPTED, "
+    + "DETECTED, PREVENTED, NOT_ATTEMPTED) with evidence and write attack.json. Exits 3 if the attack proves nothing "
+    + "(not LEAKED or CORRUPTED under its baseline) or a twin raised a false alarm.")
 final class AttackCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "NAME", description = "attack, as `sego list` shows it")
   String name;
@@ -77,15 +79,29 @@ final class AttackCommand implements Callable<Integer> {
       String strategyName = strategyName(tree);
       var params = new SpecValidator(registry).resolveParameters("attack." + name, attack, new java.util.LinkedHashMap<String, Object>(attackParams));
       Path dir = out != null ? out : Path.of("runs", "attack-" + name + "-" + strategyName);
-      AttackResult r = new Judge(registry).judge(tree, attack, params, dir);
+      Path specDir = specFile == null ? Path.of("").toAbsolutePath() : specFile.toAbsolutePath().getParent();
+      AttackResult r = new Judge(registry).judgeWithBaseline(tree, specDir, attack, params, dir);
       var o = spec.commandLine().getOut();
-      o.println("attack " + r.attack() + " vs " + r.strategy() + ": " + r.outcome() + " (" + r.property() + ", "
-          + (r.claimed() ? "claimed by the strategy" : "not claimed by the strategy") + (r.haltedHap() ? ", HAP halted" : "") + ")");
+      o.println("attack " + r.attack() + " vs " + r.strategy() + ": " + r.outcome() + " (" + r.property() + " against "
+          + adversaryName(r.adversary()) + ", " + (r.claimed() ? "claimed by the strategy" : "not claimed by the strategy")
+          + (r.haltedHap() ? ", HAP halted" : "") + ")");
       for (String e : r.evidence()) {
         o.println("  " + e);
       }
+      var b = r.baseline().orElseThrow();
+      o.println("baseline " + b.system() + ": " + b.outcome() + (r.provesNothing()
+          ? " -- the attack proves nothing: it must be LEAKED or CORRUPTED under its baseline" : ""));
+      if (r.provesNothing()) {
+        b.evidence().forEach(e -> o.println("  " + e));
+      }
       o.println("attack.json and the attack/ and twin/ run folders: " + dir);
       o.flush();
+      if (r.failed()) {
+        spec.commandLine().getErr().println("sego: " + (r.provesNothing() ? "attack " + r.attack()
+            + " proves nothing: under its baseline (" + b.system() + ") it is " + b.outcome()
+            : "a benign twin raised a violation (FALSE_ALARM): a defect of the strategy"));
+        return FAILED;
+      }
       return 0;
     } catch (SpecException e) {
       spec.commandLine().getErr().println("sego: " + e.getMessage());
@@ -104,6 +120,13 @@ final class AttackCommand implements Callable<Integer> {
       }
     }
     return tree;
+  }
+
+  /** Exit status when the judged attack proves nothing or a twin raised a false alarm. */
+  static final int FAILED = 3;
+
+  private static String adversaryName(String adversary) {
+    return adversary.equals("PHYSICAL") ? "an adversary with physical access" : "a malicious guest OS";
   }
 
   /** The strategy a spec tree names ({@code none} when it has no [strategy] table). */

@@ -31,8 +31,9 @@ class ExternalStrategyIT {
     Path out = dir.resolve("write");
     Outcome o = sego(env(), "attack", "write-hap-page", "--strategy", "watch", "--out", out.toString());
     assertEquals(0, o.exit(), o.err() + o.out());
-    assertTrue(o.out().contains("attack write-hap-page vs watch: DETECTED (integrity, claimed by the strategy, HAP halted)"),
+    assertTrue(o.out().contains("attack write-hap-page vs watch: DETECTED (integrity against a malicious guest OS, claimed by the strategy, HAP halted)"),
         o.out());
+    assertTrue(o.out().contains("baseline none: CORRUPTED"), o.out());
     String stats = Files.readString(out.resolve("attack/stats.json"));
     for (String s : new String[] {"\"system.strategy.frames-watched\"", "\"system.strategy.exits\"",
         "\"system.strategy.hypercalls\"", "\"system.cpu0.time.watch.scan.hv\""}) {
@@ -48,21 +49,6 @@ class ExternalStrategyIT {
         dir.resolve("off").toString());
     assertEquals(0, o.exit(), o.err() + o.out());
     assertTrue(o.out().contains("vs watch: CORRUPTED"), o.out());
-  }
-
-  @Test
-  void itsHapHypercallIsRefusedFromTheKernelAndItsStateOutlivesAGuestCrashButNotAPowerFailure() throws Exception {
-    Path guest = dir.resolve("guest");
-    Outcome g = sego(env(), "attack", "watch-probe", "--strategy", "watch", "--out", guest.toString());
-    assertEquals(0, g.exit(), g.err() + g.out());
-    String gj = Files.readString(guest.resolve("attack.json"));
-    assertTrue(gj.contains("watch-frames in the HAP's name: Refused"), gj);
-    assertTrue(gj.contains("\"output\" : [ \"reboot=1\", \"watched=16\" ]"), "the same instance counts both boots: " + gj);
-    Outcome p = sego(env(), "attack", "watch-probe", "--strategy", "watch", "--param", "power=true", "--out",
-        dir.resolve("power").toString());
-    assertEquals(0, p.exit(), p.err() + p.out());
-    String pj = Files.readString(dir.resolve("power/attack.json"));
-    assertTrue(pj.contains("\"output\" : [ \"reboot=1\", \"watched=8\" ]"), "a fresh instance after the power failure: " + pj);
   }
 
   @Test

@@ -4,7 +4,9 @@ import org.sego.api.Experimental;
 
 /**
  * What a malicious kernel can do, and all an attack may use. Every call, and every byte it returns,
- * is logged for the judge.
+ * is logged for the judge; bytes the adversary wrote itself never count as observed. An instance is
+ * valid for one boot: after a crash every call throws {@link IllegalStateException}, and the next
+ * boot's hooks get a new one.
  */
 @Experimental("adversary operations")
 public interface AdversaryOps {
@@ -18,7 +20,66 @@ public interface AdversaryOps {
   long readPte(int pid, long gva);
 
   /** Rewrites the 4 KiB leaf entry mapping {@code gva} (and invalidates the TLB); false if there is none. */
-  boolean writePte(int pid, long gva, long entry);
+  default boolean writePte(int pid, long gva, long entry) {
+    return writePte(pid, gva, entry, true);
+  }
+
+  /**
+   * Rewrites the 4 KiB leaf entry mapping {@code gva}; with {@code invalidate} false the TLB keeps
+   * whatever translation it cached (a stale mapping); false if there is no such entry.
+   */
+  boolean writePte(int pid, long gva, long entry, boolean invalidate);
+
+  /** The page-table root (cr3) of process {@code pid}, or -1 if there is no such process. */
+  long cr3(int pid);
+
+  /**
+   * Creates a process of the adversary's own (no code of the victim's; it waits until the victim
+   * has ended, then exits) with an address space the kernel built; returns its pid, or -1.
+   */
+  int createProcess();
+
+  /**
+   * Maps guest frame {@code gfn} at {@code gva} (4 KiB, user, writable if asked) in a process the
+   * adversary created, the kernel building the tables on the way; false if refused or impossible.
+   * {@code gva} must lie in that process's stack (the 64 KiB below its initial stack pointer, {@link
+   * #stackOf}).
+   */
+  boolean mapFrame(int pid, long gva, long gfn, boolean writable);
+
+  /** The lowest and one past the highest address of the stack of a process the adversary created, or null. */
+  long[] stackOf(int pid);
+
+  /** A 4 KiB page read at {@code gva} as process {@code pid} (its translation, its EPT view); null if it faults. */
+  byte[] readAs(int pid, long gva);
+
+  /** Writes up to 4 KiB at page {@code gva} as process {@code pid}; false if it faults. */
+  boolean writeAs(int pid, long gva, byte[] data);
+
+  /**
+   * DMA of one block of guest device {@code device} into guest frame {@code gfn}, through the
+   * mediated path (the strategy sees it and may refuse it); false when refused.
+   */
+  boolean dmaToFrame(String device, long block, long gfn);
+
+  /** DMA of guest frame {@code gfn} to one block of {@code device}, through the mediated path; false when refused. */
+  boolean dmaFromFrame(long gfn, String device, long block);
+
+  /**
+   * Holds the kernel's requests to {@code device}: from now on they queue in the kernel, unsent,
+   * until {@link #releaseIo}. With it an attack delays and reorders I/O.
+   */
+  void holdIo(String device);
+
+  /** Sends the requests held for {@code device}, in submission order or reversed; returns how many. */
+  int releaseIo(String device, boolean reversed);
+
+  /**
+   * Submits again, now, the last write request the kernel sent covering {@code block} of {@code
+   * device} (its frames hold what they hold now), through the mediated path; false if there was none
+   * or it was refused.
+   */
+  boolean replayWrite(String device, long block);
 
   /** A guest frame through the OS view, or null if the view denies it. */
   byte[] readFrame(long gfn);
@@ -46,6 +107,9 @@ public interface AdversaryOps {
    * a HAP's hypercall sent this way is refused by the hypervisor.
    */
   org.sego.api.hypercall.HypercallResult hypercall(org.sego.api.hypercall.Hypercall call);
+
+  /** Physical access (storage at rest, chosen power failures), present only for an attack that declares {@code PHYSICAL}. */
+  java.util.Optional<PhysicalAccess> physical();
 
   /** Which boot this is: 0 until the first crash. */
   int boot();

@@ -12,7 +12,13 @@ public enum PluginKind {
   DEVICE("device", true),
   COST_PROFILE("cost-profile", true),
   WORKLOAD("workload", false),
-  ATTACK("attack", false);
+  ATTACK("attack", false),
+  /**
+   * A victim HAP the judge runs attacks against. Victims are trusted code, but bind nothing: only
+   * the trusted victim library's module ({@code org.sego.victims}) may provide them, so an attack
+   * can never share state with its victim.
+   */
+  VICTIM("victim", false);
 
   private final String id;
   private final boolean trusted;

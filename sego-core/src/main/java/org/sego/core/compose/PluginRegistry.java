@@ -30,6 +30,8 @@ public final class PluginRegistry {
   private static final System.Logger LOG = System.getLogger(PluginRegistry.class.getName());
   private final Map<PluginKind, Map<String, PluginProvider>> byKind = new LinkedHashMap<>();
   private final List<PluginPath.Refused> refused = new ArrayList<>();
+  /** The one module victims may come from (DESIGN §8: the judge owns what it judges). */
+  public static final String VICTIM_LIBRARY = "org.sego.victims";
 
   public PluginRegistry(Iterable<PluginProvider> providers) {
     this(providers, List.of());
@@ -48,6 +50,12 @@ public final class PluginRegistry {
     Map<java.lang.Module, Boolean> moduleOk = new java.util.HashMap<>();
     for (PluginProvider p : providers) {
       if (!moduleOk.computeIfAbsent(p.getClass().getModule(), this::admit)) {
+        continue;
+      }
+      if (p.kind() == PluginKind.VICTIM && !fromVictimLibrary(p)) {
+        // A victim from anywhere else could share state with the attack that targets it.
+        refused.add(new PluginPath.Refused(moduleName(p), "victim '" + p.name() + "', " + p.getClass().getName(), List.of("victims come only from "
+            + "the trusted victim library, module " + VICTIM_LIBRARY + "; an attack names the victim it targets")));
         continue;
       }
       if (!p.kind().trusted()) {
@@ -82,6 +90,15 @@ public final class PluginRegistry {
         v.stream().map(PluginModuleRules.Violation::reason).collect(Collectors.toList())));
     LOG.log(System.Logger.Level.DEBUG, () -> refused.get(refused.size() - 1).toString());
     return false;
+  }
+
+  /**
+   * Whether {@code p} is the trusted victim library's: its module is {@link #VICTIM_LIBRARY}, or, on
+   * the class path (tests), where there are no module names, its package is the library's.
+   */
+  private static boolean fromVictimLibrary(PluginProvider p) {
+    java.lang.Module m = p.getClass().getModule();
+    return m.isNamed() ? VICTIM_LIBRARY.equals(m.getName()) : VICTIM_LIBRARY.equals(p.getClass().getPackageName());
   }
 
   /** Plug-in modules that were not loaded, each with the rules it broke. */

@@ -280,6 +280,39 @@ final class BlockDevices implements BlockQueue {
   }
 
   /**
+   * The adversary's DMA between one block and guest frame {@code gfn}, through the strategy like any
+   * request (purpose {@link IoPurpose#RAW}, the frame named): into the frame if {@code toFrame}, else
+   * from it to the block. The bytes move now; false when refused or the frame is not guest memory.
+   */
+  public boolean adversaryDma(String device, long block, long gfn, boolean toFrame) {
+    Device d = device(device);
+    checkBlock(d, block);
+    long hfn = views.os().frame(gfn);
+    if (hfn < 0) {
+      return false;
+    }
+    BlockIo.Answer a = strategy.onBlockIo(new BlockIo(d.name, !toFrame, block, 1, gfn, IoPurpose.RAW, true));
+    afterStrategy.run();
+    if (a != BlockIo.Answer.PROCEED) {
+      d.refused.add(1);
+      return false;
+    }
+    int bs = d.volume.blockSize();
+    byte[] b = new byte[bs];
+    int n = Math.min(bs, X86.PAGE_SIZE);
+    if (toFrame) {
+      d.volume.read(block, b, 0);
+      memory.write(hfn << X86.PAGE_SHIFT, b, 0, n);
+      d.rawReads.add(1);
+    } else {
+      memory.read(hfn << X86.PAGE_SHIFT, b, 0, n);
+      d.volume.write(block, b, 0, false);
+      d.rawWrites.add(1);
+    }
+    return true;
+  }
+
+  /**
    * The hypervisor's copy of {@code count} blocks from {@code src} to {@code dst} of a guest device
    * (the catalogue's block copy, after the strategy agreed): the bytes move now, the device is
    * reserved for the reads and the writes, so a later flush waits for them. False when out of range.

@@ -173,6 +173,12 @@ public final class HypervisorShell {
     return blocks.adversaryWrite(device, block, data);
   }
 
+  /** The adversary's DMA between a block of a guest device and a guest frame, through the strategy; false when refused. */
+  public boolean adversaryDma(String device, long block, long gfn, boolean toFrame) {
+    blockQueue();
+    return blocks.adversaryDma(device, block, gfn, toFrame);
+  }
+
   public BlockQueue blockQueue() {
     if (blocks == null) {
       throw new IllegalStateException("the hypervisor shell is not started");
@@ -186,6 +192,11 @@ public final class HypervisorShell {
 
   public PhysicalMemory memory() {
     return memory;
+  }
+
+  /** The view process {@code pid} runs in when in user mode. */
+  public EptView userView(int pid) {
+    return services.userView(pid);
   }
 
   /** The EPT view the current vCPU runs in: cached, so no strategy call on the access path. */
@@ -437,6 +448,11 @@ public final class HypervisorShell {
   /** Violations raised so far, each with its time and evidence. */
   public java.util.List<String> violations() {
     return services.violations();
+  }
+
+  /** The simulated time of each violation, in the order of {@link #violations()}. */
+  public java.util.List<Long> violationTimes() {
+    return services.violationTimes();
   }
 
   /** End-of-run stats. */

@@ -53,6 +53,7 @@ public final class StrategyServices implements HypervisorServices {
   private final Set<Integer> haps = new TreeSet<>();
   private final Set<Integer> halted = new TreeSet<>();
   private final List<String> violations = new ArrayList<>();
+  private final List<Long> violationTimes = new ArrayList<>();
   private final long viewSwitchNanos;
   /** What the shell does after any strategy code ran (charge the EPT changes it made). */
   private Runnable afterStrategyWork = () -> {};
@@ -157,6 +158,7 @@ public final class StrategyServices implements HypervisorServices {
   public void violation(int pid, String evidence) {
     violationCount.add(1);
     violations.add(sim.nowNanos() + " ns: " + (pid >= 0 ? "pid " + pid + ": " : "") + evidence);
+    violationTimes.add(sim.nowNanos());
     if (sim.trace().on) {
       sim.trace().record(sim.nowNanos(), sim.currentCpu(), "system.hv", "violation",
           java.util.Map.of("pid", pid, "evidence", evidence));
@@ -221,6 +223,11 @@ public final class StrategyServices implements HypervisorServices {
     this.afterStrategyWork = r;
   }
 
+  /** The view process {@code pid} runs in when in user mode (the OS's unless the strategy gave it one). */
+  EptView userView(int pid) {
+    return views.get(viewOfPid.getOrDefault(pid, 0));
+  }
+
   /** The view {@code vcpu} runs in now: read on every access, so it is one array load. */
   EptView currentView(int vcpu) {
     return viewByVcpu[vcpu];
@@ -278,6 +285,11 @@ public final class StrategyServices implements HypervisorServices {
 
   List<String> violations() {
     return List.copyOf(violations);
+  }
+
+  /** The simulated time of each violation, in the order of {@link #violations()}. */
+  List<Long> violationTimes() {
+    return List.copyOf(violationTimes);
   }
 
   private final GuestProcesses processFacts = new GuestProcesses() {

@@ -2,22 +2,35 @@ package org.sego.core.judge;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import org.sego.api.Experimental;
 import org.sego.api.attack.Outcome;
 
-/** One judged attack: the outcome with its evidence, and what each of the two runs showed. */
+/**
+ * One judged attack: the outcome with its evidence, what each of the two runs showed, and, when
+ * judged against its baseline, what the baseline showed.
+ */
 @Experimental("adversary operations")
 public record AttackResult(
     String attack,
     String strategy,
     String property,
+    String adversary,
     Outcome outcome,
     boolean claimed,
     boolean haltedHap,
     List<String> evidence,
     RunRecord attackRun,
-    RunRecord twinRun) {
+    RunRecord twinRun,
+    Optional<Baseline> baseline) {
+
+  /** The outcomes that show an attack works: what it must earn under its baseline. */
+  public static final Set<Outcome> SUCCESS = Set.of(Outcome.LEAKED, Outcome.CORRUPTED);
+
+  /** The attack under its baseline ({@code none}, or the strategy with the targeted check off). */
+  public record Baseline(String system, Outcome outcome, List<String> evidence) {}
 
   /** What one run showed the judge. */
   public record RunRecord(int victimExitStatus, List<String> output, List<String> violations, long adversaryOps,
@@ -34,19 +47,47 @@ public record AttackResult(
     }
   }
 
+  AttackResult withBaseline(Baseline b) {
+    return new AttackResult(attack, strategy, property, adversary, outcome, claimed, haltedHap, evidence, attackRun,
+        twinRun, Optional.of(b));
+  }
+
+  /**
+   * Whether the attack proves nothing here: judged against its baseline, it was neither LEAKED nor
+   * CORRUPTED there, so no outcome against the strategy means anything.
+   */
+  public boolean provesNothing() {
+    return baseline.isPresent() && !SUCCESS.contains(baseline.get().outcome());
+  }
+
+  /** Whether a defect shows: a false alarm here or under the baseline, or an attack that proves nothing. */
+  public boolean failed() {
+    return outcome == Outcome.FALSE_ALARM || provesNothing()
+        || baseline.map(b -> b.outcome() == Outcome.FALSE_ALARM).orElse(false);
+  }
+
   /** The content of {@code attack.json}. */
   public Map<String, Object> toTree() {
     Map<String, Object> m = new TreeMap<>();
-    m.put("schemaVersion", 1);
+    m.put("schemaVersion", 2);
     m.put("attack", attack);
     m.put("strategy", strategy);
     m.put("property", property);
+    m.put("adversary", adversary);
     m.put("outcome", outcome.name());
     m.put("claimed", claimed);
     m.put("haltedHap", haltedHap);
     m.put("evidence", evidence);
     m.put("attackRun", attackRun.toTree());
     m.put("twinRun", twinRun.toTree());
+    baseline.ifPresent(b -> {
+      Map<String, Object> t = new TreeMap<>();
+      t.put("system", b.system());
+      t.put("outcome", b.outcome().name());
+      t.put("evidence", b.evidence());
+      t.put("provesSomething", !provesNothing());
+      m.put("baseline", t);
+    });
     return m;
   }
 }

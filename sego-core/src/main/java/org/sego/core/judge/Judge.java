@@ -1,55 +1,123 @@
 package org.sego.core.judge;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.sego.api.Experimental;
 import org.sego.api.attack.AdversaryOps;
 import org.sego.api.attack.Attack;
 import org.sego.api.attack.Canaries;
 import org.sego.api.attack.Outcome;
+import org.sego.api.attack.Victim;
+import org.sego.api.hap.HapProgram;
+import org.sego.api.hv.Check;
+import org.sego.api.hv.Claim;
 import org.sego.api.plugin.AttackProvider;
-import org.sego.api.storage.PowerFailure;
 import org.sego.api.plugin.Parameters;
+import org.sego.api.plugin.PluginKind;
+import org.sego.api.plugin.VictimProvider;
 import org.sego.core.SegoSystem;
 import org.sego.core.compose.PluginRegistry;
+import org.sego.core.compose.SpecException;
+import org.sego.core.compose.SpecProblem;
 import org.sego.core.compose.SpecValidator;
 import org.sego.core.compose.SystemSpec;
 import org.sego.core.output.Json;
 import org.sego.core.run.AdversaryLog;
 import org.sego.core.run.SystemRun;
+import org.sego.support.RandomStreams;
 
 /**
- * Runs an attack and its benign twin on the same system and seed, and decides the outcome from the
- * logs alone, the first that applies of FALSE_ALARM, LEAKED, CORRUPTED, DETECTED, PREVENTED,
- * NOT_ATTEMPTED.
+ * Runs an attack and its benign twin on the same system and seed, each on fresh copies of the
+ * spec's images, and decides the outcome from the logs it alone wrote, the first that applies of
+ * FALSE_ALARM, LEAKED, CORRUPTED, DETECTED, PREVENTED, NOT_ATTEMPTED (DESIGN §8).
+ *
+ * <p>The judge owns what it judges: the victim comes from the trusted victim library, by the name
+ * the attack gives; its canaries derive from a seed the attack never sees; the bytes the adversary
+ * wrote itself never count as observed; the guest kernel is the spec's; each boot gets operations
+ * valid for that boot only; and a violation earns DETECTED only if it came before the HAP used the
+ * first diverging value.
  */
 @Experimental("adversary operations")
 public final class Judge {
+  /** Boots a run may have when the adversary crashes it (each crash is followed by a reboot). */
+  private static final int MAX_BOOTS = 3;
+
   private final PluginRegistry registry;
 
   public Judge(PluginRegistry registry) {
     this.registry = registry;
   }
 
+  /** When something happened in a judged run: its boot, then simulated time in that boot. */
+  private record When(int boot, long nanos) implements Comparable<When> {
+    static final When NEVER = new When(Integer.MAX_VALUE, Long.MAX_VALUE);
+
+    @Override
+    public int compareTo(When o) {
+      return boot != o.boot ? Integer.compare(boot, o.boot) : Long.compare(nanos, o.nanos);
+    }
+
+    @Override
+    public String toString() {
+      return this == NEVER ? "never" : nanos + " ns of boot " + boot;
+    }
+  }
+
   /** One run's raw material. */
-  private record Observed(int status, List<String> output, List<String> violations, AdversaryLog log, Set<String> claims,
-      String strategy) {}
+  private record Observed(int status, List<String> output, List<When> outputTimes, List<String> violations,
+      List<When> violationTimes, AdversaryLog log, Set<String> claims, String strategy) {}
 
   /**
    * Judges {@code attack} on the system {@code tree} (its {@code [guest]} parameters are merged with
-   * the ones the attack needs). With {@code outDir}, writes {@code attack/} and {@code twin/} run
-   * folders and {@code attack.json}.
+   * the ones the attack needs); relative image paths resolve against the working directory.
    */
   public AttackResult judge(Map<String, Object> tree, AttackProvider attack, Parameters params, Path outDir) {
-    Map<String, Object> withGuest = withGuest(tree, attack.guestParameters(params));
-    SystemSpec spec = new SpecValidator(registry).validate("attack system", withGuest);
+    return judge(tree, Path.of("").toAbsolutePath(), attack, params, outDir);
+  }
+
+  /**
+   * Judges {@code attack} on {@code tree}, whose relative image paths resolve against {@code specDir}.
+   * With {@code outDir}, writes {@code attack/} and {@code twin/} run folders (each with the fresh
+   * copies of the images it ran on) and {@code attack.json}.
+   */
+  public AttackResult judge(Map<String, Object> tree, Path specDir, AttackProvider attack, Parameters params,
+      Path outDir) {
+    Map<String, Object> withGuest = withGuest(tree, attack, params);
+    SystemSpec spec = new SpecValidator(registry).relativeTo(specDir).validate("attack system", withGuest);
     long seed = spec.seed();
-    Observed twin = runOnce(withGuest, attack, params, seed, true, outDir == null ? null : outDir.resolve("twin"));
-    Observed run = runOnce(withGuest, attack, params, seed, false, outDir == null ? null : outDir.resolve("attack"));
-    AttackResult result = decide(attack, params, seed, twin, run);
+    VictimProvider victim = victim(attack, params);
+    Parameters victimParams = victimParameters(attack, params, victim);
+    Observed twin = runOnce(withGuest, specDir, attack, params, victim, victimParams, seed, true, outDir, "twin");
+    Observed run = runOnce(withGuest, specDir, attack, params, victim, victimParams, seed, false, outDir, "attack");
+    AttackResult result = decide(attack, victim.secretPages(victimParams), seed, twin, run, Optional.empty());
+    if (outDir != null) {
+      Json.write(outDir.resolve("attack.json"), result.toTree());
+    }
+    return result;
+  }
+
+  /**
+   * Judges {@code attack} on {@code tree} and on its baseline (DESIGN §8): {@code none}, or for an
+   * attack that names a check it targets, the same strategy with that check switched off. The
+   * result says whether the attack proves anything: it must be LEAKED or CORRUPTED under its
+   * baseline. With {@code outDir}, the baseline's runs are in {@code baseline/}.
+   */
+  public AttackResult judgeWithBaseline(Map<String, Object> tree, Path specDir, AttackProvider attack, Parameters params,
+      Path outDir) {
+    Map<String, Object> baselineTree = baselineTree(tree, attack);
+    String baselineName = baselineName(baselineTree);
+    AttackResult target = judge(tree, specDir, attack, params, outDir);
+    AttackResult base = baselineTree.equals(strategyTable(tree)) ? target
+        : judge(withStrategy(tree, baselineTree), specDir, attack, params, outDir == null ? null : outDir.resolve("baseline"));
+    AttackResult result = target.withBaseline(new AttackResult.Baseline(baselineName, base.outcome(), base.evidence()));
     if (outDir != null) {
       Json.write(outDir.resolve("attack.json"), result.toTree());
     }
@@ -58,85 +126,252 @@ public final class Judge {
 
   /** The victim's output with no attack installed at all: what a benign twin must reproduce. */
   public List<String> outputWithoutAttack(Map<String, Object> tree, AttackProvider attack, Parameters params) {
-    Map<String, Object> withGuest = withGuest(tree, attack.guestParameters(params));
+    Map<String, Object> withGuest = withGuest(tree, attack, params);
     long seed = new SpecValidator(registry).validate("attack system", withGuest).seed();
-    SegoSystem system = SegoSystem.fromTree("attack system", withGuest, registry);
+    VictimProvider victim = victim(attack, params);
+    Parameters victimParams = victimParameters(attack, params, victim);
     List<String> output = new ArrayList<>();
-    try (SystemRun run = system.start()) {
+    Path images = tempDir();
+    try (SystemRun run = SegoSystem.fromTree("attack system", freshImages(withGuest, Path.of("").toAbsolutePath(), images),
+        registry).start()) {
       run.bootGuest();
-      run.startHap(attack.victim(params, seed), (pid, label, value) -> output.add(label + "=" + value));
+      run.startHap(victim.program(victimParams, canarySeed(seed)), (pid, label, value) -> output.add(label + "=" + value));
       run.run();
+    } finally {
+      deleteTree(images);
     }
     return output;
   }
 
   /** The default system attacks run on: {@code strategy}, the linuxlike guest, an NVMe swap device. */
   public static Map<String, Object> defaultSystem(String strategy, long seed) {
-    Map<String, Object> tree = new java.util.LinkedHashMap<>();
-    tree.put("system", new java.util.LinkedHashMap<>(Map.of("seed", seed, "memory", "128 MiB")));
-    tree.put("strategy", new java.util.LinkedHashMap<>(Map.of("name", strategy)));
-    tree.put("devices", new java.util.LinkedHashMap<>(Map.of("swap", Map.of("model", "nvme", "size", "64 MiB"),
+    Map<String, Object> tree = new LinkedHashMap<>();
+    tree.put("system", new LinkedHashMap<>(Map.of("seed", seed, "memory", "128 MiB")));
+    tree.put("strategy", new LinkedHashMap<>(Map.of("name", strategy)));
+    tree.put("devices", new LinkedHashMap<>(Map.of("swap", Map.of("model", "nvme", "size", "64 MiB"),
         "disk", Map.of("model", "nvme", "size", "64 MiB"))));
-    tree.put("guest", new java.util.LinkedHashMap<>(Map.of("name", "linuxlike")));
+    tree.put("guest", new LinkedHashMap<>(Map.of("name", "linuxlike")));
     return tree;
   }
 
+  /** The seed of the victim's canaries: derived from the system's seed, never handed to the attack. */
+  static long canarySeed(long seed) {
+    return RandomStreams.mix(seed, "judge.victim.canaries");
+  }
+
+  /** The attack's own seed. */
+  static long attackSeed(long seed) {
+    return RandomStreams.mix(seed, "judge.attack");
+  }
+
+  private VictimProvider victim(AttackProvider attack, Parameters params) {
+    Victim v = attack.victim(params);
+    if (v == null) {
+      throw new IllegalArgumentException("attack " + attack.name() + " names no victim; it must name one of the victim "
+          + "library's: " + registry.names(PluginKind.VICTIM));
+    }
+    return (VictimProvider) registry.find(PluginKind.VICTIM, v.name()).orElseThrow(() -> new IllegalArgumentException(
+        "attack " + attack.name() + " targets victim '" + v.name() + "', which the trusted victim library ("
+            + PluginRegistry.VICTIM_LIBRARY + ") does not have; it has: " + registry.names(PluginKind.VICTIM)));
+  }
+
+  private Parameters victimParameters(AttackProvider attack, Parameters params, VictimProvider victim) {
+    return new SpecValidator(registry).resolveParameters("attack." + attack.name() + ".victim." + victim.name(), victim,
+        new LinkedHashMap<>(attack.victim(params).parameters()));
+  }
+
+  /** The attack's guest parameters merged into the spec's [guest]: they may tune it, never name or replace it. */
   @SuppressWarnings("unchecked")
-  static Map<String, Object> withGuest(Map<String, Object> tree, Map<String, Object> guestParams) {
-    Map<String, Object> copy = new java.util.LinkedHashMap<>(tree);
-    Map<String, Object> guest = new java.util.LinkedHashMap<>();
+  Map<String, Object> withGuest(Map<String, Object> tree, AttackProvider attack, Parameters params) {
+    Map<String, Object> wanted = attack.guestParameters(params);
+    if (wanted.containsKey("name")) {
+      throw new SpecException("attack " + attack.name(), List.of(new SpecProblem("guestParameters.name", wanted.get("name"),
+          "an attack may not choose the guest kernel; it attacks the spec's (give the kernel parameters it needs, "
+              + "such as memory-limit or swap-device)")));
+    }
+    Map<String, Object> copy = new LinkedHashMap<>(tree);
+    Map<String, Object> guest = new LinkedHashMap<>();
     if (tree.get("guest") instanceof Map) {
       guest.putAll((Map<String, Object>) tree.get("guest"));
     }
     guest.putIfAbsent("name", "linuxlike");
-    guest.putAll(guestParams);
+    guest.putAll(wanted);
     copy.put("guest", guest);
     copy.remove("workload");
     return copy;
   }
 
-  /** Boots a run may have when the adversary crashes it (each crash is followed by a reboot). */
-  private static final int MAX_BOOTS = 3;
+  // ---- baselines ---------------------------------------------------------------------------------
 
-  private Observed runOnce(Map<String, Object> tree, AttackProvider attack, Parameters params, long seed, boolean benign,
-      Path out) {
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> strategyTable(Map<String, Object> tree) {
+    Object t = tree.get("strategy");
+    Map<String, Object> m = new LinkedHashMap<>();
+    if (t instanceof Map) {
+      m.putAll((Map<String, Object>) t);
+    }
+    m.putIfAbsent("name", "none");
+    return m;
+  }
+
+  private static Map<String, Object> withStrategy(Map<String, Object> tree, Map<String, Object> strategy) {
+    Map<String, Object> copy = new LinkedHashMap<>(tree);
+    copy.put("strategy", strategy);
+    return copy;
+  }
+
+  private Map<String, Object> baselineTree(Map<String, Object> tree, AttackProvider attack) {
+    Map<String, Object> strategy = strategyTable(tree);
+    Optional<String> check = attack.targetedCheck();
+    if (check.isEmpty()) {
+      return new LinkedHashMap<>(Map.of("name", "none"));
+    }
+    String name = strategy.get("name").toString();
+    List<Check> checks = SystemRun.describeStrategy(registry, name).checks();
+    Check c = checks.stream().filter(k -> k.name().equals(check.get())).findFirst().orElseThrow(() ->
+        new SpecException("attack " + attack.name(), List.of(new SpecProblem("targetedCheck", check.get(),
+            "strategy " + name + " declares no such check, so the attack has no baseline against it; its checks: "
+                + checks.stream().map(Check::name).toList()))));
+    strategy.put(c.parameter(), false);
+    return strategy;
+  }
+
+  private static String baselineName(Map<String, Object> strategy) {
+    String name = strategy.get("name").toString();
+    List<String> off = new ArrayList<>();
+    strategy.forEach((k, v) -> {
+      if (Boolean.FALSE.equals(v)) {
+        off.add(k);
+      }
+    });
+    return off.isEmpty() ? name : name + " with " + String.join(", ", off) + " off";
+  }
+
+  // ---- one run -----------------------------------------------------------------------------------
+
+  private Observed runOnce(Map<String, Object> tree, Path specDir, AttackProvider attack, Parameters params,
+      VictimProvider victim, Parameters victimParams, long seed, boolean benign, Path outDir, String name) {
+    Path out = outDir == null ? null : outDir.resolve(name);
+    Path images = out == null ? tempDir() : out.resolve("images");
+    try {
+      return runOn(freshImages(tree, specDir, images), attack, params, victim, victimParams, seed, benign, out);
+    } finally {
+      if (out == null) {
+        deleteTree(images);
+      }
+    }
+  }
+
+  private Observed runOn(Map<String, Object> tree, AttackProvider attack, Parameters params, VictimProvider victim,
+      Parameters victimParams, long seed, boolean benign, Path out) {
     SegoSystem system = SegoSystem.fromTree("attack system", tree, registry);
     List<String> output = new ArrayList<>();
+    List<When> outputTimes = new ArrayList<>();
     List<String> violations = new ArrayList<>();
+    List<When> violationTimes = new ArrayList<>();
     AdversaryLog log = new AdversaryLog();
-    Attack a = attack.create(params, seed);
+    Attack a = attack.create(params, attackSeed(seed));
+    boolean physical = attack.adversary() == Claim.Adversary.PHYSICAL;
     SystemRun run = out == null ? system.start() : system.start(out);
     try {
       for (int boot = 0; ; boot++) {
         run.bootGuest();
-        int victim = run.startHap(attack.victim(params, seed), (pid, label, value) -> output.add(label + "=" + value));
-        AdversaryOps ops = run.adversary(log, victim, boot);
+        HapProgram program = victim.program(victimParams, canarySeed(seed));
+        SystemRun current = run;
+        int b = boot;
+        int victimPid = run.startHap(program, (pid, label, value) -> {
+          output.add(label + "=" + value);
+          outputTimes.add(new When(b, current.simulation().nowNanos()));
+        });
+        AdversaryOps ops = run.adversary(log, victimPid, boot, physical);
         run.installHooks(a.hooks(ops, benign), log);
         run.runUntil(Long.MAX_VALUE);
         violations.addAll(run.violations());
+        run.violationTimes().forEach(t -> violationTimes.add(new When(b, t)));
         if (run.adversaryCrash() > 0 && boot + 1 < MAX_BOOTS) {
           // The adversary crashed the machine: reboot on the same volumes and start the victim again.
-          run.crash(run.adversaryCrash() == 2, PowerFailure.loseAll());
+          run.crash(run.adversaryCrash() == 2, run.adversaryPowerFailure());
           output.add("reboot=" + (boot + 1));
+          outputTimes.add(new When(boot + 1, 0));
           run = SystemRun.reboot(run);
           continue;
         }
         if (out != null) {
           run.writeOutputs(out);
         }
-        return new Observed(run.exitStatuses().getOrDefault(victim, -1), output, violations, log, run.claims(),
-            system.spec().strategy().provider().name());
+        return new Observed(run.exitStatuses().getOrDefault(victimPid, -1), output, outputTimes, violations,
+            violationTimes, log, run.claims(attack.adversary()), system.spec().strategy().provider().name());
       }
     } finally {
       run.close();
     }
   }
 
-  private static AttackResult decide(AttackProvider attack, Parameters params, long seed, Observed twin, Observed run) {
+  /**
+   * {@code tree} with every device image replaced by a fresh copy in {@code dir}: the spec's image
+   * (resolved against {@code specDir}) copied if it exists, else a new image that starts empty. The
+   * spec's own files are never written.
+   */
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> freshImages(Map<String, Object> tree, Path specDir, Path dir) {
+    if (!(tree.get("devices") instanceof Map)) {
+      return tree;
+    }
+    Map<String, Object> devices = new LinkedHashMap<>();
+    for (Map.Entry<String, Object> e : ((Map<String, Object>) tree.get("devices")).entrySet()) {
+      Object d = e.getValue();
+      if (d instanceof Map && ((Map<String, Object>) d).get("image") instanceof String
+          && !((String) ((Map<String, Object>) d).get("image")).isEmpty()) {
+        Map<String, Object> device = new LinkedHashMap<>((Map<String, Object>) d);
+        Path source = specDir.resolve((String) device.get("image"));
+        Path copy = dir.resolve(e.getKey() + ".img");
+        try {
+          Files.createDirectories(dir);
+          Files.deleteIfExists(copy);
+          if (Files.exists(source)) {
+            Files.copy(source, copy);
+          }
+        } catch (IOException ex) {
+          throw new UncheckedIOException("cannot make a fresh copy of image " + source + " at " + copy, ex);
+        }
+        device.put("image", copy.toAbsolutePath().toString());
+        d = device;
+      }
+      devices.put(e.getKey(), d);
+    }
+    Map<String, Object> copy = new LinkedHashMap<>(tree);
+    copy.put("devices", devices);
+    return copy;
+  }
+
+  private static Path tempDir() {
+    try {
+      return Files.createTempDirectory("sego-judge-");
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot create a folder for the run's fresh images", e);
+    }
+  }
+
+  private static void deleteTree(Path dir) {
+    try (var paths = Files.walk(dir)) {
+      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+    } catch (IOException | UncheckedIOException e) {
+      // a temporary folder left behind harms nothing
+    }
+  }
+
+  // ---- the decision ------------------------------------------------------------------------------
+
+  private static AttackResult decide(AttackProvider attack, long secretPages, long seed, Observed twin, Observed run,
+      Optional<AttackResult.Baseline> baseline) {
     List<String> evidence = new ArrayList<>();
-    Canaries canaries = new Canaries(seed, attack.secretPages(params));
+    Canaries canaries = new Canaries(canarySeed(seed), secretPages);
     Outcome outcome;
     int divergence = firstDivergence(twin, run);
+    // The first use of diverging data: when the attack run's victim emitted the first value that
+    // differs (never, if it only stopped early: it used nothing wrong).
+    When used = divergence >= 0 && divergence < run.output().size() ? run.outputTimes().get(divergence) : When.NEVER;
+    When alarm = run.violationTimes().isEmpty() ? null : run.violationTimes().get(0);
     List<AdversaryLog.Entry> leaks = run.log().entries().stream().filter(e -> canaries.foundIn(e.observed())).toList();
     if (!twin.violations().isEmpty()) {
       outcome = Outcome.FALSE_ALARM;
@@ -144,19 +379,24 @@ public final class Judge {
     } else if (!leaks.isEmpty()) {
       outcome = Outcome.LEAKED;
       AdversaryLog.Entry e = leaks.get(0);
-      evidence.add("a canary appeared in " + e.op() + " of " + e.target() + " at " + e.timeNanos() + " ns ("
-          + leaks.size() + " observation(s) held canaries)");
-    } else if (divergence >= 0 && run.violations().isEmpty()) {
+      evidence.add("a canary appeared in " + e.op() + " of " + e.target() + " at " + e.timeNanos() + " ns of boot "
+          + e.boot() + " (" + leaks.size() + " observation(s) held canaries)");
+    } else if (divergence >= 0 && (alarm == null || alarm.compareTo(used) > 0)) {
       outcome = Outcome.CORRUPTED;
       evidence.add("the HAP's output first diverged from its twin's at value " + divergence + ": "
           + at(run.output(), divergence) + " instead of " + at(twin.output(), divergence)
           + (run.status() != twin.status() ? "; exit status " + run.status() + " instead of " + twin.status() : ""));
-    } else if ((divergence >= 0 || run.log().effects() > 0) && !run.violations().isEmpty()) {
+      if (alarm != null) {
+        evidence.add("a violation was raised only at " + alarm + ", after the HAP used the diverging value at " + used
+            + ": " + run.violations().get(0));
+      }
+    } else if ((divergence >= 0 || run.log().effects() > 0) && alarm != null) {
       outcome = Outcome.DETECTED;
-      evidence.add("violation raised: " + run.violations().get(0));
-    } else if (run.log().entries().stream().anyMatch(e -> !e.op().equals("note") && !e.op().startsWith("resident"))) {
+      evidence.add("violation raised at " + alarm + (used == When.NEVER ? "" : ", before the HAP used diverging data at "
+          + used) + ": " + run.violations().get(0));
+    } else if (run.log().entries().stream().anyMatch(Judge::isAttempt)) {
       outcome = Outcome.PREVENTED;
-      run.log().entries().stream().filter(e -> !e.effect() && e.op().startsWith("write")).limit(3)
+      run.log().entries().stream().filter(e -> isAttempt(e) && !e.effect() && e.op().startsWith("write")).limit(3)
           .forEach(e -> evidence.add(e.op() + " of " + e.target() + ": " + e.result()));
       if (evidence.isEmpty()) {
         evidence.add("the adversary's operations had no effect the HAP could reach ("
@@ -166,10 +406,19 @@ public final class Judge {
       outcome = Outcome.NOT_ATTEMPTED;
       evidence.add("no adversary operation ran");
     }
+    long stale = run.log().entries().stream().filter(e -> e.op().equals("stale-ops")).count();
+    if (stale > 0) {
+      evidence.add(stale + " call(s) on operations of an ended boot were refused");
+    }
     run.log().entries().stream().filter(e -> e.op().equals("note")).limit(5).forEach(e -> evidence.add("note: " + e.result()));
     boolean halted = run.status() != 0 && twin.status() == 0;
-    return new AttackResult(attack.name(), run.strategy(), attack.property(), outcome, run.claims().contains(attack.property()),
-        halted, evidence, record(run), record(twin));
+    return new AttackResult(attack.name(), run.strategy(), attack.property(), attack.adversary().name(), outcome,
+        run.claims().contains(attack.property()), halted, evidence, record(run), record(twin), baseline);
+  }
+
+  /** An operation that tried something (not a note, a listing or a refused stale call). */
+  private static boolean isAttempt(AdversaryLog.Entry e) {
+    return !e.op().equals("note") && !e.op().startsWith("resident") && !e.op().equals("stale-ops");
   }
 
   private static String at(List<String> l, int i) {

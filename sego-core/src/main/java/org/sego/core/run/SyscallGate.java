@@ -4,6 +4,7 @@ import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
+import java.util.List;
 import org.sego.api.attack.KernelHooks;
 import org.sego.api.guest.GuestKernel;
 import org.sego.api.guest.SignalDelivery;
@@ -67,7 +68,8 @@ final class SyscallGate implements InvocationHandler {
       }
     }
     String name = method.getName();
-    enter(name);
+    List<Object> shown = shown(args);
+    enter(name, shown);
     if (name.equals("exit")) {
       call(method, args);
       throw sim.exitCurrent((Integer) args[0]);
@@ -76,9 +78,9 @@ final class SyscallGate implements InvocationHandler {
       Object r = call(method, args);
       Class<?> type = method.getReturnType();
       if (type == int.class) {
-        return (int) hooks.syscallResult(pid, name, (Integer) r);
+        return (int) hooks.syscallResult(pid, name, shown, (Integer) r);
       } else if (type == long.class) {
-        return hooks.syscallResult(pid, name, (Long) r);
+        return hooks.syscallResult(pid, name, shown, (Long) r);
       }
       return r;
     } finally {
@@ -95,11 +97,39 @@ final class SyscallGate implements InvocationHandler {
     }
   }
 
-  private void enter(String syscall) {
+  private void enter(String syscall, List<Object> args) {
     sim.charge(CostCategory.SYSCALL, Principal.KERNEL, syscallNanos);
     shell.kernelEntry(pid, user.registers());
     sim.pollEvents();
-    hooks.syscallEntry(pid, syscall);
+    hooks.syscallEntry(pid, syscall, args);
+  }
+
+  /**
+   * The arguments as the kernel sees them, for the hooks: numbers and strings as they are, arrays
+   * copied, any other object (a forked child's program, a signal handler) only as its type's name, so
+   * an attack never holds the HAP's objects. Nothing is built when no attack is installed.
+   */
+  private List<Object> shown(Object[] args) {
+    if (args == null || args.length == 0 || !(hooks instanceof DelegatingHooks && ((DelegatingHooks) hooks).installed())) {
+      return List.of();
+    }
+    Object[] out = new Object[args.length];
+    for (int i = 0; i < args.length; i++) {
+      Object a = args[i];
+      if (a instanceof Number || a instanceof String || a instanceof Boolean || a instanceof Character) {
+        out[i] = a;
+      } else if (a instanceof byte[]) {
+        out[i] = ((byte[]) a).clone();
+      } else if (a instanceof long[]) {
+        out[i] = ((long[]) a).clone();
+      } else if (a instanceof int[]) {
+        out[i] = ((int[]) a).clone();
+      } else {
+        Class<?>[] types = a == null ? new Class<?>[0] : a.getClass().getInterfaces();
+        out[i] = a == null ? "null" : "<" + (types.length > 0 ? types[0].getSimpleName() : "object") + ">";
+      }
+    }
+    return java.util.Collections.unmodifiableList(java.util.Arrays.asList(out));
   }
 
   private void leave(String syscall) {
@@ -117,7 +147,7 @@ final class SyscallGate implements InvocationHandler {
     SignalDelivery d = kernel.takeSignal(pid);
     while (d != null) {
       d.handler().handle(user, d.signal());
-      enter("rt_sigreturn");
+      enter("rt_sigreturn", List.of());
       kernel.sigreturn(pid);
       shell.kernelExit(pid, user.registers());
       d = kernel.takeSignal(pid);

@@ -65,6 +65,9 @@ public final class SystemRun implements AutoCloseable {
   private final long startedAtMillis = System.currentTimeMillis();
   private final DelegatingHooks hooks = new DelegatingHooks();
   private final int[] crashRequest = new int[1];
+  private final org.sego.api.storage.PowerFailure[] chosenFailure = new org.sego.api.storage.PowerFailure[1];
+  private KernelBlockQueue kernelQueue;
+  private LoggingAdversaryOps adversary;
   private final Map<Integer, Integer> exitStatuses = new java.util.TreeMap<>();
 
   private SystemRun(SystemSpec spec, Injector injector, Trace trace, Path baseDir) {
@@ -186,7 +189,8 @@ public final class SystemRun implements AutoCloseable {
   /** The ports a guest kernel gets; also what a device probe without a kernel drives. */
   public KernelPorts ports() {
     if (ports == null) {
-      ports = new KernelPorts(shell.osView(), shell.kernelPort(), shell.blockQueue(), Ports.clock(sim),
+      kernelQueue = new KernelBlockQueue(shell.blockQueue(), hooks, sim);
+      ports = new KernelPorts(shell.osView(), shell.kernelPort(), kernelQueue, Ports.clock(sim),
           new KernelCpu(sim, mmu, shell, this::spawnProcess), Ports.events(sim, Ports.GUEST_PATH),
           Ports.stats(sim.stats(), Ports.GUEST_PATH), RandomStreams.derive(spec.seed(), "system.guest"), hooks,
           spec.costProfile());
@@ -223,7 +227,19 @@ public final class SystemRun implements AutoCloseable {
 
   /** The adversary's operations in boot {@code boot} of a judged run. */
   public AdversaryOps adversary(AdversaryLog log, int victimPid, int boot) {
-    return new LoggingAdversaryOps(shell, sim, mmu, volumes, log, victimPid, boot, crashRequest);
+    return adversary(log, victimPid, boot, false);
+  }
+
+  /**
+   * The adversary's operations in boot {@code boot} of a judged run, with physical access if {@code
+   * physical}. They are valid until this boot's run ends or the adversary crashes it.
+   */
+  public AdversaryOps adversary(AdversaryLog log, int victimPid, int boot, boolean physical) {
+    ports();
+    GuestKernel k = kernel;
+    adversary = new LoggingAdversaryOps(shell, sim, mmu, volumes, log, victimPid, boot, crashRequest, chosenFailure,
+        new LoggingAdversaryOps.Run(k, this::start, () -> exitStatuses.containsKey(victimPid), kernelQueue), physical);
+    return adversary;
   }
 
   /** 0 unless the adversary crashed this run: 1 for a guest crash, 2 for a power failure. */
@@ -231,11 +247,21 @@ public final class SystemRun implements AutoCloseable {
     return crashRequest[0];
   }
 
+  /** What survives the adversary's power failure: the physical adversary's choice, else every unflushed write is lost. */
+  public org.sego.api.storage.PowerFailure adversaryPowerFailure() {
+    return chosenFailure[0] != null ? chosenFailure[0] : org.sego.api.storage.PowerFailure.loseAll();
+  }
+
   /** The properties the run's strategy claims against the guest OS (see {@link org.sego.api.hv.ProtectionStrategy#claims()}). */
   public java.util.Set<String> claims() {
+    return claims(org.sego.api.hv.Claim.Adversary.GUEST_OS);
+  }
+
+  /** The properties the run's strategy claims against {@code adversary}. */
+  public java.util.Set<String> claims(org.sego.api.hv.Claim.Adversary adversary) {
     java.util.Set<String> s = new java.util.TreeSet<>();
     for (org.sego.api.hv.Claim c : shell.strategy().claims()) {
-      if (c.adversary() == org.sego.api.hv.Claim.Adversary.GUEST_OS) {
+      if (c.adversary() == adversary) {
         s.add(c.property());
       }
     }
@@ -276,6 +302,12 @@ public final class SystemRun implements AutoCloseable {
   /** Violations raised in this boot so far, in order. */
   public java.util.List<String> violations() {
     var all = shell.violations();
+    return all.subList(violationsBefore, all.size());
+  }
+
+  /** The simulated time of each violation of {@link #violations()}. */
+  public java.util.List<Long> violationTimes() {
+    var all = shell.violationTimes();
     return all.subList(violationsBefore, all.size());
   }
 
@@ -361,7 +393,14 @@ public final class SystemRun implements AutoCloseable {
       throw new IllegalStateException("a run runs once");
     }
     ran = true;
-    boolean stopped = sim.run(crashAtNanos);
+    boolean stopped;
+    try {
+      stopped = sim.run(crashAtNanos);
+    } finally {
+      if (adversary != null) {
+        adversary.retire(); // an AdversaryOps is valid for one boot
+      }
+    }
     if (stopped) {
       sim.stats().set("system.crash.at", "ns", "simulated time the run was stopped by a crash", crashAtNanos);
     }

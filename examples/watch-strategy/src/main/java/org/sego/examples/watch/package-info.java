@@ -1,5 +1,5 @@
 /**
  * The {@code watch} strategy, an example of a protection strategy compiled against {@code sego-api}
- * alone, and {@code watch-probe}, an attack that probes its lifecycle and custom hypercall.
+ * alone, with a custom hypercall of its own ({@code watch-frames}).
  */
 package org.sego.examples.watch;

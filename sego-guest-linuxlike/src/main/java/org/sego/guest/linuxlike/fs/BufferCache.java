@@ -72,6 +72,10 @@ public final class BufferCache {
     return ports;
   }
 
+  String device() {
+    return device;
+  }
+
   public long blocks() {
     return queue.blockCount(device);
   }
@@ -85,6 +89,7 @@ public final class BufferCache {
       Long f = frames.get(block);
       if (f != null && !loading.containsKey(block)) {
         hits.add(1);
+        ports.hooks().pageCacheLookup(device, block, true);
         return f;
       }
       if (f != null) {
@@ -93,6 +98,7 @@ public final class BufferCache {
         continue;
       }
       misses.add(1);
+      ports.hooks().pageCacheLookup(device, block, false);
       long frame = obtainFrame();
       frames.put(block, frame);
       blockOfFrame.put(frame, block);
@@ -214,6 +220,7 @@ public final class BufferCache {
       if (!secure.ask(block, f, true)) {
         continue; // stays dirty
       }
+      ports.hooks().writeBack(device, block);
       queue.submit(BlockRequest.write(device, block, 1, f << X86.PAGE_SHIFT, purposes.apply(block)), (id, s, t) -> {
         if (s == BlockQueue.OK && generation.getOrDefault(block, 0L) == gen && dirtyData.remove(block)) {
           dirty.remove(block);
@@ -364,6 +371,7 @@ public final class BufferCache {
         continue;
       }
       outstanding[0]++;
+      ports.hooks().writeBack(device, blocks[i]);
       queue.submit(new BlockRequest(device, true, blocks[i], 1, frameNumbers[i] << X86.PAGE_SHIFT, fua,
           purposes.apply(blocks[i])), (id, s, t) -> {
         if (s != BlockQueue.OK) {

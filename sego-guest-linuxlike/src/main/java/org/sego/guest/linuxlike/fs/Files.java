@@ -286,8 +286,13 @@ public final class Files {
     if (file(table, fd) == null) {
       return -Errno.EBADF;
     }
-    mm.harvestDirty(null, file(table, fd).ino, 0, Long.MAX_VALUE, fs.cache::dirtyFrame);
+    long ino = file(table, fd).ino;
+    var hooks = fs.cache.ports().hooks();
+    int pid = fs.cache.ports().cpu().currentPid();
+    hooks.fsyncBegin(pid, ino);
+    mm.harvestDirty(null, ino, 0, Long.MAX_VALUE, fs.cache::dirtyFrame);
     fs.journal.commit();
+    hooks.fsyncEnd(pid, ino, 0);
     return 0;
   }
 

@@ -137,6 +137,7 @@ final class Journal {
     long commitFrame = cache.scratch(commit.array());
     cache.writeFrames(new long[] {fs.journalStart + 2 + n}, new long[] {commitFrame}, true);
     commits.add(1);
+    cache.ports().hooks().journalCommit(cache.device(), seq);
     journaled.add(n);
     // Checkpoint: the frozen copies go home (a sealed block by the hypervisor's copy); then the journal is empty again.
     List<Long> plainHomes = new ArrayList<>();

@@ -136,7 +136,6 @@ public final class SwapSpace {
     writing.put(slot, f);
     BlockQueue.Completion done = (id, status, t) -> {
       writing.remove(slot);
-      mm.ports.hooks().blockComplete(device, slot, true, status);
       boolean takenBackByFault = takenBack.remove(slot);
       if (status != BlockQueue.OK) {
         ioErrors.add(1);
@@ -156,12 +155,8 @@ public final class SwapSpace {
       }
       onDone.run();
     };
-    if (mm.ports.hooks().blockSubmit(device, slot, true)) {
-      queue.submit(BlockRequest.write(device, slot, 1, f << X86.PAGE_SHIFT, new IoPurpose.Swap(pid, vpn)), done);
-    } else {
-      // A dropped write: the kernel acknowledges it at once and the slot keeps its old bytes.
-      mm.ports.events().schedule(mm.ports.clock().nowNanos(), "system.guest.swap", t -> done.done(-1, BlockQueue.OK, t));
-    }
+    // (The block queue runs the attack's block hooks on every request: a malicious kernel may drop it.)
+    queue.submit(BlockRequest.write(device, slot, 1, f << X86.PAGE_SHIFT, new IoPurpose.Swap(pid, vpn)), done);
     outs.add(1);
     return true;
   }
@@ -221,17 +216,11 @@ public final class SwapSpace {
         return MemoryManager.SEGV;
       }
     }
-    if (mm.ports.hooks().blockSubmit(device, readSlot, false)) {
-      queue.submit(BlockRequest.read(device, readSlot, 1, f << X86.PAGE_SHIFT,
-          new IoPurpose.Swap(pid, page >>> X86.PAGE_SHIFT)), (id, s, t) -> {
-        mm.ports.hooks().blockComplete(device, readSlot, false, s);
-        status[0] = s;
-        mm.ports.cpu().wake(pid);
-      });
-    } else {
-      // A dropped read: the frame keeps whatever it held (zeros from the allocator's last user or not).
-      status[0] = BlockQueue.OK;
-    }
+    queue.submit(BlockRequest.read(device, readSlot, 1, f << X86.PAGE_SHIFT,
+        new IoPurpose.Swap(pid, page >>> X86.PAGE_SHIFT)), (id, s, t) -> {
+      status[0] = s;
+      mm.ports.cpu().wake(pid);
+    });
     while (status[0] == Integer.MIN_VALUE) {
       mm.ports.cpu().block(CostCategory.IO_WAIT);
     }

@@ -1,4 +1,4 @@
-package org.sego.attacks;
+package org.sego.victims;
 
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
