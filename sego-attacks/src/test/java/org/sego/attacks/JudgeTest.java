@@ -411,7 +411,7 @@ class JudgeTest {
         return READ.create(p, seed);
       }
     };
-    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+    SpecException e = assertThrows(SpecException.class,
         () -> new Judge(r).judge(Judge.defaultSystem("none", 7), wantsIt, params(wantsIt), null));
     assertTrue(e.getMessage().contains("does not have"), e.getMessage());
   }
@@ -484,5 +484,51 @@ class JudgeTest {
     assertNotEquals(Outcome.LEAKED, r.outcome(), r.evidence().toString());
     List<String> out = r.attackRun().output();
     assertEquals("reboot=1", out.get(0), "boot 0 ended at the crash: the victim emitted nothing in it; " + out);
+  }
+
+  @Test
+  void imageBackedSpecsGetFreshCopiesResolvedAgainstTheSpecsFolder(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    AttackProvider a = AttacksTest.attack("stale-file-block");
+    Parameters p = AttacksTest.params(a, Map.of());
+    Judge judge = new Judge(REGISTRY);
+    AttackResult onMemory = judge.judge(Judge.defaultSystem("none", 7), a, p, null);
+    Map<String, Object> tree = Judge.defaultSystem("none", 7);
+    tree.put("devices", new java.util.LinkedHashMap<>(Map.of(
+        "swap", Map.of("model", "nvme", "size", "64 MiB", "image", "images/swap.img"),
+        "disk", Map.of("model", "nvme", "size", "64 MiB", "image", "images/disk.img"))));
+    java.nio.file.Path specDir = dir.resolve("spec");
+    java.nio.file.Files.createDirectories(specDir.resolve("images"));
+    java.nio.file.Path out = dir.resolve("out");
+    AttackResult first = judge.judge(tree, specDir, a, p, out);
+    assertEquals(onMemory.outcome(), first.outcome(), first.evidence().toString());
+    assertEquals(onMemory.attackRun().output(), first.attackRun().output());
+    assertFalse(java.nio.file.Files.exists(specDir.resolve("images/disk.img")), "the spec's own images are never written");
+    assertTrue(java.nio.file.Files.exists(out.resolve("twin/images/disk.img")), "each run has its fresh copy");
+    assertTrue(java.nio.file.Files.exists(out.resolve("attack/images/disk.img")));
+    AttackResult again = judge.judge(tree, specDir, a, p, dir.resolve("again"));
+    assertEquals(first.toTree(), again.toTree(), "nothing carries over from one judging to the next");
+  }
+
+  @Test
+  void anExistingImageIsCopiedForEachRunAndLeftAsItWas(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    AttackProvider a = AttacksTest.attack("rollback-file");
+    Parameters p = AttacksTest.params(a, Map.of());
+    Map<String, Object> tree = Judge.defaultSystem("none", 7);
+    tree.put("devices", new java.util.LinkedHashMap<>(Map.of(
+        "swap", Map.of("model", "nvme", "size", "64 MiB"),
+        "disk", Map.of("model", "nvme", "size", "64 MiB", "image", "disk.img"))));
+    Judge judge = new Judge(REGISTRY);
+    // An image made by an earlier judging's run stands in for the spec's own image.
+    judge.judge(tree, dir, a, p, dir.resolve("make"));
+    java.nio.file.Files.copy(dir.resolve("make/attack/images/disk.img"), dir.resolve("disk.img"));
+    byte[] before = java.nio.file.Files.readAllBytes(dir.resolve("disk.img"));
+    AttackResult r = judge.judge(tree, dir, a, p, dir.resolve("out"));
+    assertTrue(r.twinRun().output().get(0).startsWith("recovered-length-0="), "the twin ran on the image's files: "
+        + r.twinRun().output());
+    assertEquals(r.twinRun().output().get(0), r.attackRun().output().get(0), "and so did the attack run, from the same copy");
+    org.junit.jupiter.api.Assertions.assertArrayEquals(before, java.nio.file.Files.readAllBytes(dir.resolve("disk.img")),
+        "the spec's image is copied, never written");
   }
 }

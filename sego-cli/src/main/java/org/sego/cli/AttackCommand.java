@@ -60,22 +60,8 @@ final class AttackCommand implements Callable<Integer> {
       throw new SegoCommand.UserError("--strategy " + strategy + ": no such strategy; accepted: "
           + SegoCommand.join(registry.names(PluginKind.STRATEGY)));
     }
-    Map<String, Object> tree;
     try {
-      if (specFile != null) {
-        tree = TomlSpecReader.read(specFile);
-        tree = specRelativeCostProfile(tree, specFile);
-        if (strategy != null) {
-          java.util.List<String> notes = new java.util.ArrayList<>();
-          tree = SpecValidator.withName(tree, "strategy", strategy, notes);
-          SegoCommand.notes(spec, notes);
-        }
-      } else {
-        tree = Judge.defaultSystem(strategy == null ? "none" : strategy, seed);
-      }
-      if (costProfile != null) {
-        tree = SpecValidator.withSystemValue(tree, "cost-profile", SegoSystem.costProfileArgument(costProfile));
-      }
+      Map<String, Object> tree = system(specFile, strategy, seed, costProfile, spec);
       String strategyName = strategyName(tree);
       var params = new SpecValidator(registry).resolveParameters("attack." + name, attack, new java.util.LinkedHashMap<String, Object>(attackParams));
       Path dir = out != null ? out : Path.of("runs", "attack-" + name + "-" + strategyName);
@@ -107,6 +93,30 @@ final class AttackCommand implements Callable<Integer> {
       spec.commandLine().getErr().println("sego: " + e.getMessage());
       return SegoCommand.USAGE;
     }
+  }
+
+  /**
+   * The system an attack runs on: the spec's (its relative cost-profile file resolved against its
+   * folder; {@code strategy} replacing the name by the rule of {@code run}), or the default system.
+   */
+  static Map<String, Object> system(Path specFile, String strategy, long seed, String costProfile,
+      CommandLine.Model.CommandSpec spec) {
+    Map<String, Object> tree;
+    if (specFile != null) {
+      tree = TomlSpecReader.read(specFile);
+      tree = specRelativeCostProfile(tree, specFile);
+      if (strategy != null) {
+        java.util.List<String> notes = new java.util.ArrayList<>();
+        tree = SpecValidator.withName(tree, "strategy", strategy, notes);
+        SegoCommand.notes(spec, notes);
+      }
+    } else {
+      tree = Judge.defaultSystem(strategy == null ? "none" : strategy, seed);
+    }
+    if (costProfile != null) {
+      tree = SpecValidator.withSystemValue(tree, "cost-profile", SegoSystem.costProfileArgument(costProfile));
+    }
+    return tree;
   }
 
   /** A spec's relative cost-profile file resolves against the spec's folder, as {@code run} resolves it. */

@@ -52,6 +52,20 @@ class ExternalStrategyIT {
   }
 
   @Test
+  void theMatrixShowsEachStrategysClaimsPerAdversaryAndTellsAViolatedClaim() throws Exception {
+    Path out = dir.resolve("matrix");
+    Outcome o = sego(env(), "matrix", "--attacks", "write-hap-page,remap-hap-page", "--strategies", "none,watch", "--out",
+        out.toString());
+    assertEquals(0, o.exit(), o.err() + o.out());
+    assertTrue(o.out().contains("watch claims against the guest OS: integrity; against physical access: nothing"), o.out());
+    assertTrue(o.out().matches("(?s).*write-hap-page +guest-os +integrity +CORRUPTED +CORRUPTED +DETECTED claimed.*"), o.out());
+    assertTrue(o.out().matches("(?s).*remap-hap-page +guest-os +integrity +CORRUPTED +CORRUPTED +CORRUPTED claim violated.*"),
+        o.out());
+    String m = Files.readString(out.resolve("matrix.json"));
+    assertTrue(m.contains("\"claimViolated\" : true"), m);
+  }
+
+  @Test
   void describeShowsTheClaimsAndTheChecksWithTheirSwitches() throws Exception {
     Outcome o = sego(env(), "describe", "watch");
     assertEquals(0, o.exit(), o.err());

@@ -36,7 +36,7 @@ class PluginCheckIT {
     Path sources = Path.of(System.getProperty("sego.it.plugins"));
     String modulePath = System.getProperty("sego.modules") + File.pathSeparator + System.getProperty("sego.cli.jar");
     List<String> built = new ArrayList<>();
-    for (String m : List.of("it.clean", "it.unsafe", "it.core", "it.wiring")) {
+    for (String m : List.of("it.clean", "it.unsafe", "it.core", "it.wiring", "it.victim")) {
       Path out = dir.resolve("modules").resolve(m);
       List<String> args = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "javac").toString(),
           "--release", "17", "-d", out.toString(), "--module-path", modulePath));
@@ -53,6 +53,27 @@ class PluginCheckIT {
       built.add(out.toString());
     }
     pluginPath = String.join(File.pathSeparator, built);
+  }
+
+  @Test
+  void anAttackThatProvesNothingUnderItsBaselineFailsTheCommand() throws Exception {
+    PackagedModulePathIT.Outcome o = PackagedModulePathIT.sego(Map.of("SEGO_PLUGIN_PATH", pluginPath), "attack",
+        "it-useless", "--out", dir.resolve("useless").toString());
+    assertEquals(3, o.exit(), o.out() + o.err());
+    assertTrue(o.out().contains("attack it-useless vs none: PREVENTED"), o.out());
+    assertTrue(o.out().contains("baseline none: PREVENTED -- the attack proves nothing"), o.out());
+    assertTrue(o.err().contains("attack it-useless proves nothing"), o.err());
+    assertTrue(Files.readString(dir.resolve("useless/attack.json")).contains("\"provesSomething\" : false"));
+  }
+
+  @Test
+  void aVictimFromOutsideTheVictimLibraryIsRefusedAtDiscovery() throws Exception {
+    PackagedModulePathIT.Outcome o = PackagedModulePathIT.sego(Map.of("SEGO_PLUGIN_PATH", pluginPath), "list");
+    assertEquals(0, o.exit(), o.err());
+    assertTrue(o.err().contains("plug-in module it.victim") && o.err().contains("victims come only from the trusted "
+        + "victim library"), o.err());
+    assertFalse(o.out().contains("it-smuggled"), o.out());
+    assertTrue(o.out().contains("secret-pages") && o.out().contains("secret-files"), o.out());
   }
 
   @Test

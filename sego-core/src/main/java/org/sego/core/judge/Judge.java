@@ -124,6 +124,37 @@ public final class Judge {
     return result;
   }
 
+  /**
+   * The attack's row of an attack matrix: judged on {@code tree} under each of {@code strategies}
+   * (the tree's strategy name replaced, its parameters kept only for the same name), each with its
+   * baseline; the {@code none} baseline is judged once for the row. Run folders go to {@code
+   * outDir/<strategy>/} and {@code outDir/baseline/}.
+   */
+  public List<AttackResult> judgeAcross(Map<String, Object> tree, Path specDir, AttackProvider attack, Parameters params,
+      List<String> strategies, Path outDir) {
+    List<AttackResult> row = new ArrayList<>();
+    AttackResult none = null;
+    for (String name : strategies) {
+      Map<String, Object> table = strategyTable(tree);
+      if (!table.get("name").equals(name)) {
+        table = new LinkedHashMap<>(Map.of("name", name));
+      }
+      Map<String, Object> system = withStrategy(tree, table);
+      Path out = outDir == null ? null : outDir.resolve(name);
+      if (attack.targetedCheck().isPresent()) {
+        row.add(judgeWithBaseline(system, specDir, attack, params, out));
+        continue;
+      }
+      if (none == null) {
+        none = judge(withStrategy(tree, new LinkedHashMap<>(Map.of("name", "none"))), specDir, attack, params,
+            outDir == null ? null : outDir.resolve("baseline"));
+      }
+      AttackResult r = name.equals("none") ? none : judge(system, specDir, attack, params, out);
+      row.add(r.withBaseline(new AttackResult.Baseline("none", none.outcome(), none.evidence())));
+    }
+    return row;
+  }
+
   /** The victim's output with no attack installed at all: what a benign twin must reproduce. */
   public List<String> outputWithoutAttack(Map<String, Object> tree, AttackProvider attack, Parameters params) {
     Map<String, Object> withGuest = withGuest(tree, attack, params);
@@ -167,12 +198,12 @@ public final class Judge {
   private VictimProvider victim(AttackProvider attack, Parameters params) {
     Victim v = attack.victim(params);
     if (v == null) {
-      throw new IllegalArgumentException("attack " + attack.name() + " names no victim; it must name one of the victim "
-          + "library's: " + registry.names(PluginKind.VICTIM));
+      throw new SpecException("attack " + attack.name(), List.of(new SpecProblem("victim", null,
+          "names no victim; it must name one of the victim library's: " + registry.names(PluginKind.VICTIM))));
     }
-    return (VictimProvider) registry.find(PluginKind.VICTIM, v.name()).orElseThrow(() -> new IllegalArgumentException(
-        "attack " + attack.name() + " targets victim '" + v.name() + "', which the trusted victim library ("
-            + PluginRegistry.VICTIM_LIBRARY + ") does not have; it has: " + registry.names(PluginKind.VICTIM)));
+    return (VictimProvider) registry.find(PluginKind.VICTIM, v.name()).orElseThrow(() -> new SpecException(
+        "attack " + attack.name(), List.of(new SpecProblem("victim", v.name(), "the trusted victim library ("
+            + PluginRegistry.VICTIM_LIBRARY + ") does not have it; it has: " + registry.names(PluginKind.VICTIM)))));
   }
 
   private Parameters victimParameters(AttackProvider attack, Parameters params, VictimProvider victim) {
