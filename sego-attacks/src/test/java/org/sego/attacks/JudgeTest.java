@@ -486,10 +486,12 @@ class JudgeTest {
     assertEquals("reboot=1", out.get(0), "boot 0 ended at the crash: the victim emitted nothing in it; " + out);
   }
 
-  @Test
-  void imageBackedSpecsGetFreshCopiesResolvedAgainstTheSpecsFolder(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
-      throws Exception {
-    AttackProvider a = AttacksTest.attack("stale-file-block");
+  @org.junit.jupiter.params.ParameterizedTest(name = "{0}")
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"stale-file-block", "rollback-file", "lie-file-length",
+      "open-other-file", "crash-rollback"})
+  void imageBackedSpecsGetFreshCopiesResolvedAgainstTheSpecsFolder(String attack,
+      @org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    AttackProvider a = AttacksTest.attack(attack);
     Parameters p = AttacksTest.params(a, Map.of());
     Judge judge = new Judge(REGISTRY);
     AttackResult onMemory = judge.judge(Judge.defaultSystem("none", 7), a, p, null);

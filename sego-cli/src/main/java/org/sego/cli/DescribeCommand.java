@@ -60,6 +60,15 @@ final class DescribeCommand implements Callable<Integer> {
           q.required() ? "(required)" : q.defaultValue(), q.unit().isEmpty() ? "-" : q.unit(), q.description(),
           q.accepted());
     }
+    if (p.kind() == PluginKind.ATTACK) {
+      var a = (org.sego.api.plugin.AttackProvider) p;
+      var v = a.victim(new org.sego.core.compose.SpecValidator(registry).resolveParameters("attack." + a.name(), a,
+          new java.util.LinkedHashMap<>()));
+      out.println("property: " + a.property() + "; adversary: "
+          + (a.adversary() == org.sego.api.hv.Claim.Adversary.PHYSICAL ? "physical access" : "the guest OS")
+          + "; baseline: " + a.targetedCheck().map(c -> "the strategy with its check '" + c + "' off").orElse("none"));
+      out.println("victim (with the default parameters): " + v.name() + " " + new java.util.TreeMap<>(v.parameters()));
+    }
     if (p.kind() == PluginKind.STRATEGY) {
       var facts = org.sego.core.run.SystemRun.describeStrategy(registry, p.name());
       var caps = facts.capabilities();
