@@ -43,6 +43,7 @@ class AttacksTest {
     Judge judge = new Judge(REGISTRY);
     AttackResult r = judge.judge(system, a, p, null);
     assertTrue(Set.of(Outcome.LEAKED, Outcome.CORRUPTED).contains(r.outcome()), name + ": " + r.outcome() + " " + r.evidence());
+    assertTrue(r.propertyViolated(), name + " violates " + r.property() + " under none: " + r.evidence());
     assertFalse(r.claimed(), "none claims nothing");
     assertEquals(List.of(), r.twinRun().violations());
     assertEquals(0, r.twinRun().victimExitStatus());
@@ -57,6 +58,7 @@ class AttacksTest {
     AttackProvider a = attack("crash-rollback");
     AttackResult r = new Judge(REGISTRY).judge(Judge.defaultSystem("none", 7), a, params(a, Map.of()), null);
     assertTrue(Set.of(Outcome.LEAKED, Outcome.CORRUPTED).contains(r.outcome()), r.outcome() + " " + r.evidence());
+    assertTrue(r.propertyViolated(), "freshness violated: " + r.evidence());
     assertTrue(r.twinRun().output().contains("reboot=1"), "the twin crashed and rebooted too");
     assertEquals(List.of(), r.twinRun().violations());
     assertEquals(0, r.twinRun().victimExitStatus());

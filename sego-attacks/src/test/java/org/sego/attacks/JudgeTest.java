@@ -237,7 +237,7 @@ class JudgeTest {
     assertEquals(Outcome.DETECTED, onlyIo.outcome(), onlyIo.evidence().toString());
     AttackResult r = judge("test-detect", IO_THEN_WRITE);
     assertEquals(Outcome.DETECTED, r.outcome(), r.evidence().toString());
-    assertTrue(r.evidence().get(0).contains("before the HAP used diverging data"), r.evidence().toString());
+    assertTrue(r.evidence().get(0).contains("before the HAP used the diverging value"), r.evidence().toString());
   }
 
   @Test
@@ -273,7 +273,7 @@ class JudgeTest {
     AttackResult refused = judgeWithBaseline("test-refuse", USELESS_IO);
     assertEquals(Outcome.PREVENTED, refused.outcome());
     assertTrue(refused.provesNothing(), "its PREVENTED means nothing: it was PREVENTED under none too");
-    AttackResult read = judgeWithBaseline("test-refuse", READ);
+    AttackResult read = judgeWithBaseline("test-refuse", AttacksTest.attack("read-hap-page"));
     assertEquals(Outcome.LEAKED, read.baseline().orElseThrow().outcome());
     assertFalse(read.provesNothing());
     assertFalse(read.failed());
@@ -428,6 +428,9 @@ class JudgeTest {
       assertTrue(canaries.foundIn(page), "the forged page does hold the victim's canaries");
       ops.writeBlock("swap", 9, page);
       ops.readBlock("swap", 9);
+      // One 8-byte canary word alone, written short and read back.
+      ops.writeBlock("swap", 10, java.util.Arrays.copyOf(page, 8));
+      ops.readBlock("swap", 10);
     }));
     AttackResult r = judge("none", forger);
     assertNotEquals(Outcome.LEAKED, r.outcome(), r.evidence().toString());
@@ -468,16 +471,26 @@ class JudgeTest {
 
   @Test
   void aCrashEndsTheBootEvenWhenTheAttackCatchesIt() {
-    AttackProvider catcher = atFirstRound("test-catch-crash", ops -> {
-      try {
-        ops.crash(false);
-      } catch (Throwable caught) {
-        // keeps going, as a cheat would
-      }
-      try {
-        ops.readFrame(victimFrame(ops, 0));
-      } catch (IllegalStateException refused) {
-        // the operations ended with the boot
+    // Both runs crash at the victim's first round (the twin must crash where the attack does); the
+    // attack catches the crash and tries to go on reading.
+    AttackProvider catcher = attack("test-catch-crash", (p, seed) -> (ops, benign) -> new KernelHooks() {
+      @Override
+      public void syscallEntry(int pid, String syscall) {
+        if (ops.boot() > 0 || pid != ops.victimPid() || !syscall.equals("clockNanos")) {
+          return;
+        }
+        try {
+          ops.crash(false);
+        } catch (Throwable caught) {
+          // keeps going, as a cheat would
+        }
+        if (!benign) {
+          try {
+            ops.readFrame(victimFrame(ops, 0));
+          } catch (IllegalStateException refused) {
+            // the operations ended with the boot
+          }
+        }
       }
     });
     AttackResult r = judge("none", catcher);
@@ -532,5 +545,87 @@ class JudgeTest {
     assertEquals(r.twinRun().output().get(0), r.attackRun().output().get(0), "and so did the attack run, from the same copy");
     org.junit.jupiter.api.Assertions.assertArrayEquals(before, java.nio.file.Files.readAllBytes(dir.resolve("disk.img")),
         "the spec's image is copied, never written");
+  }
+
+  // ---- the twin answers honestly, and stopping the victim is no corruption ------------------------------
+
+  @Test
+  void anAttackWhoseTwinChangesSomethingIsRefused() {
+    AttackProvider lyingTwin = attack("test-lying-twin", (p, seed) -> (ops, benign) -> new KernelHooks() {
+      @Override
+      public long syscallResult(int pid, String syscall, long result) {
+        return benign && pid == ops.victimPid() && syscall.equals("clockNanos") ? result + 1 : result;
+      }
+    });
+    SpecException e = assertThrows(SpecException.class, () -> judge("none", lyingTwin));
+    assertTrue(e.getMessage().contains("benign twin") && e.getMessage().contains("fake-syscall-result"), e.getMessage());
+  }
+
+  @Test
+  void aCrashOnlyInTheAttackRunIsRefusedNotCorrupted() {
+    AttackProvider crasher = atFirstRound("test-crash-only", ops -> ops.crash(false));
+    SpecException e = assertThrows(SpecException.class, () -> judge("none", crasher));
+    assertTrue(e.getMessage().contains("the twin must crash wherever the attack run crashes"), e.getMessage());
+  }
+
+  @Test
+  void aVictimStoppedForeverUsedNoWrongValueAndIsNotCorrupted() {
+    // Holds the disk's requests and never releases them: the victim blocks at its first fsync.
+    AttackProvider holder = new FileAttack() {
+      @Override
+      public String name() {
+        return "test-hold-forever";
+      }
+
+      @Override
+      public String description() {
+        return "never releases the disk";
+      }
+
+      @Override
+      public String property() {
+        return "integrity";
+      }
+
+      @Override
+      public Attack create(Parameters p, long seed) {
+        return (ops, benign) -> new KernelHooks() {
+          @Override
+          public void fsyncBegin(int pid, long inode) {
+            if (!benign) {
+              ops.holdIo(DISK);
+            }
+          }
+        };
+      }
+    };
+    AttackResult r = judge("none", holder);
+    assertEquals(Outcome.PREVENTED, r.outcome(), r.evidence().toString());
+    assertFalse(r.propertyViolated());
+    assertTrue(r.evidence().stream().anyMatch(e -> e.contains("having used no wrong value")), r.evidence().toString());
+    assertTrue(r.evidence().stream().anyMatch(e -> e.contains("could never run again")), r.evidence().toString());
+  }
+
+  @Test
+  void theAdversaryCannotReadAsTheVictimNorActBeforeTheBootRuns() {
+    AttackResult r = judge("none", atFirstRound("test-read-as-victim", ops -> {
+      long gva = VictimAttack.victimPages(ops, 1)[0];
+      assertEquals(null, ops.readAs(ops.victimPid(), gva), "the kernel never runs as the HAP");
+    }));
+    assertEquals(Outcome.PREVENTED, r.outcome(), r.evidence().toString());
+    AttackProvider early = attack("test-early", (p, seed) -> (ops, benign) -> {
+      ops.crash(false);
+      return KernelHooks.NONE;
+    });
+    IllegalStateException e = assertThrows(IllegalStateException.class, () -> judge("none", early));
+    assertTrue(e.getMessage().contains("before the boot runs"), e.getMessage());
+  }
+
+  @Test
+  void anIntegrityAttackThatOnlyLeaksProvesNothingForIntegrity() {
+    AttackResult r = judgeWithBaseline("none", READ); // READ's property is integrity, but it only reads
+    assertEquals(Outcome.LEAKED, r.outcome());
+    assertFalse(r.propertyViolated());
+    assertTrue(r.provesNothing(), "reading plaintext violates no integrity claim");
   }
 }

@@ -76,7 +76,9 @@ final class AttackCommand implements Callable<Integer> {
       }
       var b = r.baseline().orElseThrow();
       o.println("baseline " + b.system() + ": " + b.outcome() + (r.provesNothing()
-          ? " -- the attack proves nothing: it must be LEAKED or CORRUPTED under its baseline" : ""));
+          ? " -- the attack proves nothing: under its baseline it must violate " + r.property()
+              + (r.property().startsWith("confidentiality") ? " (LEAKED)" : " (CORRUPTED: the HAP used a wrong value)")
+          : ""));
       if (r.provesNothing()) {
         b.evidence().forEach(e -> o.println("  " + e));
       }

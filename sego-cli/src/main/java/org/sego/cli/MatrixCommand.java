@@ -96,15 +96,25 @@ final class MatrixCommand implements Callable<Integer> {
         AttackProvider attack = (AttackProvider) registry.find(PluginKind.ATTACK, name).orElseThrow();
         var params = new SpecValidator(registry).resolveParameters("attack." + name, attack, new LinkedHashMap<>());
         List<AttackResult> row = judge.judgeAcross(tree, specDir, attack, params, s, out.resolve(name));
-        AttackResult.Baseline base = row.get(0).baseline().orElseThrow();
+        AttackResult first = row.stream().filter(java.util.Objects::nonNull).findFirst().orElse(null);
+        if (first == null) {
+          o.println(String.format("%-18s targets check '%s', which none of these strategies declares", name,
+              attack.targetedCheck().orElse("")));
+          continue;
+        }
+        AttackResult.Baseline base = first.baseline().orElseThrow();
         StringBuilder line = new StringBuilder(String.format("%-18s %-9s %-20s %-11s", name,
             attack.adversary() == Claim.Adversary.PHYSICAL ? "physical" : "guest-os", attack.property(),
-            base.outcome() + (row.get(0).provesNothing() ? "!" : "")));
+            base.outcome() + (first.provesNothing() ? "!" : "")));
         Map<String, Object> cells = new TreeMap<>();
         for (int i = 0; i < s.size(); i++) {
           AttackResult r = row.get(i);
+          if (r == null) {
+            line.append(String.format(" %-24s", "n/a (no such check)"));
+            continue;
+          }
           failed |= r.failed();
-          boolean violated = r.claimed() && AttackResult.SUCCESS.contains(r.outcome()) && !r.provesNothing();
+          boolean violated = r.claimViolated() && !r.provesNothing();
           line.append(String.format(" %-24s", r.outcome() + (r.claimed() ? (violated ? " claim violated" : " claimed") : "")));
           Map<String, Object> cell = new TreeMap<>();
           cell.put("outcome", r.outcome().name());
@@ -122,7 +132,7 @@ final class MatrixCommand implements Callable<Integer> {
         rowTree.put("adversary", attack.adversary().name());
         rowTree.put("property", attack.property());
         rowTree.put("baseline", Map.of("system", base.system(), "outcome", base.outcome().name(),
-            "provesSomething", !row.get(0).provesNothing()));
+            "provesSomething", !first.provesNothing()));
         rowTree.put("cells", cells);
         rows.add(rowTree);
       }
@@ -133,7 +143,8 @@ final class MatrixCommand implements Callable<Integer> {
       Json.write(out.resolve("matrix.json"), m);
       o.println();
       o.println("\"claimed\": the strategy claims the property against the attack's adversary; \"claim violated\": and the "
-          + "attack succeeded; \"!\" after a baseline: the attack proves nothing (not LEAKED or CORRUPTED there)");
+          + "attack violated it (LEAKED for confidentiality, a wrong value used for integrity and freshness); \"!\" after "
+          + "a baseline: the attack proves nothing (it did not violate its property there)");
       o.println("matrix.json and the run folders: " + out);
       o.flush();
       if (failed) {

@@ -20,17 +20,25 @@ public record AttackResult(
     String adversary,
     Outcome outcome,
     boolean claimed,
+    boolean propertyViolated,
     boolean haltedHap,
     List<String> evidence,
     RunRecord attackRun,
     RunRecord twinRun,
     Optional<Baseline> baseline) {
 
-  /** The outcomes that show an attack works: what it must earn under its baseline. */
+  /** The outcomes that show an attack works. */
   public static final Set<Outcome> SUCCESS = Set.of(Outcome.LEAKED, Outcome.CORRUPTED);
 
-  /** The attack under its baseline ({@code none}, or the strategy with the targeted check off). */
-  public record Baseline(String system, Outcome outcome, List<String> evidence) {}
+  /**
+   * The attack under its baseline ({@code none}, or the strategy with the targeted check off), and
+   * whether it violated its property there.
+   */
+  public record Baseline(String system, Outcome outcome, boolean propertyViolated, List<String> evidence) {
+    static Baseline of(String system, AttackResult r) {
+      return new Baseline(system, r.outcome(), r.propertyViolated(), r.evidence());
+    }
+  }
 
   /** What one run showed the judge. */
   public record RunRecord(int victimExitStatus, List<String> output, List<String> violations, long adversaryOps,
@@ -48,16 +56,22 @@ public record AttackResult(
   }
 
   AttackResult withBaseline(Baseline b) {
-    return new AttackResult(attack, strategy, property, adversary, outcome, claimed, haltedHap, evidence, attackRun,
-        twinRun, Optional.of(b));
+    return new AttackResult(attack, strategy, property, adversary, outcome, claimed, propertyViolated, haltedHap, evidence,
+        attackRun, twinRun, Optional.of(b));
   }
 
   /**
-   * Whether the attack proves nothing here: judged against its baseline, it was neither LEAKED nor
-   * CORRUPTED there, so no outcome against the strategy means anything.
+   * Whether the attack proves nothing here: under its baseline it did not violate its property (a
+   * confidentiality attack was not LEAKED, an integrity or freshness attack did not make the HAP use
+   * a wrong value, CORRUPTED), so no outcome against the strategy means anything.
    */
   public boolean provesNothing() {
-    return baseline.isPresent() && !SUCCESS.contains(baseline.get().outcome());
+    return baseline.isPresent() && !baseline.get().propertyViolated();
+  }
+
+  /** Whether the strategy claims the property and the attack violated it anyway. */
+  public boolean claimViolated() {
+    return claimed && propertyViolated;
   }
 
   /** Whether a defect shows: a false alarm here or under the baseline, or an attack that proves nothing. */
@@ -76,6 +90,7 @@ public record AttackResult(
     m.put("adversary", adversary);
     m.put("outcome", outcome.name());
     m.put("claimed", claimed);
+    m.put("propertyViolated", propertyViolated);
     m.put("haltedHap", haltedHap);
     m.put("evidence", evidence);
     m.put("attackRun", attackRun.toTree());
@@ -84,6 +99,7 @@ public record AttackResult(
       Map<String, Object> t = new TreeMap<>();
       t.put("system", b.system());
       t.put("outcome", b.outcome().name());
+      t.put("propertyViolated", b.propertyViolated());
       t.put("evidence", b.evidence());
       t.put("provesSomething", !provesNothing());
       m.put("baseline", t);

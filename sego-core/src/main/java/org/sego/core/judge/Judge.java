@@ -32,6 +32,7 @@ import org.sego.core.compose.SystemSpec;
 import org.sego.core.output.Json;
 import org.sego.core.run.AdversaryLog;
 import org.sego.core.run.SystemRun;
+import org.sego.core.sim.SimulationDeadlock;
 import org.sego.support.RandomStreams;
 
 /**
@@ -57,23 +58,17 @@ public final class Judge {
   }
 
   /** When something happened in a judged run: its boot, then simulated time in that boot. */
-  private record When(int boot, long nanos) implements Comparable<When> {
-    static final When NEVER = new When(Integer.MAX_VALUE, Long.MAX_VALUE);
-
-    @Override
-    public int compareTo(When o) {
-      return boot != o.boot ? Integer.compare(boot, o.boot) : Long.compare(nanos, o.nanos);
-    }
-
+  private record When(int boot, long nanos) {
     @Override
     public String toString() {
-      return this == NEVER ? "never" : nanos + " ns of boot " + boot;
+      return nanos + " ns of boot " + boot;
     }
   }
 
   /** One run's raw material. */
-  private record Observed(int status, List<String> output, List<When> outputTimes, List<String> violations,
-      List<When> violationTimes, AdversaryLog log, Set<String> claims, String strategy) {}
+  private record Observed(int status, List<String> output, List<Integer> violationsBefore, List<String> violations,
+      List<When> violationTimes, AdversaryLog log, Set<String> claims, String strategy, int boots, String stuck,
+      long longestBoot) {}
 
   /**
    * Judges {@code attack} on the system {@code tree} (its {@code [guest]} parameters are merged with
@@ -95,8 +90,12 @@ public final class Judge {
     long seed = spec.seed();
     VictimProvider victim = victim(attack, params);
     Parameters victimParams = victimParameters(attack, params, victim);
-    Observed twin = runOnce(withGuest, specDir, attack, params, victim, victimParams, seed, true, outDir, "twin");
-    Observed run = runOnce(withGuest, specDir, attack, params, victim, victimParams, seed, false, outDir, "attack");
+    Observed twin = runOnce(withGuest, specDir, attack, params, victim, victimParams, seed, true, outDir, "twin",
+        TWIN_BOOT_LIMIT_NANOS);
+    // The attack run may take longer (waits, retries), but not without bound: a victim the adversary
+    // stalls forever (while the kernel's daemons tick on) stops at this limit.
+    long limit = Math.addExact(Math.multiplyExact(10, twin.longestBoot()), 1_000_000_000L);
+    Observed run = runOnce(withGuest, specDir, attack, params, victim, victimParams, seed, false, outDir, "attack", limit);
     AttackResult result = decide(attack, victim.secretPages(victimParams), seed, twin, run, Optional.empty());
     if (outDir != null) {
       Json.write(outDir.resolve("attack.json"), result.toTree());
@@ -117,7 +116,7 @@ public final class Judge {
     AttackResult target = judge(tree, specDir, attack, params, outDir);
     AttackResult base = baselineTree.equals(strategyTable(tree)) ? target
         : judge(withStrategy(tree, baselineTree), specDir, attack, params, outDir == null ? null : outDir.resolve("baseline"));
-    AttackResult result = target.withBaseline(new AttackResult.Baseline(baselineName, base.outcome(), base.evidence()));
+    AttackResult result = target.withBaseline(AttackResult.Baseline.of(baselineName, base));
     if (outDir != null) {
       Json.write(outDir.resolve("attack.json"), result.toTree());
     }
@@ -128,7 +127,8 @@ public final class Judge {
    * The attack's row of an attack matrix: judged on {@code tree} under each of {@code strategies}
    * (the tree's strategy name replaced, its parameters kept only for the same name), each with its
    * baseline; the {@code none} baseline is judged once for the row. Run folders go to {@code
-   * outDir/<strategy>/} and {@code outDir/baseline/}.
+   * outDir/<strategy>/} and {@code outDir/baseline/}. A cell is null where the attack targets a check
+   * the strategy does not declare.
    */
   public List<AttackResult> judgeAcross(Map<String, Object> tree, Path specDir, AttackProvider attack, Parameters params,
       List<String> strategies, Path outDir) {
@@ -142,7 +142,10 @@ public final class Judge {
       Map<String, Object> system = withStrategy(tree, table);
       Path out = outDir == null ? null : outDir.resolve(name);
       if (attack.targetedCheck().isPresent()) {
-        row.add(judgeWithBaseline(system, specDir, attack, params, out));
+        boolean declares = SystemRun.describeStrategy(registry, name).checks().stream()
+            .anyMatch(c -> c.name().equals(attack.targetedCheck().get()));
+        // An attack on a check the strategy does not have says nothing about it: no cell.
+        row.add(declares ? judgeWithBaseline(system, specDir, attack, params, out) : null);
         continue;
       }
       if (none == null) {
@@ -150,20 +153,26 @@ public final class Judge {
             outDir == null ? null : outDir.resolve("baseline"));
       }
       AttackResult r = name.equals("none") ? none : judge(system, specDir, attack, params, out);
-      row.add(r.withBaseline(new AttackResult.Baseline("none", none.outcome(), none.evidence())));
+      row.add(r.withBaseline(AttackResult.Baseline.of("none", none)));
     }
     return row;
   }
 
   /** The victim's output with no attack installed at all: what a benign twin must reproduce. */
   public List<String> outputWithoutAttack(Map<String, Object> tree, AttackProvider attack, Parameters params) {
+    return outputWithoutAttack(tree, Path.of("").toAbsolutePath(), attack, params);
+  }
+
+  /** As {@link #outputWithoutAttack(Map, AttackProvider, Parameters)}, image paths resolved against {@code specDir}. */
+  public List<String> outputWithoutAttack(Map<String, Object> tree, Path specDir, AttackProvider attack,
+      Parameters params) {
     Map<String, Object> withGuest = withGuest(tree, attack, params);
     long seed = new SpecValidator(registry).validate("attack system", withGuest).seed();
     VictimProvider victim = victim(attack, params);
     Parameters victimParams = victimParameters(attack, params, victim);
     List<String> output = new ArrayList<>();
     Path images = tempDir();
-    try (SystemRun run = SegoSystem.fromTree("attack system", freshImages(withGuest, Path.of("").toAbsolutePath(), images),
+    try (SystemRun run = SegoSystem.fromTree("attack system", freshImages(withGuest, specDir, images),
         registry).start()) {
       run.bootGuest();
       run.startHap(victim.program(victimParams, canarySeed(seed)), (pid, label, value) -> output.add(label + "=" + value));
@@ -187,7 +196,14 @@ public final class Judge {
 
   /** The seed of the victim's canaries: derived from the system's seed, never handed to the attack. */
   static long canarySeed(long seed) {
-    return RandomStreams.mix(seed, "judge.victim.canaries");
+    // One-way (SHA-256), so the attack's seed, derived from the same system seed, tells nothing of it.
+    try {
+      byte[] h = java.security.MessageDigest.getInstance("SHA-256").digest(
+          ("sego judge: victim canaries of system seed " + seed).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      return java.nio.ByteBuffer.wrap(h).getLong();
+    } catch (java.security.NoSuchAlgorithmException e) {
+      throw new IllegalStateException("SHA-256 is part of every Java platform", e);
+    }
   }
 
   /** The attack's own seed. */
@@ -280,12 +296,17 @@ public final class Judge {
 
   // ---- one run -----------------------------------------------------------------------------------
 
+  /** How long a benign twin's boot may run (simulated): beyond it the twin is stuck. */
+  static final long TWIN_BOOT_LIMIT_NANOS = 100_000_000_000L;
+
   private Observed runOnce(Map<String, Object> tree, Path specDir, AttackProvider attack, Parameters params,
-      VictimProvider victim, Parameters victimParams, long seed, boolean benign, Path outDir, String name) {
+      VictimProvider victim, Parameters victimParams, long seed, boolean benign, Path outDir, String name,
+      long bootLimitNanos) {
     Path out = outDir == null ? null : outDir.resolve(name);
     Path images = out == null ? tempDir() : out.resolve("images");
     try {
-      return runOn(freshImages(tree, specDir, images), attack, params, victim, victimParams, seed, benign, out);
+      return runOn(freshImages(tree, specDir, images), attack, params, victim, victimParams, seed, benign, out,
+          bootLimitNanos);
     } finally {
       if (out == null) {
         deleteTree(images);
@@ -294,44 +315,57 @@ public final class Judge {
   }
 
   private Observed runOn(Map<String, Object> tree, AttackProvider attack, Parameters params, VictimProvider victim,
-      Parameters victimParams, long seed, boolean benign, Path out) {
+      Parameters victimParams, long seed, boolean benign, Path out, long bootLimitNanos) {
     SegoSystem system = SegoSystem.fromTree("attack system", tree, registry);
     List<String> output = new ArrayList<>();
-    List<When> outputTimes = new ArrayList<>();
+    // For each value the victim emitted: how many violations had been raised before it, in all boots.
+    List<Integer> violationsBefore = new ArrayList<>();
     List<String> violations = new ArrayList<>();
     List<When> violationTimes = new ArrayList<>();
     AdversaryLog log = new AdversaryLog();
     Attack a = attack.create(params, attackSeed(seed));
     boolean physical = attack.adversary() == Claim.Adversary.PHYSICAL;
     SystemRun run = out == null ? system.start() : system.start(out);
+    String stuck = null;
+    long longest = 0;
     try {
       for (int boot = 0; ; boot++) {
         run.bootGuest();
         HapProgram program = victim.program(victimParams, canarySeed(seed));
         SystemRun current = run;
-        int b = boot;
+        int earlier = violations.size();
         int victimPid = run.startHap(program, (pid, label, value) -> {
           output.add(label + "=" + value);
-          outputTimes.add(new When(b, current.simulation().nowNanos()));
+          violationsBefore.add(earlier + current.violations().size());
         });
         AdversaryOps ops = run.adversary(log, victimPid, boot, physical);
         run.installHooks(a.hooks(ops, benign), log);
-        run.runUntil(Long.MAX_VALUE);
+        try {
+          if (run.runUntil(bootLimitNanos) && run.adversaryCrash() == 0) {
+            stuck = "boot " + boot + " did not end within " + bootLimitNanos + " ns of simulated time";
+          }
+        } catch (SimulationDeadlock d) {
+          // The victim can never run again (its I/O held forever, say): the boot ends where it is.
+          stuck = "boot " + boot + ": " + d.getMessage();
+        }
+        longest = Math.max(longest, run.simulation().completionNanos());
         violations.addAll(run.violations());
+        int b = boot;
         run.violationTimes().forEach(t -> violationTimes.add(new When(b, t)));
-        if (run.adversaryCrash() > 0 && boot + 1 < MAX_BOOTS) {
+        if (stuck == null && run.adversaryCrash() > 0 && boot + 1 < MAX_BOOTS) {
           // The adversary crashed the machine: reboot on the same volumes and start the victim again.
           run.crash(run.adversaryCrash() == 2, run.adversaryPowerFailure());
           output.add("reboot=" + (boot + 1));
-          outputTimes.add(new When(boot + 1, 0));
+          violationsBefore.add(violations.size());
           run = SystemRun.reboot(run);
           continue;
         }
-        if (out != null) {
+        if (out != null && stuck == null) {
           run.writeOutputs(out);
         }
-        return new Observed(run.exitStatuses().getOrDefault(victimPid, -1), output, outputTimes, violations,
-            violationTimes, log, run.claims(attack.adversary()), system.spec().strategy().provider().name());
+        return new Observed(run.exitStatuses().getOrDefault(victimPid, -1), output, violationsBefore, violations,
+            violationTimes, log, run.claims(attack.adversary()), system.spec().strategy().provider().name(), boot + 1,
+            stuck, longest);
       }
     } finally {
       run.close();
@@ -395,14 +429,17 @@ public final class Judge {
 
   private static AttackResult decide(AttackProvider attack, long secretPages, long seed, Observed twin, Observed run,
       Optional<AttackResult.Baseline> baseline) {
+    checkTwin(attack, twin, run);
     List<String> evidence = new ArrayList<>();
     Canaries canaries = new Canaries(canarySeed(seed), secretPages);
     Outcome outcome;
     int divergence = firstDivergence(twin, run);
-    // The first use of diverging data: when the attack run's victim emitted the first value that
-    // differs (never, if it only stopped early: it used nothing wrong).
-    When used = divergence >= 0 && divergence < run.output().size() ? run.outputTimes().get(divergence) : When.NEVER;
-    When alarm = run.violationTimes().isEmpty() ? null : run.violationTimes().get(0);
+    // A wrong value was used if the attack run's victim emitted one (a different or an extra value);
+    // a victim that only stopped early, or exited otherwise, used nothing wrong.
+    boolean wrongValue = divergence >= 0 && divergence < run.output().size();
+    boolean alarmBeforeUse = wrongValue && run.violationsBefore().get(divergence) > 0;
+    boolean corrupted = wrongValue && !alarmBeforeUse;
+    boolean stoppedEarly = divergence >= 0 && !wrongValue;
     List<AdversaryLog.Entry> leaks = run.log().entries().stream().filter(e -> canaries.foundIn(e.observed())).toList();
     if (!twin.violations().isEmpty()) {
       outcome = Outcome.FALSE_ALARM;
@@ -412,30 +449,39 @@ public final class Judge {
       AdversaryLog.Entry e = leaks.get(0);
       evidence.add("a canary appeared in " + e.op() + " of " + e.target() + " at " + e.timeNanos() + " ns of boot "
           + e.boot() + " (" + leaks.size() + " observation(s) held canaries)");
-    } else if (divergence >= 0 && (alarm == null || alarm.compareTo(used) > 0)) {
+    } else if (corrupted) {
       outcome = Outcome.CORRUPTED;
       evidence.add("the HAP's output first diverged from its twin's at value " + divergence + ": "
           + at(run.output(), divergence) + " instead of " + at(twin.output(), divergence)
           + (run.status() != twin.status() ? "; exit status " + run.status() + " instead of " + twin.status() : ""));
-      if (alarm != null) {
-        evidence.add("a violation was raised only at " + alarm + ", after the HAP used the diverging value at " + used
-            + ": " + run.violations().get(0));
+      if (!run.violations().isEmpty()) {
+        evidence.add("a violation was raised only at " + run.violationTimes().get(0)
+            + ", after the HAP used the diverging value: " + run.violations().get(0));
       }
-    } else if ((divergence >= 0 || run.log().effects() > 0) && alarm != null) {
+    } else if (!run.violations().isEmpty() && (divergence >= 0 || run.log().effects() > 0)) {
       outcome = Outcome.DETECTED;
-      evidence.add("violation raised at " + alarm + (used == When.NEVER ? "" : ", before the HAP used diverging data at "
-          + used) + ": " + run.violations().get(0));
+      evidence.add("violation raised at " + run.violationTimes().get(0) + (wrongValue ? ", before the HAP used the "
+          + "diverging value " + divergence : stoppedEarly ? ", and the HAP stopped before it used any wrong value" : "")
+          + ": " + run.violations().get(0));
     } else if (run.log().entries().stream().anyMatch(Judge::isAttempt)) {
       outcome = Outcome.PREVENTED;
       run.log().entries().stream().filter(e -> isAttempt(e) && !e.effect() && e.op().startsWith("write")).limit(3)
           .forEach(e -> evidence.add(e.op() + " of " + e.target() + ": " + e.result()));
       if (evidence.isEmpty()) {
         evidence.add("the adversary's operations had no effect the HAP could reach ("
-            + run.log().entries().size() + " operations, outputs identical to the twin's)");
+            + run.log().entries().size() + " operations" + (stoppedEarly ? ")" : ", outputs identical to the twin's)"));
       }
     } else {
       outcome = Outcome.NOT_ATTEMPTED;
       evidence.add("no adversary operation ran");
+    }
+    if (stoppedEarly && outcome != Outcome.DETECTED) {
+      evidence.add("the HAP stopped early (" + run.output().size() + " of " + twin.output().size() + " values, exit status "
+          + run.status() + " instead of " + twin.status() + ") having used no wrong value: availability, which no "
+          + "outcome counts");
+    }
+    if (run.stuck() != null) {
+      evidence.add("the victim could never run again: " + run.stuck());
     }
     long stale = run.log().entries().stream().filter(e -> e.op().equals("stale-ops")).count();
     if (stale > 0) {
@@ -443,8 +489,30 @@ public final class Judge {
     }
     run.log().entries().stream().filter(e -> e.op().equals("note")).limit(5).forEach(e -> evidence.add("note: " + e.result()));
     boolean halted = run.status() != 0 && twin.status() == 0;
+    boolean violated = attack.property().startsWith("confidentiality") ? !leaks.isEmpty() : corrupted;
     return new AttackResult(attack.name(), run.strategy(), attack.property(), attack.adversary().name(), outcome,
-        run.claims().contains(attack.property()), halted, evidence, record(run), record(twin), baseline);
+        run.claims().contains(attack.property()), violated, halted, evidence, record(run), record(twin), baseline);
+  }
+
+  /**
+   * A benign twin answers honestly: it may crash where the attack run crashes (so that both reboot
+   * alike), and change nothing else. An attack whose twin changed something, or whose runs crashed a
+   * different number of times (a crash alone is a denial of service, not corruption), is refused.
+   */
+  private static void checkTwin(AttackProvider attack, Observed twin, Observed run) {
+    List<AdversaryLog.Entry> changed = twin.log().entries().stream().filter(e -> e.effect() && !e.op().equals("crash"))
+        .toList();
+    if (!changed.isEmpty()) {
+      AdversaryLog.Entry e = changed.get(0);
+      throw new SpecException("attack " + attack.name(), List.of(new SpecProblem("benign twin", null, "changed "
+          + changed.size() + " thing(s), first " + e.op() + " of " + e.target() + " (" + e.result() + "); with "
+          + "benignTwin = true the hooks must answer honestly and change nothing (crashing where the attack crashes)")));
+    }
+    if (twin.boots() != run.boots() && twin.stuck() == null && run.stuck() == null) {
+      throw new SpecException("attack " + attack.name(), List.of(new SpecProblem("benign twin", null, "ran " + twin.boots()
+          + " boot(s), the attack run " + run.boots() + "; the twin must crash wherever the attack run crashes (a crash "
+          + "alone is a denial of service, not corruption)")));
+    }
   }
 
   /** An operation that tried something (not a note, a listing or a refused stale call). */

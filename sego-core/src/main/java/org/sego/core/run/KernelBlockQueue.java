@@ -56,7 +56,10 @@ final class KernelBlockQueue implements BlockQueue {
     if (!hooks.blockSubmit(r.device(), r.block(), r.write())) {
       // Dropped: it completes at once, successfully, without reaching the device.
       long id = nextHeldId--;
-      sim.schedule(sim.nowNanos(), "system.devices." + r.device(), t -> completion.done(id, OK, t));
+      sim.schedule(sim.nowNanos(), "system.devices." + r.device(), t -> {
+        hooks.blockComplete(r.device(), r.block(), r.write(), OK);
+        completion.done(id, OK, t);
+      });
       return id;
     }
     Deque<Held> q = held.get(r.device());

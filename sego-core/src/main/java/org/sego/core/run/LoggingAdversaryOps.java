@@ -53,6 +53,11 @@ final class LoggingAdversaryOps implements AdversaryOps {
   private final int[] crashRequest;
   private final PowerFailure[] chosenFailure;
   private boolean retired;
+  private boolean started;
+  /** Initial stack pointer of each process the adversary created. */
+  private final Map<Integer, Long> initialRsp = new HashMap<>();
+  /** How long a process of the adversary's own lives at most (simulated): it must never keep a boot alive. */
+  static final long PUPPET_LIFETIME_NANOS = 1_000_000_000L;
   /** Processes the adversary created, each with the entries its mappings replaced (restored before it exits). */
   private final Map<Integer, List<long[]>> own = new HashMap<>();
 
@@ -74,12 +79,21 @@ final class LoggingAdversaryOps implements AdversaryOps {
     log.boot(boot);
   }
 
+  /** The boot runs: from now on the hooks may use these operations. */
+  void begin() {
+    started = true;
+  }
+
   /** The boot is over: every later call is refused. */
   void retire() {
     retired = true;
   }
 
   private void live(String op) {
+    if (!started) {
+      throw new IllegalStateException("AdversaryOps." + op + " called before the boot runs; use the operations from "
+          + "the hooks");
+    }
     if (retired) {
       log.add(sim.nowNanos(), "stale-ops", op, false, "refused: these operations belonged to boot " + boot, null);
       throw new IllegalStateException("AdversaryOps of boot " + boot + " used after that boot ended (" + op
@@ -184,6 +198,15 @@ final class LoggingAdversaryOps implements AdversaryOps {
     return ok;
   }
 
+  /** The entry at {@code slot}, or -1 if the OS view denies it. */
+  private long loadEntry(long slot) {
+    try {
+      return memory.load64(slot);
+    } catch (OsAccessDenied e) {
+      return -1;
+    }
+  }
+
   private boolean storeEntry(long slot, long entry) {
     try {
       memory.store64(slot, entry);
@@ -218,8 +241,9 @@ final class LoggingAdversaryOps implements AdversaryOps {
   @Override
   public boolean writeFrame(long gfn, byte[] data) {
     live("writeFrame");
-    log.wrote(data);
-    boolean ok = memory.write(gfn << X86.PAGE_SHIFT, data, 0, Math.min(data.length, X86.PAGE_SIZE)) == OsView.OK;
+    byte[] d = AdversaryLog.padded(data);
+    log.wrote(d);
+    boolean ok = memory.write(gfn << X86.PAGE_SHIFT, d, 0, Math.min(d.length, X86.PAGE_SIZE)) == OsView.OK;
     log.add(sim.nowNanos(), "write-frame", "gfn " + gfn, ok, ok ? "written" : "denied by the OS view", null);
     return ok;
   }
@@ -230,13 +254,19 @@ final class LoggingAdversaryOps implements AdversaryOps {
   public int createProcess() {
     live("createProcess");
     int[] self = {-1};
+    long born = sim.nowNanos();
     Program puppet = u -> {
-      // No code of its own: it yields until the victim has ended, gives back the entries its
-      // mappings replaced (the kernel frees only its own frames), and exits.
-      while (!run.victimEnded().getAsBoolean()) {
-        u.syscalls().yield();
+      // No code of its own: it yields until the victim has ended (or its lifetime is over), gives
+      // back the entries its mappings replaced (the kernel frees only its own frames), and exits.
+      try {
+        while (!run.victimEnded().getAsBoolean() && sim.nowNanos() - born < PUPPET_LIFETIME_NANOS) {
+          u.syscalls().yield();
+        }
+      } finally {
+        if (!sim.stopping()) {
+          restore(self[0]);
+        }
       }
-      restore(self[0]);
       u.syscalls().exit(0);
     };
     int pid;
@@ -251,6 +281,7 @@ final class LoggingAdversaryOps implements AdversaryOps {
     }
     self[0] = pid;
     own.put(pid, new ArrayList<>());
+    initialRsp.put(pid, sim.registers(pid)[org.sego.api.sim.Registers.RSP]);
     log.add(sim.nowNanos(), "create-process", "pid " + pid, true, "created", null);
     return pid;
   }
@@ -270,7 +301,7 @@ final class LoggingAdversaryOps implements AdversaryOps {
     if (!own.containsKey(pid)) {
       return null;
     }
-    long top = (sim.registers(pid)[org.sego.api.sim.Registers.RSP] + X86.PAGE_SIZE - 1) & ~(long) X86.PAGE_MASK;
+    long top = (initialRsp.get(pid) + X86.PAGE_SIZE - 1) & ~(long) X86.PAGE_MASK;
     return new long[] {top - 16L * X86.PAGE_SIZE, top};
   }
 
@@ -287,14 +318,15 @@ final class LoggingAdversaryOps implements AdversaryOps {
     long page = gva & ~(long) X86.PAGE_MASK;
     boolean[] huge = new boolean[1];
     long slot = leafSlot(pid, page, huge);
-    if (slot < 0 || (memory.load64(slot) & X86.PTE_P) == 0) {
-      // The kernel builds the tables (and maps a frame of its own, which the new entry replaces).
+    if (slot < 0 || (loadEntry(slot) & X86.PTE_P) == 0) {
+      // The kernel builds the tables (and maps a frame of its own, which the new entry replaces);
+      // its fault path runs here, inside the hook, and may run other hooks.
       run.kernel().pageFault(pid, page, X86.PF_W | X86.PF_U);
       slot = leafSlot(pid, page, huge);
     }
-    boolean ok = slot >= 0 && !huge[0];
+    long old = slot < 0 ? -1 : loadEntry(slot);
+    boolean ok = slot >= 0 && !huge[0] && old != -1;
     if (ok) {
-      long old = memory.load64(slot);
       long entry = (gfn << X86.PAGE_SHIFT) | X86.PTE_P | X86.PTE_US | (writable ? X86.PTE_RW : 0);
       ok = storeEntry(slot, entry);
       if (ok) {
@@ -317,6 +349,12 @@ final class LoggingAdversaryOps implements AdversaryOps {
   public byte[] readAs(int pid, long gva) {
     live("readAs");
     long page = gva & ~(long) X86.PAGE_MASK;
+    if (!own.containsKey(pid)) {
+      // The kernel runs no other process's user mode: the victim's view is the HAP's, not the OS's.
+      log.add(sim.nowNanos(), "read-as", "pid " + pid + " 0x" + Long.toHexString(page), false,
+          "refused: not a process the adversary created", null);
+      return null;
+    }
     long hpa = translateAs(pid, page, X86.ACCESS_READ);
     byte[] b = hpa < 0 ? null : new byte[X86.PAGE_SIZE];
     if (b != null) {
@@ -332,9 +370,15 @@ final class LoggingAdversaryOps implements AdversaryOps {
     live("writeAs");
     log.wrote(data);
     long page = gva & ~(long) X86.PAGE_MASK;
+    if (!own.containsKey(pid)) {
+      log.add(sim.nowNanos(), "write-as", "pid " + pid + " 0x" + Long.toHexString(page), false,
+          "refused: not a process the adversary created", null);
+      return false;
+    }
     long hpa = translateAs(pid, page, X86.ACCESS_WRITE);
     if (hpa >= 0) {
-      shell.memory().write(hpa, data, 0, Math.min(data.length, X86.PAGE_SIZE));
+      byte[] d = AdversaryLog.padded(data);
+      shell.memory().write(hpa, d, 0, Math.min(d.length, X86.PAGE_SIZE));
     }
     log.add(sim.nowNanos(), "write-as", "pid " + pid + " 0x" + Long.toHexString(page), hpa >= 0,
         hpa >= 0 ? "written" : "faulted (page table or EPT view)", null);
@@ -484,6 +528,7 @@ final class LoggingAdversaryOps implements AdversaryOps {
 
     @Override
     public long blocks(String device) {
+      live("blocks");
       return volumes.get(device).blockCount();
     }
 
@@ -492,7 +537,13 @@ final class LoggingAdversaryOps implements AdversaryOps {
       live("powerFail");
       log.add(sim.nowNanos(), "crash", "power failure, survivors chosen", true, "boot " + boot + " ends", null);
       // The adversary chooses by position and block only: the pending writes' bytes are not shown to it.
-      end(2, (w, units) -> survivors.survivingUnits(new IoRecord(w.seq(), w.op(), w.block(), null), units));
+      end(2, (w, units) -> {
+        try {
+          return survivors.survivingUnits(new IoRecord(w.seq(), w.op(), w.block(), null), units);
+        } catch (RuntimeException e) {
+          return 0L; // a choice that fails loses the write
+        }
+      });
     }
   }
 }

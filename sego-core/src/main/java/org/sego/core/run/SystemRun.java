@@ -394,6 +394,9 @@ public final class SystemRun implements AutoCloseable {
     }
     ran = true;
     boolean stopped;
+    if (adversary != null) {
+      adversary.begin();
+    }
     try {
       stopped = sim.run(crashAtNanos);
     } finally {

@@ -513,7 +513,7 @@ public final class Simulation implements Clock, CostMeter, EventQueue {
         List<Integer> blocked = new ArrayList<>();
         procs.values().stream().filter(p -> p.state == SimProcess.State.BLOCKED).forEach(p -> blocked.add(p.pid));
         if (!blocked.isEmpty()) {
-          throw new IllegalStateException("deadlock: processes " + blocked + " are blocked and no event is pending");
+          throw new SimulationDeadlock("deadlock: processes " + blocked + " are blocked and no event is pending");
         }
         return null;
       }
