@@ -83,6 +83,7 @@ class MediatedIoTest {
       probe().refuseIo = io -> io.adversary() && io.block() == 9;
       AdversaryLog log = new AdversaryLog();
       org.sego.api.attack.AdversaryOps ops = run.adversary(log, 1);
+      ((LoggingAdversaryOps) ops).begin(); // no boot runs here: the test acts as the hooks would
       assertTrue(ops.writeBlock("disk", 8, new byte[] {7}));
       assertEquals(7, ops.readBlock("disk", 8)[0]);
       assertNull(ops.readBlock("disk", 9), "refused: the protected block is unreachable");
