@@ -45,8 +45,8 @@ public final class CrashRollbackAttack extends FileAttack {
         }
         for (long gva : ops.residentPages(pid)) {
           byte[] bytes = ops.readFrame(VictimAttack.frameOf(ops.readPte(pid, gva)));
-          if (bytes == null || firstBlocks.containsValue(bytes)) {
-            continue;
+          if (bytes == null || firstBlocks.values().stream().anyMatch(b -> Arrays.equals(b, bytes))) {
+            continue; // (arrays compare by content: a page already captured is not looked for again)
           }
           for (long b = 0; b < 16384; b++) {
             if (Arrays.equals(ops.readBlock(DISK, b), bytes)) {

@@ -14,6 +14,7 @@ import org.sego.api.attack.AdversaryOps;
 import org.sego.api.attack.Attack;
 import org.sego.api.attack.KernelHooks;
 import org.sego.api.attack.Outcome;
+import org.sego.api.attack.Victim;
 import org.sego.api.hv.Claim;
 import org.sego.api.plugin.AttackProvider;
 import org.sego.api.plugin.Parameters;
@@ -35,32 +36,7 @@ class AdversaryPowersTest {
 
   /** A test attack on the victim library's secret-files, with the file attacks' guest set-up. */
   private static AttackProvider fileAttack(String name, Claim.Adversary adversary, java.util.function.BiFunction<Parameters, Long, Attack> create) {
-    return new FileAttack() {
-      @Override
-      public String name() {
-        return name;
-      }
-
-      @Override
-      public String description() {
-        return "test attack " + name;
-      }
-
-      @Override
-      public String property() {
-        return "confidentiality-rest";
-      }
-
-      @Override
-      public Claim.Adversary adversary() {
-        return adversary;
-      }
-
-      @Override
-      public Attack create(Parameters p, long seed) {
-        return create.apply(p, seed);
-      }
-    };
+    return TestAttack.onFiles(name, create).property("confidentiality-rest").adversary(adversary);
   }
 
   @Test
@@ -136,51 +112,25 @@ class AdversaryPowersTest {
 
   @Test
   void replayingAnOldSwapWriteAfterItsFrameWasReusedCorrupts() {
-    AttackProvider a = new VictimAttack() {
-      @Override
-      public String name() {
-        return "test-replay-write";
-      }
+    AttackProvider a = TestAttack.onPages("test-replay-write", (p, seed) -> (ops, benign) -> new KernelHooks() {
+      private final List<Long> slots = new ArrayList<>();
+      private int replays;
 
       @Override
-      public String description() {
-        return "replays old swap writes";
+      public void swappedOut(int pid, long vpn, long slot) {
+        if (benign || pid != ops.victimPid() || replays >= 8) {
+          return;
+        }
+        slots.add(slot);
+        if (slots.size() > 64) {
+          // The request of a page swapped out long ago: its frame now holds something else.
+          ops.replayWrite("swap", slots.get(slots.size() - 64));
+          replays++;
+        }
       }
-
-      @Override
-      public String property() {
-        return "integrity";
-      }
-
-      @Override
-      public Map<String, Object> guestParameters(Parameters p) {
-        return Map.of("memory-limit", "8 MiB", "swap-device", "swap", "thp", false);
-      }
-
-      @Override
-      public Attack create(Parameters p, long seed) {
-        return (ops, benign) -> new KernelHooks() {
-          private final List<Long> slots = new ArrayList<>();
-          private int replays;
-
-          @Override
-          public void swappedOut(int pid, long vpn, long slot) {
-            if (benign || pid != ops.victimPid() || replays >= 8) {
-              return;
-            }
-            slots.add(slot);
-            if (slots.size() > 64) {
-              // The request of a page swapped out long ago: its frame now holds something else.
-              ops.replayWrite("swap", slots.get(slots.size() - 64));
-              replays++;
-            }
-          }
-        };
-      }
-    };
-    Parameters p = new org.sego.core.compose.SpecValidator(JudgeTest.REGISTRY).resolveParameters("attack", a,
-        Map.of("pages", 3072L, "rounds", 3L));
-    assertSucceeds(new Judge(JudgeTest.REGISTRY).judge(Judge.defaultSystem("none", 7), a, p, null), Outcome.CORRUPTED);
+    }).guest(Map.of("memory-limit", "8 MiB", "swap-device", "swap", "thp", false))
+        .victim(new Victim("secret-pages", Map.of("pages", 3072L, "rounds", 3L)));
+    assertSucceeds(judge(a), Outcome.CORRUPTED);
   }
 
   @Test

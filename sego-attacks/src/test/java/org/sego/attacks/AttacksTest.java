@@ -70,32 +70,12 @@ class AttacksTest {
 
   @Test
   void anAttackWhoseHookNeverFiresIsNotAttempted() {
-    AttackProvider idle = new VictimAttack() {
+    AttackProvider idle = TestAttack.onPages("idle", (p, seed) -> (ops, benign) -> new KernelHooks() {
       @Override
-      public String name() {
-        return "idle";
+      public void swappedOut(int pid, long vpn, long slot) {
+        ops.readBlock("swap", slot);
       }
-
-      @Override
-      public String description() {
-        return "never acts";
-      }
-
-      @Override
-      public String property() {
-        return "integrity";
-      }
-
-      @Override
-      public Attack create(Parameters p, long seed) {
-        return (ops, benign) -> new KernelHooks() {
-          @Override
-          public void swappedOut(int pid, long vpn, long slot) {
-            ops.readBlock("swap", slot);
-          }
-        };
-      }
-    };
+    });
     AttackResult r = new Judge(REGISTRY).judge(Judge.defaultSystem("none", 3), idle, params(idle, Map.of()), null);
     assertEquals(Outcome.NOT_ATTEMPTED, r.outcome(), r.evidence().toString());
   }

@@ -157,27 +157,7 @@ class JudgeTest {
   }
 
   static AttackProvider attack(String name, BiFunction<Parameters, Long, Attack> create) {
-    return new VictimAttack() {
-      @Override
-      public String name() {
-        return name;
-      }
-
-      @Override
-      public String description() {
-        return "test attack " + name;
-      }
-
-      @Override
-      public String property() {
-        return "integrity";
-      }
-
-      @Override
-      public Attack create(Parameters p, long seed) {
-        return create.apply(p, seed);
-      }
-    };
+    return TestAttack.onPages(name, create);
   }
 
   static AttackResult judge(String strategy, AttackProvider a) {
@@ -281,32 +261,7 @@ class JudgeTest {
 
   @Test
   void anAttackOnAStrategysOwnCheckHasThatStrategyWithTheCheckOffAsItsBaseline() {
-    AttackProvider targeted = new VictimAttack() {
-      @Override
-      public String name() {
-        return "test-targeted";
-      }
-
-      @Override
-      public String description() {
-        return "targets test-checked's check";
-      }
-
-      @Override
-      public String property() {
-        return "integrity";
-      }
-
-      @Override
-      public Optional<String> targetedCheck() {
-        return Optional.of("adversary-io");
-      }
-
-      @Override
-      public Attack create(Parameters p, long seed) {
-        return IO_THEN_WRITE.create(p, seed);
-      }
-    };
+    AttackProvider targeted = TestAttack.onPages("test-targeted", IO_THEN_WRITE::create).targeting("adversary-io");
     AttackResult r = judgeWithBaseline("test-checked", targeted);
     assertEquals(Outcome.DETECTED, r.outcome(), r.evidence().toString());
     assertEquals("test-checked with check-adversary-io off", r.baseline().orElseThrow().system());
@@ -320,32 +275,7 @@ class JudgeTest {
 
   @Test
   void anAttackCannotChooseTheGuestKernel() {
-    AttackProvider chooser = new VictimAttack() {
-      @Override
-      public String name() {
-        return "test-own-kernel";
-      }
-
-      @Override
-      public String description() {
-        return "asks for a kernel of its own";
-      }
-
-      @Override
-      public String property() {
-        return "integrity";
-      }
-
-      @Override
-      public Map<String, Object> guestParameters(Parameters p) {
-        return Map.of("name", "evil-kernel");
-      }
-
-      @Override
-      public Attack create(Parameters p, long seed) {
-        return READ.create(p, seed);
-      }
-    };
+    AttackProvider chooser = TestAttack.onPages("test-own-kernel", READ::create).guest(Map.of("name", "evil-kernel"));
     SpecException e = assertThrows(SpecException.class, () -> judge("none", chooser));
     assertTrue(e.getMessage().contains("may not choose the guest kernel"), e.getMessage());
   }
@@ -385,32 +315,7 @@ class JudgeTest {
     assertTrue(r.refused().stream().anyMatch(x -> x.toString().contains("victims come only from the trusted victim library")),
         r.refused().toString());
     assertTrue(r.find(PluginKind.VICTIM, "secret-pages").isPresent(), "the library's victims are there");
-    AttackProvider wantsIt = new VictimAttack() {
-      @Override
-      public String name() {
-        return "test-smuggle";
-      }
-
-      @Override
-      public String description() {
-        return "names the smuggled victim";
-      }
-
-      @Override
-      public String property() {
-        return "integrity";
-      }
-
-      @Override
-      public Victim victim(Parameters p) {
-        return Victim.of("smuggled");
-      }
-
-      @Override
-      public Attack create(Parameters p, long seed) {
-        return READ.create(p, seed);
-      }
-    };
+    AttackProvider wantsIt = TestAttack.onPages("test-smuggle", READ::create).victim(Victim.of("smuggled"));
     SpecException e = assertThrows(SpecException.class,
         () -> new Judge(r).judge(Judge.defaultSystem("none", 7), wantsIt, params(wantsIt), null));
     assertTrue(e.getMessage().contains("does not have"), e.getMessage());
@@ -571,34 +476,14 @@ class JudgeTest {
   @Test
   void aVictimStoppedForeverUsedNoWrongValueAndIsNotCorrupted() {
     // Holds the disk's requests and never releases them: the victim blocks at its first fsync.
-    AttackProvider holder = new FileAttack() {
+    AttackProvider holder = TestAttack.onFiles("test-hold-forever", (p, seed) -> (ops, benign) -> new KernelHooks() {
       @Override
-      public String name() {
-        return "test-hold-forever";
+      public void fsyncBegin(int pid, long inode) {
+        if (!benign) {
+          ops.holdIo(FileAttack.DISK);
+        }
       }
-
-      @Override
-      public String description() {
-        return "never releases the disk";
-      }
-
-      @Override
-      public String property() {
-        return "integrity";
-      }
-
-      @Override
-      public Attack create(Parameters p, long seed) {
-        return (ops, benign) -> new KernelHooks() {
-          @Override
-          public void fsyncBegin(int pid, long inode) {
-            if (!benign) {
-              ops.holdIo(DISK);
-            }
-          }
-        };
-      }
-    };
+    });
     AttackResult r = judge("none", holder);
     assertEquals(Outcome.PREVENTED, r.outcome(), r.evidence().toString());
     assertFalse(r.propertyViolated());

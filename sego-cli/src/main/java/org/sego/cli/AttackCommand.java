@@ -55,10 +55,10 @@ final class AttackCommand implements Callable<Integer> {
   public Integer call() {
     PluginRegistry registry = SegoCommand.registry();
     AttackProvider attack = (AttackProvider) registry.find(PluginKind.ATTACK, name).orElseThrow(() ->
-        new SegoCommand.UserError("no attack named '" + name + "'; accepted: " + SegoCommand.join(registry.names(PluginKind.ATTACK))));
+        new SegoCommand.UserError("no attack named '" + name + "'; accepted: " + SegoCommand.join(registry.names(PluginKind.ATTACK)) + SegoCommand.PLUGIN_PATH_HINT));
     if (strategy != null && registry.find(PluginKind.STRATEGY, strategy).isEmpty()) {
       throw new SegoCommand.UserError("--strategy " + strategy + ": no such strategy; accepted: "
-          + SegoCommand.join(registry.names(PluginKind.STRATEGY)));
+          + SegoCommand.join(registry.names(PluginKind.STRATEGY)) + SegoCommand.PLUGIN_PATH_HINT);
     }
     try {
       Map<String, Object> tree = system(specFile, strategy, seed, costProfile, spec);

@@ -57,13 +57,13 @@ final class MatrixCommand implements Callable<Integer> {
     for (String name : s) {
       if (registry.find(PluginKind.STRATEGY, name).isEmpty()) {
         throw new SegoCommand.UserError("--strategies " + name + ": no such strategy; accepted: "
-            + SegoCommand.join(registry.names(PluginKind.STRATEGY)));
+            + SegoCommand.join(registry.names(PluginKind.STRATEGY)) + SegoCommand.PLUGIN_PATH_HINT);
       }
     }
     for (String name : a) {
       if (registry.find(PluginKind.ATTACK, name).isEmpty()) {
         throw new SegoCommand.UserError("--attacks " + name + ": no such attack; accepted: "
-            + SegoCommand.join(registry.names(PluginKind.ATTACK)));
+            + SegoCommand.join(registry.names(PluginKind.ATTACK)) + SegoCommand.PLUGIN_PATH_HINT);
       }
     }
     var o = spec.commandLine().getOut();

@@ -56,6 +56,10 @@ public final class SegoCommand implements Callable<Integer> {
         line.getErr().println("sego: " + ex.getMessage());
         return USAGE;
       }
+      if (ex instanceof org.sego.core.judge.RunFailed) {
+        line.getErr().println("sego: " + ex.getMessage());
+        return 1;
+      }
       line.getErr().println("sego: " + ex);
       return 1;
     });
@@ -94,6 +98,10 @@ public final class SegoCommand implements Callable<Integer> {
     }
     spec.commandLine().getErr().flush();
   }
+
+  /** Said after the accepted names of a plug-in kind: where plug-ins built outside this tree go. */
+  static final String PLUGIN_PATH_HINT = "; a plug-in built outside this tree (such as examples/isolate-strategy) goes on "
+      + "SEGO_PLUGIN_PATH (README, \"Adding a plug-in\")";
 
   static String join(List<String> names) {
     return String.join(", ", names);

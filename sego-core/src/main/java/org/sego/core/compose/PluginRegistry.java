@@ -54,8 +54,9 @@ public final class PluginRegistry {
       }
       if (p.kind() == PluginKind.VICTIM && !fromVictimLibrary(p)) {
         // A victim from anywhere else could share state with the attack that targets it.
-        refused.add(new PluginPath.Refused(moduleName(p), "victim '" + p.name() + "', " + p.getClass().getName(), List.of("victims come only from "
-            + "the trusted victim library, module " + VICTIM_LIBRARY + "; an attack names the victim it targets")));
+        refused.add(new PluginPath.Refused(moduleName(p), "its victim '" + p.name() + "' (" + p.getClass().getName()
+            + ") only; its other plug-ins load", List.of("victims come only from the trusted victim library, module "
+            + VICTIM_LIBRARY + "; an attack names the victim it targets [rule: victim-library]")));
         continue;
       }
       if (!p.kind().trusted()) {

@@ -347,6 +347,9 @@ public final class Judge {
         } catch (SimulationDeadlock d) {
           // The victim can never run again (its I/O held forever, say): the boot ends where it is.
           stuck = "boot " + boot + ": " + d.getMessage();
+        } catch (RuntimeException e) {
+          throw new RunFailed("attack " + attack.name() + ": the " + (benign ? "benign twin" : "attack run") + " failed in "
+              + "boot " + boot + " (an exception in the attack's hooks, the guest kernel or the strategy): " + e, e);
         }
         longest = Math.max(longest, run.simulation().completionNanos());
         violations.addAll(run.violations());

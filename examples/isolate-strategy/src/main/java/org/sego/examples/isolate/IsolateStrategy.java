@@ -217,7 +217,9 @@ final class IsolateStrategy implements ProtectionStrategy {
   @Override
   public BlockIo.Answer onBlockIo(BlockIo io) {
     if (io.adversary()) {
-      if (bindings.containsKey(slot(io.device(), io.block()))) {
+      // The adversary's raw I/O and DMA: never of a bound slot, never to or from a HAP's frame.
+      boolean hapFrame = io.firstGfn() >= 0 && owners.containsKey(io.firstGfn()) && !frames.prune(io.firstGfn());
+      if (bindings.containsKey(slot(io.device(), io.block())) || hapFrame) {
         adversaryRefused.add(1);
         return BlockIo.Answer.REFUSE;
       }
