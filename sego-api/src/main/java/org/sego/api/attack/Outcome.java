@@ -2,7 +2,7 @@ package org.sego.api.attack;
 
 import org.sego.api.Experimental;
 
-/** What the judge observed, in precedence order: the first that applies is the outcome (DESIGN §8). */
+/** What the judge observed, in precedence order: the first that applies is the outcome (docs/design.md §6). */
 @Experimental("adversary operations")
 public enum Outcome {
   /** The benign twin raised a violation: a defect of the strategy, whatever the attack run shows. */

@@ -4,7 +4,7 @@ import org.sego.api.Experimental;
 import org.sego.api.storage.PowerFailure;
 
 /**
- * The powers of the stronger adversary with physical access (DESIGN §8): it reads and rolls back
+ * The powers of the stronger adversary with physical access (docs/design.md §6): it reads and rolls back
  * any volume at rest, the hypervisor's included, bypassing the virtual device, and chooses which
  * unflushed writes survive a power failure (torn at the atomic write size). Every call is logged.
  */

@@ -30,7 +30,7 @@ public final class PluginRegistry {
   private static final System.Logger LOG = System.getLogger(PluginRegistry.class.getName());
   private final Map<PluginKind, Map<String, PluginProvider>> byKind = new LinkedHashMap<>();
   private final List<PluginPath.Refused> refused = new ArrayList<>();
-  /** The one module victims may come from (DESIGN §8: the judge owns what it judges). */
+  /** The one module victims may come from (docs/design.md §6: the judge owns what it judges). */
   public static final String VICTIM_LIBRARY = "org.sego.victims";
 
   public PluginRegistry(Iterable<PluginProvider> providers) {

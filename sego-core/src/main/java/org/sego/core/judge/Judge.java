@@ -38,7 +38,7 @@ import org.sego.support.RandomStreams;
 /**
  * Runs an attack and its benign twin on the same system and seed, each on fresh copies of the
  * spec's images, and decides the outcome from the logs it alone wrote, the first that applies of
- * FALSE_ALARM, LEAKED, CORRUPTED, DETECTED, PREVENTED, NOT_ATTEMPTED (DESIGN §8).
+ * FALSE_ALARM, LEAKED, CORRUPTED, DETECTED, PREVENTED, NOT_ATTEMPTED (docs/design.md §6).
  *
  * <p>The judge owns what it judges: the victim comes from the trusted victim library, by the name
  * the attack gives; its canaries derive from a seed the attack never sees; the bytes the adversary
@@ -104,7 +104,7 @@ public final class Judge {
   }
 
   /**
-   * Judges {@code attack} on {@code tree} and on its baseline (DESIGN §8): {@code none}, or for an
+   * Judges {@code attack} on {@code tree} and on its baseline (docs/design.md §6): {@code none}, or for an
    * attack that names a check it targets, the same strategy with that check switched off. The
    * result says whether the attack proves anything: it must be LEAKED or CORRUPTED under its
    * baseline. With {@code outDir}, the baseline's runs are in {@code baseline/}.
