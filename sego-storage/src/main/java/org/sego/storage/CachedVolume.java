@@ -1,10 +1,10 @@
 package org.sego.storage;
 
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -18,15 +18,22 @@ import org.sego.api.storage.VolumeKind;
 /**
  * A volume: a durable store behind a volatile write cache. A plain write is acknowledged into the
  * cache; {@link #flush()} makes every earlier write durable; a FUA write is durable on return and
- * supersedes older cached writes of its block. A power failure applies a chosen subset of the
- * cached writes, torn at the atomic size, and drops the rest. Every write, FUA and flush is logged.
+ * supersedes older cached writes of its block. The cache has a capacity ({@link
+ * VolumeConfig#writeCacheBytes()}): beyond it the oldest cached writes are destaged to the medium, in
+ * order, as a device's firmware would. A power failure applies a chosen subset of the cached writes,
+ * torn at the atomic size, and drops the rest. Every write, FUA and flush is logged; a write's bytes
+ * only if the configuration keeps them, so the heap holds at most the cache, whatever was written.
  */
 final class CachedVolume implements Volume {
   private final VolumeConfig config;
   private final DurableStore store;
-  private final List<IoRecord> pending = new ArrayList<>();
+  /** Cached (unflushed) writes, oldest first. */
+  private final ArrayDeque<IoRecord> pending = new ArrayDeque<>();
   /** Latest cached bytes per block, for reads. */
   private final Map<Long, byte[]> cached = new HashMap<>();
+  /** How many cached writes each block has (a FUA write looks for older ones only where there are some). */
+  private final Map<Long, Integer> pendingPerBlock = new HashMap<>();
+  private final long cacheBlocks;
   private final List<IoRecord> log = new ArrayList<>();
   private long seq;
   private boolean closed;
@@ -34,6 +41,7 @@ final class CachedVolume implements Volume {
   CachedVolume(VolumeConfig config, DurableStore store) {
     this.config = config;
     this.store = store;
+    this.cacheBlocks = Math.max(1, config.writeCacheBytes() / config.blockSize());
   }
 
   @Override
@@ -91,17 +99,31 @@ final class CachedVolume implements Volume {
     log.add(config.keepLogData() ? record : new IoRecord(record.seq(), record.op(), block, null));
     if (direct) {
       // Durable now; older cached writes of this block can no longer reach the medium after it.
-      for (Iterator<IoRecord> it = pending.iterator(); it.hasNext(); ) {
-        if (it.next().block() == block) {
-          it.remove();
-        }
+      if (pendingPerBlock.remove(block) != null) {
+        pending.removeIf(w -> w.block() == block);
       }
       cached.remove(block);
       store.writeBytes(block, 0, data, 0, data.length);
       store.force();
     } else {
       pending.add(record);
+      pendingPerBlock.merge(block, 1, Integer::sum);
       cached.put(block, data);
+      while (pending.size() > cacheBlocks) {
+        destageOldest();
+      }
+    }
+  }
+
+  /** The cache is full: its oldest write reaches the medium (and is no longer volatile). */
+  private void destageOldest() {
+    IoRecord w = pending.removeFirst();
+    store.writeBytes(w.block(), 0, w.data(), 0, w.data().length);
+    if (pendingPerBlock.merge(w.block(), -1, Integer::sum) == 0) {
+      pendingPerBlock.remove(w.block());
+    }
+    if (cached.get(w.block()) == w.data()) {
+      cached.remove(w.block()); // no newer cached write of the block: the medium holds the latest
     }
   }
 
@@ -115,6 +137,7 @@ final class CachedVolume implements Volume {
       store.writeBytes(w.block(), 0, w.data(), 0, w.data().length);
     }
     pending.clear();
+    pendingPerBlock.clear();
     cached.clear();
     store.force();
   }
@@ -142,6 +165,7 @@ final class CachedVolume implements Volume {
       }
     }
     pending.clear();
+    pendingPerBlock.clear();
     cached.clear();
     store.force();
   }

@@ -24,6 +24,46 @@ class CachedVolumeTest {
         Optional.empty()));
   }
 
+  /** A volume whose write cache holds {@code cacheBlocks} blocks; its log keeps bytes if {@code keepData}. */
+  static Volume boundedVolume(int cacheBlocks, boolean keepData) {
+    return new VolumeOpener().open(new VolumeConfig("disk", VolumeKind.GUEST, 4096, 64, 512, true, keepData,
+        Optional.empty(), cacheBlocks * 4096L));
+  }
+
+  @Test
+  void aFullCacheDestagesItsOldestWritesWhichThenSurviveAPowerFailure() {
+    Volume v = boundedVolume(4, false);
+    for (int b = 0; b < 6; b++) {
+      v.write(b, block(b + 1), 0, false);
+    }
+    v.write(0, block(42), 0, false); // a newer cached write of a destaged block
+    assertEquals(4, v.pendingWrites().size(), "the cache holds its capacity, no more");
+    assertArrayEquals(block(42), read(v, 0), "reads see the newest write");
+    v.powerFail(PowerFailure.loseAll());
+    assertArrayEquals(block(1), read(v, 0), "destaged: durable; the newer cached write is lost");
+    assertArrayEquals(block(3), read(v, 2));
+    assertArrayEquals(block(0), read(v, 3), "still cached at the failure: lost");
+    assertArrayEquals(block(0), read(v, 5));
+  }
+
+  @Test
+  void theLogKeepsBytesOnlyWhenAskedAndTheHeapDoesNotGrowWithWhatIsWritten() {
+    Volume keep = boundedVolume(8, true);
+    Volume lean = boundedVolume(8, false);
+    for (int i = 0; i < 200; i++) {
+      keep.write(i % 64, block(i), 0, false);
+      lean.write(i % 64, block(i), 0, false);
+    }
+    assertEquals(200, lean.log().size());
+    assertEquals(0, lean.log().stream().filter(r -> r.data() != null).count(), "offsets and kinds only");
+    assertArrayEquals(block(199), keep.log().get(199).data());
+    assertEquals(8, lean.pendingWrites().size());
+    lean.write(5, block(77), 0, true); // a FUA write supersedes the cached writes of its block
+    assertEquals(0, lean.pendingWrites().stream().filter(r -> r.block() == 5).count());
+    lean.powerFail(PowerFailure.keepAll());
+    assertArrayEquals(block(77), read(lean, 5));
+  }
+
   static byte[] block(int fill) {
     byte[] b = new byte[4096];
     Arrays.fill(b, (byte) fill);

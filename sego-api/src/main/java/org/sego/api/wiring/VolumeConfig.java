@@ -16,8 +16,21 @@ public record VolumeConfig(
     int atomicWriteBytes,
     boolean writeCache,
     boolean keepLogData,
-    Optional<Path> image) {
+    Optional<Path> image,
+    long writeCacheBytes) {
+  /** The default capacity of a volume's volatile write cache. */
+  public static final long DEFAULT_WRITE_CACHE_BYTES = 64L << 20;
+
+  /** A volume whose write cache holds {@link #DEFAULT_WRITE_CACHE_BYTES}. */
+  public VolumeConfig(String name, VolumeKind kind, int blockSize, long blockCount, int atomicWriteBytes,
+      boolean writeCache, boolean keepLogData, Optional<Path> image) {
+    this(name, kind, blockSize, blockCount, atomicWriteBytes, writeCache, keepLogData, image, DEFAULT_WRITE_CACHE_BYTES);
+  }
+
   public VolumeConfig {
+    if (writeCacheBytes < 0) {
+      throw new IllegalArgumentException(name + ": write cache size " + writeCacheBytes + " must not be negative");
+    }
     if (Integer.bitCount(blockSize) != 1 || blockSize < 512) {
       throw new IllegalArgumentException(name + ": block size " + blockSize + " must be a power of two, at least 512");
     }

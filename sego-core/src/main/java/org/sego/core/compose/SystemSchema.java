@@ -23,7 +23,10 @@ public final class SystemSchema {
         Parameter.duration("time-slice", "1 ms", "simulated time a process runs before another runnable one may take its vCPU"),
         Parameter.integer("tlb-sets", 64, 1, 1 << 16, "sets", "TLB sets (a power of two)"),
         Parameter.integer("tlb-ways", 4, 1, 64, "ways", "TLB associativity"),
-        Parameter.bool("trace", false, "write trace.jsonl: every exit, hypercall, fault and block I/O"));
+        Parameter.bool("trace", false, "write trace.jsonl: every exit, hypercall, fault and block I/O"),
+        Parameter.bool("keep-io-data", false, "keep each write's bytes in the volumes' I/O logs, to build crash states "
+            + "from them (off: the logs keep each write's block and kind only, and the heap does not grow with what "
+            + "is written)"));
   }
 
   /** Keys every device table has besides its model's parameters. */
@@ -33,6 +36,8 @@ public final class SystemSchema {
         Parameter.dataSize("block-size", "4 KiB", "bytes per block"),
         Parameter.string("image", "", "image file holding the volume (empty: in memory); an existing file is validated, never overwritten"),
         Parameter.bool("write-cache", true, "a volatile write cache: writes are durable only after flush or FUA"),
+        Parameter.dataSize("write-cache-size", "64 MiB", "capacity of the volatile write cache: beyond it the oldest "
+            + "cached writes are destaged to the medium (durable), as a device's firmware does"),
         Parameter.dataSize("atomic-write", "512 B", "bytes written indivisibly; a power failure tears writes at this size"),
         Parameter.choice("access", "guest", "who may address the volume: the guest's block queue, or only the hypervisor",
             "guest", "hypervisor"),

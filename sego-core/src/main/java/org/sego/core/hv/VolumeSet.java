@@ -21,6 +21,7 @@ public final class VolumeSet implements AutoCloseable {
 
   public VolumeSet(SystemSpec spec, VolumeFactory factory, Path baseDir) {
     this.factory = factory;
+    boolean keepData = spec.system().bool("keep-io-data");
     for (DeviceSpec d : spec.devices()) {
       var v = d.volume();
       String image = v.string("image");
@@ -29,7 +30,7 @@ public final class VolumeSet implements AutoCloseable {
       configs.put(d.name(), new VolumeConfig(d.name(),
           v.string("access").equals("hypervisor") ? VolumeKind.HYPERVISOR : VolumeKind.GUEST, blockSize,
           v.dataSize("size").bytes() / blockSize, (int) v.dataSize("atomic-write").bytes(), v.bool("write-cache"),
-          true, path));
+          keepData, path, v.dataSize("write-cache-size").bytes()));
     }
   }
 

@@ -40,7 +40,8 @@ public final class CrashImages {
       boolean durable = !powerFailure || i < lastFlush || r.op() == IoRecord.Op.WRITE_FUA;
       if (r.op() != IoRecord.Op.FLUSH && durable) {
         if (r.data() == null) {
-          throw new IllegalArgumentException("the I/O log kept no data for record " + r.seq());
+          throw new IllegalArgumentException("the I/O log kept no data for record " + r.seq()
+              + "; set system.keep-io-data = true to build crash states from it");
         }
         blocks.put(r.block(), r.data());
       }

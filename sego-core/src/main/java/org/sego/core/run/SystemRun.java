@@ -292,8 +292,9 @@ public final class SystemRun implements AutoCloseable {
   }
 
   /**
-   * The I/O log of device {@code device}'s volume (every write with its bytes, FUA and flush), for
-   * the fault injector that builds crash states from it.
+   * The I/O log of device {@code device}'s volume (every write, FUA and flush; each write's bytes only
+   * if the spec sets {@code system.keep-io-data}), for the fault injector that builds crash states
+   * from it.
    */
   public java.util.List<org.sego.api.storage.IoRecord> ioLog(String device) {
     return java.util.List.copyOf(volumes.get(device).log());

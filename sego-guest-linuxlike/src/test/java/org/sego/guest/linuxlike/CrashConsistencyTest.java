@@ -89,7 +89,7 @@ class CrashConsistencyTest {
     if (image) {
       disk.put("image", "crash.img");
     }
-    return SegoSystem.builder().memory("64 MiB").seed(2).baseDir(base)
+    return SegoSystem.builder().memory("64 MiB").seed(2).baseDir(base).system("keep-io-data", true)
         .guest("linuxlike", Map.of("fs-device", "disk", "fs-journal", mode))
         .device("disk", "nvme", disk);
   }
