@@ -22,4 +22,18 @@ class RandomStreamsTest {
     assertEquals(5, a.get(3_000_000));
     assertEquals(4096 * 8, a.allocatedBytes());
   }
+
+  @org.junit.jupiter.api.Test
+  void fillGivesExactlyTheBytesOfNextBytes() {
+    java.util.SplittableRandom lengths = new java.util.SplittableRandom(5);
+    for (int c = 0; c < 300; c++) {
+      int n = c < 20 ? c : c == 20 ? 4096 : lengths.nextInt(9000);
+      long seed = lengths.nextLong();
+      byte[] a = new byte[n];
+      byte[] b = new byte[n];
+      new java.util.SplittableRandom(seed).nextBytes(a);
+      RandomStreams.fill(new java.util.SplittableRandom(seed), b);
+      org.junit.jupiter.api.Assertions.assertArrayEquals(a, b, "length " + n + ", seed " + seed);
+    }
+  }
 }

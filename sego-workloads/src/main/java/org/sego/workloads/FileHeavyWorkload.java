@@ -35,7 +35,7 @@ public final class FileHeavyWorkload extends WorkloadProvider {
 
   static byte[] content(long seed, int file, int size) {
     byte[] b = new byte[size];
-    new SplittableRandom(seed * 17 + file).nextBytes(b);
+    org.sego.support.RandomStreams.fill(new SplittableRandom(seed * 17 + file), b);
     return b;
   }
 

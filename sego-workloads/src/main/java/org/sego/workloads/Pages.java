@@ -15,7 +15,7 @@ final class Pages {
 
   /** The content of page {@code index} at {@code version}, a function of the seed only. */
   static void content(byte[] page, long seed, long index, long version) {
-    new SplittableRandom(seed * 31 + index * 1_000_003 + version * 7_919).nextBytes(page);
+    org.sego.support.RandomStreams.fill(new SplittableRandom(seed * 31 + index * 1_000_003 + version * 7_919), page);
   }
 
   static long anonymous(Syscalls s, long bytes) {

@@ -1,6 +1,5 @@
 package org.sego.guest.linuxlike.mm;
 
-import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -241,11 +240,14 @@ public final class PageSharing {
     merged.add(1);
   }
 
+  private static final java.lang.invoke.VarHandle LONGS =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+  /** A page's hash, 8 bytes per step (the same values a little-endian ByteBuffer walk gives). */
   private static long hash(byte[] b) {
-    ByteBuffer bb = ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN);
     long h = 0xcbf29ce484222325L;
-    while (bb.hasRemaining()) {
-      h = (h ^ bb.getLong()) * 0x100000001b3L;
+    for (int off = 0; off + 8 <= b.length; off += 8) {
+      h = (h ^ (long) LONGS.get(b, off)) * 0x100000001b3L;
       h ^= h >>> 29;
     }
     return h;
