@@ -26,9 +26,17 @@ class PackagedModulePathIT {
   record Outcome(int exit, String out, String err) {}
 
   static Outcome sego(Map<String, String> env, String... args) throws IOException, InterruptedException {
+    return sego(List.of(), env, args);
+  }
+
+  /** The packaged CLI in a JVM started with {@code jvmArgs} (a heap bound, say). */
+  static Outcome sego(List<String> jvmArgs, Map<String, String> env, String... args) throws IOException,
+      InterruptedException {
     String modulePath = System.getProperty("sego.modules") + java.io.File.pathSeparator + System.getProperty("sego.cli.jar");
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-        "-Djava.awt.headless=true", "-p", modulePath, "-m", "org.sego.cli/org.sego.cli.SegoCommand"));
+        "-Djava.awt.headless=true"));
+    cmd.addAll(jvmArgs);
+    cmd.addAll(List.of("-p", modulePath, "-m", "org.sego.cli/org.sego.cli.SegoCommand"));
     cmd.addAll(List.of(args));
     ProcessBuilder pb = new ProcessBuilder(cmd);
     pb.environment().remove("SEGO_PLUGIN_PATH");
