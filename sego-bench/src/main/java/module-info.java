@@ -1,6 +1,7 @@
 /**
- * JMH benchmarks of host-side speed: translation on a TLB hit and a miss, frame access, and the crypto
- * primitives whose figures the {@code modern} cost profile gives. JMH runs
+ * JMH benchmarks of host-side speed: translation on a TLB hit and a miss, frame access, the crypto
+ * primitives whose figures the {@code modern} cost profile gives, and the page round trip (fault,
+ * swap-in, swap-out) beside a 4 KiB copy. JMH runs
  * them on the class path (it forks JVMs with a class path): {@code ./sego bench}.
  */
 module org.sego.bench {

@@ -12,7 +12,8 @@ import picocli.CommandLine.Parameters;
  * command only documents that, and answers when the CLI is started some other way.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = SegoCommand.Version.class,
-    description = "JMH benchmarks of host-side speed (translation on a TLB hit and a miss, frame access). "
+    description = "JMH benchmarks of host-side speed (translation on a TLB hit and a miss, frame access, the crypto "
+        + "primitives, the page round trip beside a 4 KiB copy). "
         + "./sego bench starts JMH with the arguments given, for example: ./sego bench -f 1 -wi 2 -i 3 Translation; "
         + "./sego bench -h lists JMH's options.")
 final class BenchCommand implements Callable<Integer> {
