@@ -36,7 +36,7 @@ public final class SystemSchema {
         Parameter.dataSize("block-size", "4 KiB", "bytes per block"),
         Parameter.string("image", "", "image file holding the volume (empty: in memory); an existing file is validated, never overwritten"),
         Parameter.bool("write-cache", true, "a volatile write cache: writes are durable only after flush or FUA"),
-        Parameter.dataSize("write-cache-size", "64 MiB", "capacity of the volatile write cache: beyond it the oldest "
+        Parameter.dataSize("write-cache-size", "64 MiB", "capacity of the volatile write cache (at least one block): beyond it the oldest "
             + "cached writes are destaged to the medium (durable), as a device's firmware does"),
         Parameter.dataSize("atomic-write", "512 B", "bytes written indivisibly; a power failure tears writes at this size"),
         Parameter.choice("access", "guest", "who may address the volume: the guest's block queue, or only the hypervisor",
