@@ -34,6 +34,9 @@ final class CachedVolume implements Volume {
   /** How many cached writes each block has (a FUA write looks for older ones only where there are some). */
   private final Map<Long, Integer> pendingPerBlock = new HashMap<>();
   private final long cacheBlocks;
+  /** Arrays of destaged or flushed writes, reused by later writes (only when the log keeps no bytes). */
+  private final ArrayDeque<byte[]> free = new ArrayDeque<>();
+  private static final int MAX_FREE = 256;
   private final List<IoRecord> log = new ArrayList<>();
   private long seq;
   private boolean closed;
@@ -92,7 +95,7 @@ final class CachedVolume implements Volume {
   @Override
   public void write(long block, byte[] src, int off, boolean fua) {
     check(block);
-    byte[] data = new byte[blockSize()];
+    byte[] data = free.isEmpty() ? new byte[blockSize()] : free.pollFirst();
     System.arraycopy(src, off, data, 0, data.length);
     boolean direct = fua || !config.writeCache();
     IoRecord record = new IoRecord(seq++, fua ? IoRecord.Op.WRITE_FUA : IoRecord.Op.WRITE, block, data);
@@ -102,9 +105,10 @@ final class CachedVolume implements Volume {
       if (pendingPerBlock.remove(block) != null) {
         pending.removeIf(w -> w.block() == block);
       }
-      cached.remove(block);
+      recycle(cached.remove(block));
       store.writeBytes(block, 0, data, 0, data.length);
       store.force();
+      recycle(data);
     } else {
       pending.add(record);
       pendingPerBlock.merge(block, 1, Integer::sum);
@@ -124,6 +128,17 @@ final class CachedVolume implements Volume {
     }
     if (cached.get(w.block()) == w.data()) {
       cached.remove(w.block()); // no newer cached write of the block: the medium holds the latest
+    }
+    recycle(w.data());
+  }
+
+  /**
+   * {@code data} is no longer referenced by the cache (each write has its own array, and it has left
+   * both the pending queue and the read map): a later write may reuse it, unless the log keeps it.
+   */
+  private void recycle(byte[] data) {
+    if (data != null && !config.keepLogData() && free.size() < MAX_FREE) {
+      free.addFirst(data);
     }
   }
 

@@ -45,6 +45,22 @@ final class BlockDevices implements BlockQueue {
     final java.util.LinkedHashMap<Long, Boolean> buffered = new java.util.LinkedHashMap<>(16, 0.75f, true);
     final StatsSink.Counter bufferHits;
     long bufferPeak;
+    /** DMA buffers of writes in flight, reused once their completion has written them to the volume. */
+    final java.util.ArrayDeque<byte[]> freeBuffers = new java.util.ArrayDeque<>();
+    /** The read completions' buffer: completions run one at a time, so one serves them all. */
+    byte[] readBuffer = new byte[0];
+
+    /** A DMA buffer of {@code n} bytes: a reused one when it fits (the common, one-block case). */
+    byte[] buffer(int n) {
+      byte[] b = freeBuffers.pollFirst();
+      return b != null && b.length == n ? b : new byte[n];
+    }
+
+    void release(byte[] b) {
+      if (freeBuffers.size() < 256) {
+        freeBuffers.addFirst(b);
+      }
+    }
 
     Device(String name, DeviceModel model, Volume volume, StatsSink stats, long bufferBytes) {
       this.bufferBlocks = bufferBytes / volume.blockSize();
@@ -163,15 +179,20 @@ final class BlockDevices implements BlockQueue {
         }
         d.writes.add(1);
         d.bytesWritten.add(data.length);
+        d.release(data); // the volume copied it
       }
     } else {
-      byte[] buf = new byte[r.count() * bs];
+      int n = r.count() * bs;
+      if (d.readBuffer.length < n) {
+        d.readBuffer = new byte[n];
+      }
+      byte[] buf = d.readBuffer;
       for (int i = 0; i < r.count(); i++) {
         d.volume.read(r.block() + i, buf, i * bs);
       }
-      status = dmaToMemory(d, r, buf) ? OK : EIO;
+      status = dmaToMemory(d, r, buf, n) ? OK : EIO;
       d.reads.add(1);
-      d.bytesRead.add(buf.length);
+      d.bytesRead.add(n);
     }
     completion.done(id, status, t);
   }
@@ -217,10 +238,11 @@ final class BlockDevices implements BlockQueue {
   }
 
   private byte[] dmaFromMemory(Device d, BlockRequest r, int bs) {
-    byte[] buf = new byte[r.count() * bs];
+    byte[] buf = d.buffer(r.count() * bs);
     for (int off = 0; off < buf.length; off += X86.PAGE_SIZE) {
       long hpa = dmaAddress(d, r.bufferGpa() + off, false);
       if (hpa < 0) {
+        d.release(buf);
         return null;
       }
       memory.read(hpa, buf, off, Math.min(X86.PAGE_SIZE, buf.length - off));
@@ -228,18 +250,15 @@ final class BlockDevices implements BlockQueue {
     return buf;
   }
 
-  private boolean dmaToMemory(Device d, BlockRequest r, byte[] buf) {
-    List<Long> targets = new ArrayList<>();
-    for (int off = 0; off < buf.length; off += X86.PAGE_SIZE) {
-      long hpa = dmaAddress(d, r.bufferGpa() + off, true);
-      if (hpa < 0) {
+  /** DMA of the first {@code n} bytes of {@code buf} into the request's frames: all of them, or none if one is not guest memory. */
+  private boolean dmaToMemory(Device d, BlockRequest r, byte[] buf, int n) {
+    for (int off = 0; off < n; off += X86.PAGE_SIZE) {
+      if (dmaAddress(d, r.bufferGpa() + off, true) < 0) {
         return false;
       }
-      targets.add(hpa);
     }
-    for (int i = 0; i < targets.size(); i++) {
-      int off = i * X86.PAGE_SIZE;
-      memory.write(targets.get(i), buf, off, Math.min(X86.PAGE_SIZE, buf.length - off));
+    for (int off = 0; off < n; off += X86.PAGE_SIZE) {
+      memory.write(dmaAddress(d, r.bufferGpa() + off, true), buf, off, Math.min(X86.PAGE_SIZE, n - off));
     }
     return true;
   }
