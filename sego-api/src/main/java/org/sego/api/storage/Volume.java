@@ -32,7 +32,10 @@ public interface Volume extends AutoCloseable {
   /** Makes every earlier write durable. */
   void flush();
 
-  /** Writes not yet durable, oldest first. */
+  /**
+   * Writes not yet durable, oldest first. Their bytes are the cache's own: read them before the next
+   * write, which may reuse the array of a write that has left the cache.
+   */
   List<IoRecord> pendingWrites();
 
   /** Every write, FUA and flush since open, in order. */
