@@ -1,20 +1,14 @@
 package org.sego.core.judge;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import org.sego.api.Experimental;
 import org.sego.api.attack.AdversaryOps;
 import org.sego.api.attack.Attack;
-import org.sego.api.attack.Canaries;
-import org.sego.api.attack.Outcome;
 import org.sego.api.attack.Victim;
 import org.sego.api.hap.HapProgram;
 import org.sego.api.hv.Check;
@@ -57,19 +51,6 @@ public final class Judge {
     this.registry = registry;
   }
 
-  /** When something happened in a judged run: its boot, then simulated time in that boot. */
-  private record When(int boot, long nanos) {
-    @Override
-    public String toString() {
-      return nanos + " ns of boot " + boot;
-    }
-  }
-
-  /** One run's raw material. */
-  private record Observed(int status, List<String> output, List<Integer> violationsBefore, List<String> violations,
-      List<When> violationTimes, AdversaryLog log, Set<String> claims, String strategy, int boots, String stuck,
-      long longestBoot) {}
-
   /**
    * Judges {@code attack} on the system {@code tree} (its {@code [guest]} parameters are merged with
    * the ones the attack needs); relative image paths resolve against the working directory.
@@ -96,7 +77,7 @@ public final class Judge {
     // stalls forever (while the kernel's daemons tick on) stops at this limit.
     long limit = Math.addExact(Math.multiplyExact(10, twin.longestBoot()), 1_000_000_000L);
     Observed run = runOnce(withGuest, specDir, attack, params, victim, victimParams, seed, false, outDir, "attack", limit);
-    AttackResult result = decide(attack, victim.secretPages(victimParams), seed, twin, run, Optional.empty());
+    AttackResult result = Verdicts.decide(attack, victim.secretPages(victimParams), canarySeed(seed), twin, run);
     if (outDir != null) {
       Json.write(outDir.resolve("attack.json"), result.toTree());
     }
@@ -106,17 +87,18 @@ public final class Judge {
   /**
    * Judges {@code attack} on {@code tree} and on its baseline (docs/design.md §6): {@code none}, or for an
    * attack that names a check it targets, the same strategy with that check switched off. The
-   * result says whether the attack proves anything: it must be LEAKED or CORRUPTED under its
-   * baseline. With {@code outDir}, the baseline's runs are in {@code baseline/}.
+   * result says whether the attack proves anything: it must violate its property under its baseline
+   * ({@link AttackResult#provesNothing()}). With {@code outDir}, the baseline's runs are in {@code
+   * baseline/}.
    */
   public AttackResult judgeWithBaseline(Map<String, Object> tree, Path specDir, AttackProvider attack, Parameters params,
       Path outDir) {
-    Map<String, Object> baselineTree = baselineTree(tree, attack);
-    String baselineName = baselineName(baselineTree);
+    BaselineSystem baseline = baseline(tree, attack);
     AttackResult target = judge(tree, specDir, attack, params, outDir);
-    AttackResult base = baselineTree.equals(strategyTable(tree)) ? target
-        : judge(withStrategy(tree, baselineTree), specDir, attack, params, outDir == null ? null : outDir.resolve("baseline"));
-    AttackResult result = target.withBaseline(AttackResult.Baseline.of(baselineName, base));
+    AttackResult base = baseline.strategy().equals(strategyTable(tree)) ? target
+        : judge(withStrategy(tree, baseline.strategy()), specDir, attack, params,
+            outDir == null ? null : outDir.resolve("baseline"));
+    AttackResult result = target.withBaseline(AttackResult.Baseline.of(baseline.name(), base));
     if (outDir != null) {
       Json.write(outDir.resolve("attack.json"), result.toTree());
     }
@@ -171,14 +153,14 @@ public final class Judge {
     VictimProvider victim = victim(attack, params);
     Parameters victimParams = victimParameters(attack, params, victim);
     List<String> output = new ArrayList<>();
-    Path images = tempDir();
-    try (SystemRun run = SegoSystem.fromTree("attack system", freshImages(withGuest, specDir, images),
+    Path images = FreshImages.tempDir();
+    try (SystemRun run = SegoSystem.fromTree("attack system", FreshImages.of(withGuest, specDir, images),
         registry).start()) {
       run.bootGuest();
       run.startHap(victim.program(victimParams, canarySeed(seed)), (pid, label, value) -> output.add(label + "=" + value));
       run.run();
     } finally {
-      deleteTree(images);
+      FreshImages.delete(images);
     }
     return output;
   }
@@ -267,12 +249,15 @@ public final class Judge {
     return copy;
   }
 
-  private Map<String, Object> baselineTree(Map<String, Object> tree, AttackProvider attack) {
-    Map<String, Object> strategy = strategyTable(tree);
+  /** A baseline: the {@code [strategy]} table it runs and how it is named. */
+  private record BaselineSystem(Map<String, Object> strategy, String name) {}
+
+  private BaselineSystem baseline(Map<String, Object> tree, AttackProvider attack) {
     Optional<String> check = attack.targetedCheck();
     if (check.isEmpty()) {
-      return new LinkedHashMap<>(Map.of("name", "none"));
+      return new BaselineSystem(new LinkedHashMap<>(Map.of("name", "none")), "none");
     }
+    Map<String, Object> strategy = strategyTable(tree);
     String name = strategy.get("name").toString();
     List<Check> checks = SystemRun.describeStrategy(registry, name).checks();
     Check c = checks.stream().filter(k -> k.name().equals(check.get())).findFirst().orElseThrow(() ->
@@ -280,18 +265,7 @@ public final class Judge {
             "strategy " + name + " declares no such check, so the attack has no baseline against it; its checks: "
                 + checks.stream().map(Check::name).toList()))));
     strategy.put(c.parameter(), false);
-    return strategy;
-  }
-
-  private static String baselineName(Map<String, Object> strategy) {
-    String name = strategy.get("name").toString();
-    List<String> off = new ArrayList<>();
-    strategy.forEach((k, v) -> {
-      if (Boolean.FALSE.equals(v)) {
-        off.add(k);
-      }
-    });
-    return off.isEmpty() ? name : name + " with " + String.join(", ", off) + " off";
+    return new BaselineSystem(strategy, name + " with " + c.parameter() + " off");
   }
 
   // ---- one run -----------------------------------------------------------------------------------
@@ -303,13 +277,13 @@ public final class Judge {
       VictimProvider victim, Parameters victimParams, long seed, boolean benign, Path outDir, String name,
       long bootLimitNanos) {
     Path out = outDir == null ? null : outDir.resolve(name);
-    Path images = out == null ? tempDir() : out.resolve("images");
+    Path images = out == null ? FreshImages.tempDir() : out.resolve("images");
     try {
-      return runOn(freshImages(tree, specDir, images), attack, params, victim, victimParams, seed, benign, out,
+      return runOn(FreshImages.of(tree, specDir, images), attack, params, victim, victimParams, seed, benign, out,
           bootLimitNanos);
     } finally {
       if (out == null) {
-        deleteTree(images);
+        FreshImages.delete(images);
       }
     }
   }
@@ -321,7 +295,7 @@ public final class Judge {
     // For each value the victim emitted: how many violations had been raised before it, in all boots.
     List<Integer> violationsBefore = new ArrayList<>();
     List<String> violations = new ArrayList<>();
-    List<When> violationTimes = new ArrayList<>();
+    List<Observed.When> violationTimes = new ArrayList<>();
     AdversaryLog log = new AdversaryLog();
     Attack a = attack.create(params, attackSeed(seed));
     boolean physical = attack.adversary() == Claim.Adversary.PHYSICAL;
@@ -354,7 +328,7 @@ public final class Judge {
         longest = Math.max(longest, run.simulation().completionNanos());
         violations.addAll(run.violations());
         int b = boot;
-        run.violationTimes().forEach(t -> violationTimes.add(new When(b, t)));
+        run.violationTimes().forEach(t -> violationTimes.add(new Observed.When(b, t)));
         if (stuck == null && run.adversaryCrash() > 0 && boot + 1 < MAX_BOOTS) {
           // The adversary crashed the machine: reboot on the same volumes and start the victim again.
           run.crash(run.adversaryCrash() == 2, run.adversaryPowerFailure());
@@ -373,174 +347,5 @@ public final class Judge {
     } finally {
       run.close();
     }
-  }
-
-  /**
-   * {@code tree} with every device image replaced by a fresh copy in {@code dir}: the spec's image
-   * (resolved against {@code specDir}) copied if it exists, else a new image that starts empty. The
-   * spec's own files are never written.
-   */
-  @SuppressWarnings("unchecked")
-  static Map<String, Object> freshImages(Map<String, Object> tree, Path specDir, Path dir) {
-    if (!(tree.get("devices") instanceof Map)) {
-      return tree;
-    }
-    Map<String, Object> devices = new LinkedHashMap<>();
-    for (Map.Entry<String, Object> e : ((Map<String, Object>) tree.get("devices")).entrySet()) {
-      Object d = e.getValue();
-      if (d instanceof Map && ((Map<String, Object>) d).get("image") instanceof String
-          && !((String) ((Map<String, Object>) d).get("image")).isEmpty()) {
-        Map<String, Object> device = new LinkedHashMap<>((Map<String, Object>) d);
-        Path source = specDir.resolve((String) device.get("image"));
-        Path copy = dir.resolve(e.getKey() + ".img");
-        try {
-          Files.createDirectories(dir);
-          Files.deleteIfExists(copy);
-          if (Files.exists(source)) {
-            Files.copy(source, copy);
-          }
-        } catch (IOException ex) {
-          throw new UncheckedIOException("cannot make a fresh copy of image " + source + " at " + copy, ex);
-        }
-        device.put("image", copy.toAbsolutePath().toString());
-        d = device;
-      }
-      devices.put(e.getKey(), d);
-    }
-    Map<String, Object> copy = new LinkedHashMap<>(tree);
-    copy.put("devices", devices);
-    return copy;
-  }
-
-  private static Path tempDir() {
-    try {
-      return Files.createTempDirectory("sego-judge-");
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot create a folder for the run's fresh images", e);
-    }
-  }
-
-  private static void deleteTree(Path dir) {
-    try (var paths = Files.walk(dir)) {
-      paths.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException | UncheckedIOException e) {
-      // a temporary folder left behind harms nothing
-    }
-  }
-
-  // ---- the decision ------------------------------------------------------------------------------
-
-  private static AttackResult decide(AttackProvider attack, long secretPages, long seed, Observed twin, Observed run,
-      Optional<AttackResult.Baseline> baseline) {
-    checkTwin(attack, twin, run);
-    List<String> evidence = new ArrayList<>();
-    Canaries canaries = new Canaries(canarySeed(seed), secretPages);
-    Outcome outcome;
-    int divergence = firstDivergence(twin, run);
-    // A wrong value was used if the attack run's victim emitted one (a different or an extra value);
-    // a victim that only stopped early, or exited otherwise, used nothing wrong.
-    boolean wrongValue = divergence >= 0 && divergence < run.output().size();
-    boolean alarmBeforeUse = wrongValue && run.violationsBefore().get(divergence) > 0;
-    boolean corrupted = wrongValue && !alarmBeforeUse;
-    boolean stoppedEarly = divergence >= 0 && !wrongValue;
-    List<AdversaryLog.Entry> leaks = run.log().entries().stream().filter(e -> canaries.foundIn(e.observed())).toList();
-    if (!twin.violations().isEmpty()) {
-      outcome = Outcome.FALSE_ALARM;
-      evidence.add("the benign twin raised " + twin.violations().size() + " violation(s), first: " + twin.violations().get(0));
-    } else if (!leaks.isEmpty()) {
-      outcome = Outcome.LEAKED;
-      AdversaryLog.Entry e = leaks.get(0);
-      evidence.add("a canary appeared in " + e.op() + " of " + e.target() + " at " + e.timeNanos() + " ns of boot "
-          + e.boot() + " (" + leaks.size() + " observation(s) held canaries)");
-    } else if (corrupted) {
-      outcome = Outcome.CORRUPTED;
-      evidence.add("the HAP's output first diverged from its twin's at value " + divergence + ": "
-          + at(run.output(), divergence) + " instead of " + at(twin.output(), divergence)
-          + (run.status() != twin.status() ? "; exit status " + run.status() + " instead of " + twin.status() : ""));
-      if (!run.violations().isEmpty()) {
-        evidence.add("a violation was raised only at " + run.violationTimes().get(0)
-            + ", after the HAP used the diverging value: " + run.violations().get(0));
-      }
-    } else if (!run.violations().isEmpty() && (divergence >= 0 || run.log().effects() > 0)) {
-      outcome = Outcome.DETECTED;
-      evidence.add("violation raised at " + run.violationTimes().get(0) + (wrongValue ? ", before the HAP used the "
-          + "diverging value " + divergence : stoppedEarly ? ", and the HAP stopped before it used any wrong value" : "")
-          + ": " + run.violations().get(0));
-    } else if (run.log().entries().stream().anyMatch(Judge::isAttempt)) {
-      outcome = Outcome.PREVENTED;
-      run.log().entries().stream().filter(e -> isAttempt(e) && !e.effect() && e.op().startsWith("write")).limit(3)
-          .forEach(e -> evidence.add(e.op() + " of " + e.target() + ": " + e.result()));
-      if (evidence.isEmpty()) {
-        evidence.add("the adversary's operations had no effect the HAP could reach ("
-            + run.log().entries().size() + " operations" + (stoppedEarly ? ")" : ", outputs identical to the twin's)"));
-      }
-    } else {
-      outcome = Outcome.NOT_ATTEMPTED;
-      evidence.add("no adversary operation ran");
-    }
-    if (stoppedEarly && outcome != Outcome.DETECTED) {
-      evidence.add("the HAP stopped early (" + run.output().size() + " of " + twin.output().size() + " values, exit status "
-          + run.status() + " instead of " + twin.status() + ") having used no wrong value: availability, which no "
-          + "outcome counts");
-    }
-    if (run.stuck() != null) {
-      evidence.add("the victim could never run again: " + run.stuck());
-    }
-    long stale = run.log().entries().stream().filter(e -> e.op().equals("stale-ops")).count();
-    if (stale > 0) {
-      evidence.add(stale + " call(s) on operations of an ended boot were refused");
-    }
-    run.log().entries().stream().filter(e -> e.op().equals("note")).limit(5).forEach(e -> evidence.add("note: " + e.result()));
-    boolean halted = run.status() != 0 && twin.status() == 0;
-    boolean violated = attack.property().startsWith("confidentiality") ? !leaks.isEmpty() : corrupted;
-    return new AttackResult(attack.name(), run.strategy(), attack.property(), attack.adversary().name(), outcome,
-        run.claims().contains(attack.property()), violated, halted, evidence, record(run), record(twin), baseline);
-  }
-
-  /**
-   * A benign twin answers honestly: it may crash where the attack run crashes (so that both reboot
-   * alike), and change nothing else. An attack whose twin changed something, or whose runs crashed a
-   * different number of times (a crash alone is a denial of service, not corruption), is refused.
-   */
-  private static void checkTwin(AttackProvider attack, Observed twin, Observed run) {
-    List<AdversaryLog.Entry> changed = twin.log().entries().stream().filter(e -> e.effect() && !e.op().equals("crash"))
-        .toList();
-    if (!changed.isEmpty()) {
-      AdversaryLog.Entry e = changed.get(0);
-      throw new SpecException("attack " + attack.name(), List.of(new SpecProblem("benign twin", null, "changed "
-          + changed.size() + " thing(s), first " + e.op() + " of " + e.target() + " (" + e.result() + "); with "
-          + "benignTwin = true the hooks must answer honestly and change nothing (crashing where the attack crashes)")));
-    }
-    if (twin.boots() != run.boots() && twin.stuck() == null && run.stuck() == null) {
-      throw new SpecException("attack " + attack.name(), List.of(new SpecProblem("benign twin", null, "ran " + twin.boots()
-          + " boot(s), the attack run " + run.boots() + "; the twin must crash wherever the attack run crashes (a crash "
-          + "alone is a denial of service, not corruption)")));
-    }
-  }
-
-  /** An operation that tried something (not a note, a listing or a refused stale call). */
-  private static boolean isAttempt(AdversaryLog.Entry e) {
-    return !e.op().equals("note") && !e.op().startsWith("resident") && !e.op().equals("stale-ops");
-  }
-
-  private static String at(List<String> l, int i) {
-    return i < l.size() ? l.get(i) : "(nothing)";
-  }
-
-  private static int firstDivergence(Observed twin, Observed run) {
-    int n = Math.min(twin.output().size(), run.output().size());
-    for (int i = 0; i < n; i++) {
-      if (!twin.output().get(i).equals(run.output().get(i))) {
-        return i;
-      }
-    }
-    if (twin.output().size() != run.output().size() || twin.status() != run.status()) {
-      return n;
-    }
-    return -1;
-  }
-
-  private static AttackResult.RunRecord record(Observed o) {
-    return new AttackResult.RunRecord(o.status(), o.output(), o.violations(), o.log().entries().size(), o.log().effects());
   }
 }

@@ -1,25 +1,17 @@
 package org.sego.core.run;
 
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.function.BooleanSupplier;
 import java.util.function.ToIntFunction;
 import org.sego.api.attack.AdversaryOps;
 import org.sego.api.attack.PhysicalAccess;
 import org.sego.api.guest.GuestKernel;
-import org.sego.api.guest.OsAccessDenied;
 import org.sego.api.guest.OsView;
-import org.sego.api.hw.EptView;
 import org.sego.api.hw.Mmu;
-import org.sego.api.hw.Translation;
 import org.sego.api.hw.X86;
 import org.sego.api.hypercall.Hypercall;
 import org.sego.api.hypercall.HypercallResult;
 import org.sego.api.sim.Program;
-import org.sego.api.storage.IoRecord;
 import org.sego.api.storage.PowerFailure;
 import org.sego.api.storage.Volume;
 import org.sego.api.storage.VolumeKind;
@@ -47,19 +39,15 @@ final class LoggingAdversaryOps implements AdversaryOps {
   private final AdversaryLog log;
   private final int victim;
   private final int boot;
-  private final Run run;
+  private final GuestPageTables tables;
+  private final KernelBlockQueue queue;
+  private final AdversaryProcesses processes;
   private final Optional<PhysicalAccess> physical;
   /** Set by {@link #crash}: 1 for a guest crash, 2 for a power failure; [1] = 1 if the survivors were chosen. */
   private final int[] crashRequest;
   private final PowerFailure[] chosenFailure;
   private boolean retired;
   private boolean started;
-  /** Initial stack pointer of each process the adversary created. */
-  private final Map<Integer, Long> initialRsp = new HashMap<>();
-  /** How long a process of the adversary's own lives at most (simulated): it must never keep a boot alive. */
-  static final long PUPPET_LIFETIME_NANOS = 1_000_000_000L;
-  /** Processes the adversary created, each with the entries its mappings replaced (restored before it exits). */
-  private final Map<Integer, List<long[]>> own = new HashMap<>();
 
   LoggingAdversaryOps(HypervisorShell shell, Simulation sim, Mmu mmu, VolumeSet volumes, AdversaryLog log, int victim,
       int boot, int[] crashRequest, PowerFailure[] chosenFailure, Run run, boolean physical) {
@@ -74,8 +62,11 @@ final class LoggingAdversaryOps implements AdversaryOps {
     this.volumes = volumes;
     this.log = log;
     this.victim = victim;
-    this.run = run;
-    this.physical = physical ? Optional.of(new Physical()) : Optional.empty();
+    this.queue = run.queue();
+    this.tables = new GuestPageTables(memory, sim);
+    this.processes = new AdversaryProcesses(sim, mmu, shell, log, run, tables);
+    this.physical = physical ? Optional.of(new LoggingPhysicalAccess(sim, volumes, log, boot, this::live,
+        failure -> end(2, failure))) : Optional.empty();
     log.boot(boot);
   }
 
@@ -89,7 +80,8 @@ final class LoggingAdversaryOps implements AdversaryOps {
     retired = true;
   }
 
-  private void live(String op) {
+  /** Refuses {@code op} unless this boot runs (logging a call on operations of an ended boot). */
+  void live(String op) {
     if (!started) {
       throw new IllegalStateException("AdversaryOps." + op + " called before the boot runs; use the operations from "
           + "the hooks");
@@ -114,68 +106,20 @@ final class LoggingAdversaryOps implements AdversaryOps {
     return victim;
   }
 
-  /** The gpa of the entry mapping {@code gva} at its leaf level, or -1; {@code huge[0]} tells a 2 MiB leaf. */
-  private long leafSlot(int pid, long gva, boolean[] huge) {
-    long table = sim.cr3(pid) & X86.PTE_ADDR;
-    try {
-      for (int level = 4; level >= 1; level--) {
-        long slot = table + 8L * X86.tableIndex(gva, level);
-        long e = memory.load64(slot);
-        if (level == 1 || (level == 2 && (e & X86.PTE_PS) != 0)) {
-          huge[0] = level == 2;
-          return slot;
-        }
-        if ((e & X86.PTE_P) == 0) {
-          return -1;
-        }
-        table = e & X86.PTE_ADDR;
-      }
-    } catch (OsAccessDenied e) {
-      return -1;
-    }
-    return -1;
-  }
-
   @Override
   public long[] residentPages(int pid) {
     live("residentPages");
-    List<Long> pages = new ArrayList<>();
-    long root = sim.cr3(pid) & X86.PTE_ADDR;
-    walk(root, 4, 0, pages);
-    log.add(sim.nowNanos(), "resident-pages", "pid " + pid, false, pages.size() + " pages", null);
-    return pages.stream().mapToLong(Long::longValue).toArray();
-  }
-
-  private void walk(long table, int level, long base, List<Long> out) {
-    for (int i = 0; i < 512; i++) {
-      long e;
-      try {
-        e = memory.load64(table + 8L * i);
-      } catch (OsAccessDenied denied) {
-        return;
-      }
-      if ((e & X86.PTE_P) == 0) {
-        continue;
-      }
-      long va = base | ((long) i << (X86.PAGE_SHIFT + 9 * (level - 1)));
-      if (level == 1) {
-        out.add(va);
-      } else if (level == 2 && (e & X86.PTE_PS) != 0) {
-        for (int p = 0; p < 512; p++) {
-          out.add(va + ((long) p << X86.PAGE_SHIFT));
-        }
-      } else {
-        walk(e & X86.PTE_ADDR, level - 1, va, out);
-      }
-    }
+    long[] pages = tables.residentPages(pid);
+    log.add(sim.nowNanos(), "resident-pages", "pid " + pid, false, pages.length + " pages", null);
+    return pages;
   }
 
   @Override
   public long readPte(int pid, long gva) {
     live("readPte");
-    boolean[] huge = new boolean[1];
-    long slot = leafSlot(pid, gva, huge);
-    long e = slot < 0 ? 0 : memory.load64(slot);
+    long slot = tables.leafSlot(pid, gva, new boolean[1]);
+    long e = slot < 0 ? 0 : tables.load(slot);
+    e = e == -1 ? 0 : e; // (an entry the OS view denies reads as none)
     log.add(sim.nowNanos(), "read-pte", "pid " + pid + " 0x" + Long.toHexString(gva), false, "0x" + Long.toHexString(e), null);
     return e;
   }
@@ -184,10 +128,10 @@ final class LoggingAdversaryOps implements AdversaryOps {
   public boolean writePte(int pid, long gva, long entry, boolean invalidate) {
     live("writePte");
     boolean[] huge = new boolean[1];
-    long slot = leafSlot(pid, gva, huge);
+    long slot = tables.leafSlot(pid, gva, huge);
     boolean ok = slot >= 0 && !huge[0];
     if (ok) {
-      ok = storeEntry(slot, entry);
+      ok = tables.store(slot, entry);
       if (ok && invalidate) {
         mmu.invalidatePage(sim.cr3(pid), gva);
       }
@@ -196,24 +140,6 @@ final class LoggingAdversaryOps implements AdversaryOps {
         ok ? "entry 0x" + Long.toHexString(entry) + (invalidate ? "" : ", TLB not invalidated")
             : slot < 0 || huge[0] ? "no 4 KiB entry" : "denied by the OS view", null);
     return ok;
-  }
-
-  /** The entry at {@code slot}, or -1 if the OS view denies it. */
-  private long loadEntry(long slot) {
-    try {
-      return memory.load64(slot);
-    } catch (OsAccessDenied e) {
-      return -1;
-    }
-  }
-
-  private boolean storeEntry(long slot, long entry) {
-    try {
-      memory.store64(slot, entry);
-      return true;
-    } catch (OsAccessDenied e) {
-      return false;
-    }
   }
 
   @Override
@@ -253,136 +179,31 @@ final class LoggingAdversaryOps implements AdversaryOps {
   @Override
   public int createProcess() {
     live("createProcess");
-    int[] self = {-1};
-    long born = sim.nowNanos();
-    Program puppet = u -> {
-      // No code of its own: it yields until the victim has ended (or its lifetime is over), gives
-      // back the entries its mappings replaced (the kernel frees only its own frames), and exits.
-      try {
-        while (!run.victimEnded().getAsBoolean() && sim.nowNanos() - born < PUPPET_LIFETIME_NANOS) {
-          u.syscalls().yield();
-        }
-      } finally {
-        if (!sim.stopping()) {
-          restore(self[0]);
-        }
-      }
-      u.syscalls().exit(0);
-    };
-    int pid;
-    try {
-      if (run.kernel() == null) {
-        throw new IllegalStateException("no guest kernel is booted");
-      }
-      pid = run.start().applyAsInt(puppet);
-    } catch (RuntimeException e) {
-      log.add(sim.nowNanos(), "create-process", "", false, "the kernel could not: " + e.getMessage(), null);
-      return -1;
-    }
-    self[0] = pid;
-    own.put(pid, new ArrayList<>());
-    initialRsp.put(pid, sim.registers(pid)[org.sego.api.sim.Registers.RSP]);
-    log.add(sim.nowNanos(), "create-process", "pid " + pid, true, "created", null);
-    return pid;
-  }
-
-  private void restore(int pid) {
-    List<long[]> replaced = own.getOrDefault(pid, List.of());
-    for (int i = replaced.size() - 1; i >= 0; i--) {
-      storeEntry(replaced.get(i)[0], replaced.get(i)[1]);
-      mmu.invalidatePage(sim.cr3(pid), replaced.get(i)[2]);
-    }
-    replaced.clear();
+    return processes.create();
   }
 
   @Override
   public long[] stackOf(int pid) {
     live("stackOf");
-    if (!own.containsKey(pid)) {
-      return null;
-    }
-    long top = (initialRsp.get(pid) + X86.PAGE_SIZE - 1) & ~(long) X86.PAGE_MASK;
-    return new long[] {top - 16L * X86.PAGE_SIZE, top};
+    return processes.stackOf(pid);
   }
 
   @Override
   public boolean mapFrame(int pid, long gva, long gfn, boolean writable) {
     live("mapFrame");
-    String target = "pid " + pid + " 0x" + Long.toHexString(gva) + " -> gfn " + gfn;
-    long[] stack = own.containsKey(pid) ? stackOf(pid) : null;
-    if (stack == null || gva < stack[0] || gva >= stack[1]) {
-      log.add(sim.nowNanos(), "map-frame", target, false, stack == null ? "not a process the adversary created"
-          : "outside its stack 0x" + Long.toHexString(stack[0]) + "..0x" + Long.toHexString(stack[1]), null);
-      return false;
-    }
-    long page = gva & ~(long) X86.PAGE_MASK;
-    boolean[] huge = new boolean[1];
-    long slot = leafSlot(pid, page, huge);
-    if (slot < 0 || (loadEntry(slot) & X86.PTE_P) == 0) {
-      // The kernel builds the tables (and maps a frame of its own, which the new entry replaces);
-      // its fault path runs here, inside the hook, and may run other hooks.
-      run.kernel().pageFault(pid, page, X86.PF_W | X86.PF_U);
-      slot = leafSlot(pid, page, huge);
-    }
-    long old = slot < 0 ? -1 : loadEntry(slot);
-    boolean ok = slot >= 0 && !huge[0] && old != -1;
-    if (ok) {
-      long entry = (gfn << X86.PAGE_SHIFT) | X86.PTE_P | X86.PTE_US | (writable ? X86.PTE_RW : 0);
-      ok = storeEntry(slot, entry);
-      if (ok) {
-        own.get(pid).add(new long[] {slot, old, page});
-        mmu.invalidatePage(sim.cr3(pid), page);
-      }
-    }
-    log.add(sim.nowNanos(), "map-frame", target, ok, ok ? "mapped" : "the kernel built no table for it", null);
-    return ok;
-  }
-
-  /** The hpa {@code gva} translates to as {@code pid} in its own view, or -1 if the access faults. */
-  private long translateAs(int pid, long gva, int access) {
-    EptView view = shell.userView(pid);
-    long r = mmu.translate(sim.cr3(pid), view, gva, access | X86.ACCESS_USER);
-    return Translation.isFault(r) ? -1 : r;
+    return processes.map(pid, gva, gfn, writable);
   }
 
   @Override
   public byte[] readAs(int pid, long gva) {
     live("readAs");
-    long page = gva & ~(long) X86.PAGE_MASK;
-    if (!own.containsKey(pid)) {
-      // The kernel runs no other process's user mode: the victim's view is the HAP's, not the OS's.
-      log.add(sim.nowNanos(), "read-as", "pid " + pid + " 0x" + Long.toHexString(page), false,
-          "refused: not a process the adversary created", null);
-      return null;
-    }
-    long hpa = translateAs(pid, page, X86.ACCESS_READ);
-    byte[] b = hpa < 0 ? null : new byte[X86.PAGE_SIZE];
-    if (b != null) {
-      shell.memory().read(hpa, b, 0, b.length);
-    }
-    log.add(sim.nowNanos(), "read-as", "pid " + pid + " 0x" + Long.toHexString(page), false,
-        b != null ? "read" : "faulted (page table or EPT view)", b);
-    return b;
+    return processes.readAs(pid, gva);
   }
 
   @Override
   public boolean writeAs(int pid, long gva, byte[] data) {
     live("writeAs");
-    log.wrote(data);
-    long page = gva & ~(long) X86.PAGE_MASK;
-    if (!own.containsKey(pid)) {
-      log.add(sim.nowNanos(), "write-as", "pid " + pid + " 0x" + Long.toHexString(page), false,
-          "refused: not a process the adversary created", null);
-      return false;
-    }
-    long hpa = translateAs(pid, page, X86.ACCESS_WRITE);
-    if (hpa >= 0) {
-      byte[] d = AdversaryLog.padded(data);
-      shell.memory().write(hpa, d, 0, Math.min(d.length, X86.PAGE_SIZE));
-    }
-    log.add(sim.nowNanos(), "write-as", "pid " + pid + " 0x" + Long.toHexString(page), hpa >= 0,
-        hpa >= 0 ? "written" : "faulted (page table or EPT view)", null);
-    return hpa >= 0;
+    return processes.writeAs(pid, gva, data);
   }
 
   // ---- I/O -----------------------------------------------------------------------------------------
@@ -440,14 +261,14 @@ final class LoggingAdversaryOps implements AdversaryOps {
   public void holdIo(String device) {
     live("holdIo");
     guestVolume(device);
-    run.queue().hold(device);
+    queue.hold(device);
     log.add(sim.nowNanos(), "hold-io", device, true, "the kernel's requests stay queued", null);
   }
 
   @Override
   public int releaseIo(String device, boolean reversed) {
     live("releaseIo");
-    int n = run.queue().release(device, reversed);
+    int n = queue.release(device, reversed);
     log.add(sim.nowNanos(), "release-io", device, n > 0, n + " request(s) sent" + (reversed ? " in reverse order" : ""), null);
     return n;
   }
@@ -457,7 +278,7 @@ final class LoggingAdversaryOps implements AdversaryOps {
     live("replayWrite");
     guestVolume(device);
     String target = device + " block " + block;
-    boolean sent = run.queue().replay(device, block, (id, status, t) ->
+    boolean sent = queue.replay(device, block, (id, status, t) ->
         log.add(t, "replayed-write-completed", target, status == 0, "status " + status, null));
     log.add(sim.nowNanos(), "write-replay", target, sent, sent ? "the last write sent again" : "no write to replay", null);
     return sent;
@@ -472,7 +293,7 @@ final class LoggingAdversaryOps implements AdversaryOps {
     end(powerFailure ? 2 : 1, null);
   }
 
-  private void end(int kind, PowerFailure failure) {
+  void end(int kind, PowerFailure failure) {
     crashRequest[0] = kind;
     chosenFailure[0] = failure;
     retired = true;
@@ -496,54 +317,5 @@ final class LoggingAdversaryOps implements AdversaryOps {
     log.add(sim.nowNanos(), "note", "", false, text, null);
   }
 
-  /** Physical access: any volume at rest, the hypervisor's included; chosen survivors of a power failure. */
-  private final class Physical implements PhysicalAccess {
-    private boolean inRange(String device, long block) {
-      return block >= 0 && block < volumes.get(device).blockCount();
-    }
 
-    @Override
-    public byte[] readAtRest(String device, long block) {
-      live("readAtRest");
-      byte[] b = null;
-      if (inRange(device, block)) {
-        b = new byte[volumes.get(device).blockSize()];
-        volumes.get(device).read(block, b, 0);
-      }
-      log.add(sim.nowNanos(), "read-at-rest", device + " block " + block, false, b != null ? "read" : "out of range", b);
-      return b;
-    }
-
-    @Override
-    public boolean writeAtRest(String device, long block, byte[] data) {
-      live("writeAtRest");
-      log.wrote(data);
-      boolean ok = inRange(device, block);
-      if (ok) {
-        volumes.get(device).write(block, java.util.Arrays.copyOf(data, volumes.get(device).blockSize()), 0, true);
-      }
-      log.add(sim.nowNanos(), "write-at-rest", device + " block " + block, ok, ok ? "written" : "out of range", null);
-      return ok;
-    }
-
-    @Override
-    public long blocks(String device) {
-      live("blocks");
-      return volumes.get(device).blockCount();
-    }
-
-    @Override
-    public void powerFail(PowerFailure survivors) {
-      live("powerFail");
-      log.add(sim.nowNanos(), "crash", "power failure, survivors chosen", true, "boot " + boot + " ends", null);
-      // The adversary chooses by position and block only: the pending writes' bytes are not shown to it.
-      end(2, (w, units) -> {
-        try {
-          return survivors.survivingUnits(new IoRecord(w.seq(), w.op(), w.block(), null), units);
-        } catch (RuntimeException e) {
-          return 0L; // a choice that fails loses the write
-        }
-      });
-    }
-  }
 }

@@ -1,6 +1,5 @@
 package org.sego.core.run;
 
-import org.sego.api.attack.KernelHooks;
 import org.sego.api.guest.GuestKernel;
 import org.sego.api.hypercall.Hypercalls;
 import org.sego.api.hv.EptExit;
@@ -44,7 +43,7 @@ final class ProcessContext implements UserContext {
   private long opRemainder;
 
   ProcessContext(int pid, Simulation sim, Mmu mmu, PhysicalMemory memory, HypervisorShell shell, GuestKernel kernel,
-      RunCosts costs, KernelHooks hooks) {
+      RunCosts costs, DelegatingHooks hooks) {
     this.pid = pid;
     this.sim = sim;
     this.mmu = mmu;

@@ -5,7 +5,6 @@ import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.util.List;
-import org.sego.api.attack.KernelHooks;
 import org.sego.api.guest.GuestKernel;
 import org.sego.api.guest.SignalDelivery;
 import org.sego.api.posix.Syscalls;
@@ -34,11 +33,11 @@ final class SyscallGate implements InvocationHandler {
   private final Syscalls impl;
   private final UserContext user;
   private final long syscallNanos;
-  private final KernelHooks hooks;
+  private final DelegatingHooks hooks;
   private final Syscalls proxy;
 
   SyscallGate(int pid, Simulation sim, HypervisorShell shell, GuestKernel kernel, UserContext user, long syscallNanos,
-      KernelHooks hooks) {
+      DelegatingHooks hooks) {
     this.hooks = hooks;
     this.pid = pid;
     this.sim = sim;
@@ -110,7 +109,7 @@ final class SyscallGate implements InvocationHandler {
    * an attack never holds the HAP's objects. Nothing is built when no attack is installed.
    */
   private List<Object> shown(Object[] args) {
-    if (args == null || args.length == 0 || !(hooks instanceof DelegatingHooks && ((DelegatingHooks) hooks).installed())) {
+    if (args == null || args.length == 0 || !hooks.installed()) {
       return List.of();
     }
     Object[] out = new Object[args.length];
