@@ -1,12 +1,11 @@
 package org.sego.storage;
 
 import java.nio.file.Path;
+import java.util.AbstractList;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import org.sego.api.storage.IoRecord;
 import org.sego.api.storage.PowerFailure;
@@ -14,6 +13,8 @@ import org.sego.api.storage.Volume;
 import org.sego.api.wiring.VolumeConfig;
 import org.sego.api.storage.VolumeException;
 import org.sego.api.storage.VolumeKind;
+import org.sego.support.LongLongMap;
+import org.sego.support.LongObjectMap;
 
 /**
  * A volume: a durable store behind a volatile write cache. A plain write is acknowledged into the
@@ -22,7 +23,8 @@ import org.sego.api.storage.VolumeKind;
  * VolumeConfig#writeCacheBytes()}): beyond it the oldest cached writes are destaged to the medium, in
  * order, as a device's firmware would. A power failure applies a chosen subset of the cached writes,
  * torn at the atomic size, and drops the rest. Every write, FUA and flush is logged; a write's bytes
- * only if the configuration keeps them, so the heap holds at most the cache, whatever was written.
+ * only if the configuration keeps them, so the heap holds at most the cache, whatever was written
+ * (a log without bytes is 8 bytes per entry: kind and block packed in a {@code long}).
  */
 final class CachedVolume implements Volume {
   private final VolumeConfig config;
@@ -30,14 +32,16 @@ final class CachedVolume implements Volume {
   /** Cached (unflushed) writes, oldest first. */
   private final ArrayDeque<IoRecord> pending = new ArrayDeque<>();
   /** Latest cached bytes per block, for reads. */
-  private final Map<Long, byte[]> cached = new HashMap<>();
+  private final LongObjectMap<byte[]> cached = new LongObjectMap<>();
   /** How many cached writes each block has (a FUA write looks for older ones only where there are some). */
-  private final Map<Long, Integer> pendingPerBlock = new HashMap<>();
+  private final LongLongMap pendingPerBlock = new LongLongMap(0);
   private final long cacheBlocks;
   /** Arrays of destaged or flushed writes, reused by later writes (only when the log keeps no bytes). */
   private final ArrayDeque<byte[]> free = new ArrayDeque<>();
   private static final int MAX_FREE = 256;
-  private final List<IoRecord> log = new ArrayList<>();
+  private final List<IoRecord> log;
+  /** The log when it keeps no bytes (else null). */
+  private final PackedLog packed;
   private long seq;
   private boolean closed;
 
@@ -45,6 +49,8 @@ final class CachedVolume implements Volume {
     this.config = config;
     this.store = store;
     this.cacheBlocks = Math.max(1, config.writeCacheBytes() / config.blockSize());
+    this.packed = config.keepLogData() ? null : new PackedLog();
+    this.log = packed == null ? new ArrayList<>() : packed;
   }
 
   @Override
@@ -99,10 +105,10 @@ final class CachedVolume implements Volume {
     System.arraycopy(src, off, data, 0, data.length);
     boolean direct = fua || !config.writeCache();
     IoRecord record = new IoRecord(seq++, fua ? IoRecord.Op.WRITE_FUA : IoRecord.Op.WRITE, block, data);
-    log.add(config.keepLogData() ? record : new IoRecord(record.seq(), record.op(), block, null));
+    logEntry(record);
     if (direct) {
       // Durable now; older cached writes of this block can no longer reach the medium after it.
-      if (pendingPerBlock.remove(block) != null) {
+      if (pendingPerBlock.remove(block) != 0) {
         pending.removeIf(w -> w.block() == block);
       }
       recycle(cached.remove(block));
@@ -111,7 +117,7 @@ final class CachedVolume implements Volume {
       recycle(data);
     } else {
       pending.add(record);
-      pendingPerBlock.merge(block, 1, Integer::sum);
+      pendingPerBlock.add(block, 1);
       cached.put(block, data);
       while (pending.size() > cacheBlocks) {
         destageOldest();
@@ -119,11 +125,19 @@ final class CachedVolume implements Volume {
     }
   }
 
+  private void logEntry(IoRecord r) {
+    if (packed != null) {
+      packed.append(r.op(), r.block());
+    } else {
+      log.add(r);
+    }
+  }
+
   /** The cache is full: its oldest write reaches the medium (and is no longer volatile). */
   private void destageOldest() {
     IoRecord w = pending.removeFirst();
     store.writeBytes(w.block(), 0, w.data(), 0, w.data().length);
-    if (pendingPerBlock.merge(w.block(), -1, Integer::sum) == 0) {
+    if (pendingPerBlock.add(w.block(), -1) == 0) {
       pendingPerBlock.remove(w.block());
     }
     if (cached.get(w.block()) == w.data()) {
@@ -147,7 +161,7 @@ final class CachedVolume implements Volume {
     if (closed) {
       throw new VolumeException("volume '" + name() + "' is closed");
     }
-    log.add(new IoRecord(seq++, IoRecord.Op.FLUSH, -1, null));
+    logEntry(new IoRecord(seq++, IoRecord.Op.FLUSH, -1, null));
     for (IoRecord w : pending) {
       store.writeBytes(w.block(), 0, w.data(), 0, w.data().length);
     }
@@ -195,6 +209,38 @@ final class CachedVolume implements Volume {
     if (!closed) {
       closed = true;
       store.close();
+    }
+  }
+
+  /**
+   * The log when it keeps no bytes: each entry's kind and block packed in one {@code long}, in
+   * chunks (no copying as it grows); its records are made when read, with the entry's index as
+   * their sequence number and no data.
+   */
+  private static final class PackedLog extends AbstractList<IoRecord> {
+    private static final int CHUNK_SHIFT = 14;
+    private static final IoRecord.Op[] OPS = IoRecord.Op.values();
+    private final List<long[]> chunks = new ArrayList<>();
+    private int size;
+
+    void append(IoRecord.Op op, long block) {
+      if ((size & ((1 << CHUNK_SHIFT) - 1)) == 0) {
+        chunks.add(new long[1 << CHUNK_SHIFT]);
+      }
+      chunks.get(size >>> CHUNK_SHIFT)[size & ((1 << CHUNK_SHIFT) - 1)] = ((block + 1) << 2) | op.ordinal();
+      size++;
+    }
+
+    @Override
+    public IoRecord get(int index) {
+      java.util.Objects.checkIndex(index, size);
+      long e = chunks.get(index >>> CHUNK_SHIFT)[index & ((1 << CHUNK_SHIFT) - 1)];
+      return new IoRecord(index, OPS[(int) (e & 3)], (e >>> 2) - 1, null);
+    }
+
+    @Override
+    public int size() {
+      return size;
     }
   }
 }

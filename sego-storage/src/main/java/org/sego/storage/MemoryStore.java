@@ -1,12 +1,11 @@
 package org.sego.storage;
 
-import java.util.HashMap;
-import java.util.Map;
+import org.sego.support.LongObjectMap;
 
 /** A durable store in host memory; blocks never written read as zeros and cost nothing. */
 final class MemoryStore implements DurableStore {
   private final int blockSize;
-  private final Map<Long, byte[]> blocks = new HashMap<>();
+  private final LongObjectMap<byte[]> blocks = new LongObjectMap<>();
 
   MemoryStore(int blockSize) {
     this.blockSize = blockSize;
@@ -24,7 +23,11 @@ final class MemoryStore implements DurableStore {
 
   @Override
   public void writeBytes(long block, int offsetInBlock, byte[] src, int off, int len) {
-    byte[] b = blocks.computeIfAbsent(block, k -> new byte[blockSize]);
+    byte[] b = blocks.get(block);
+    if (b == null) {
+      b = new byte[blockSize];
+      blocks.put(block, b);
+    }
     System.arraycopy(src, off, b, offsetInBlock, len);
   }
 

@@ -49,7 +49,7 @@ public final class StrategyServices implements HypervisorServices {
   private final StatsSink stats;
   private final EptView[] viewByVcpu;
   /** The view each process runs in user mode, where it is not the OS's (the strategy's last answer). */
-  private final java.util.Map<Integer, Integer> viewOfPid = new java.util.HashMap<>();
+  private final org.sego.support.LongLongMap viewOfPid = new org.sego.support.LongLongMap(0);
   private final Set<Integer> haps = new TreeSet<>();
   private final Set<Integer> halted = new TreeSet<>();
   private final List<String> violations = new ArrayList<>();
@@ -225,7 +225,7 @@ public final class StrategyServices implements HypervisorServices {
 
   /** The view process {@code pid} runs in when in user mode (the OS's unless the strategy gave it one). */
   EptView userView(int pid) {
-    return views.get(viewOfPid.getOrDefault(pid, 0));
+    return views.get((int) viewOfPid.get(pid));
   }
 
   /** The view {@code vcpu} runs in now: read on every access, so it is one array load. */
@@ -236,7 +236,7 @@ public final class StrategyServices implements HypervisorServices {
   /** At a context switch to {@code pid}: {@code vcpu} now runs in view {@code viewId}; charges the switch if it changed. */
   void switchTo(int vcpu, int pid, int viewId) {
     if (viewId == org.sego.api.hv.ProtectionStrategy.KEEP_VIEW) {
-      viewId = viewOfPid.getOrDefault(pid, 0);
+      viewId = (int) viewOfPid.get(pid);
     } else {
       remember(pid, viewId);
     }
@@ -249,7 +249,7 @@ public final class StrategyServices implements HypervisorServices {
    * switch. Nothing happens for a process that runs in the OS's view, as under {@code none}.
    */
   void transition(int vcpu, int pid, boolean toKernel) {
-    switchView(vcpu, toKernel ? 0 : viewOfPid.getOrDefault(pid, 0));
+    switchView(vcpu, toKernel ? 0 : (int) viewOfPid.get(pid));
   }
 
   private void switchView(int vcpu, int viewId) {

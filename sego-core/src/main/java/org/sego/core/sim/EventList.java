@@ -35,7 +35,7 @@ final class EventList {
   /** The next live event, without removing it, or null. */
   Scheduled peek() {
     Scheduled s = queue.peek();
-    while (s != null && cancelled.remove(s.seq())) {
+    while (s != null && !cancelled.isEmpty() && cancelled.remove(s.seq())) {
       queue.poll();
       s = queue.peek();
     }

@@ -1,20 +1,22 @@
 package org.sego.guest.linuxlike.mm;
 
-import java.util.TreeSet;
 import org.sego.support.ChunkedLongArray;
+import org.sego.support.FrameBitmap;
 
 /**
  * A binary buddy allocator over guest frames {@code [first, end)}, orders 0 (4 KiB) to 9 (2 MiB).
  * Free blocks are kept per order in address order, so allocation is deterministic and prefers low
- * addresses; freeing coalesces with the buddy whenever it is free at the same order.
+ * addresses; freeing coalesces with the buddy whenever it is free at the same order. Each order's
+ * free list is a bitmap of aligned block numbers ({@code frame >>> order}): nothing boxed, and
+ * the lowest or highest free block is a word scan.
  */
 public final class BuddyAllocator {
   public static final int MAX_ORDER = 9;
 
   private final long first;
   private final long end;
-  @SuppressWarnings("unchecked")
-  private final TreeSet<Long>[] free = new TreeSet[MAX_ORDER + 1];
+  /** Per order, the free blocks' head frames {@code >>> order}. */
+  private final FrameBitmap[] free = new FrameBitmap[MAX_ORDER + 1];
   /** For the head frame of each free block: its order + 1 (0: not a free head). */
   private final ChunkedLongArray freeHead;
   private long freeFrames;
@@ -25,7 +27,7 @@ public final class BuddyAllocator {
     this.first = first;
     this.end = end;
     for (int o = 0; o <= MAX_ORDER; o++) {
-      free[o] = new TreeSet<>();
+      free[o] = new FrameBitmap();
     }
     freeHead = new ChunkedLongArray(end);
     long f = first;
@@ -56,13 +58,13 @@ public final class BuddyAllocator {
   }
 
   private void addFree(long f, int order) {
-    free[order].add(f);
+    free[order].add(f >>> order);
     freeHead.set(f, order + 1);
     freeFrames += 1L << order;
   }
 
   private void removeFree(long f, int order) {
-    free[order].remove(f);
+    free[order].remove(f >>> order);
     freeHead.set(f, 0);
     freeFrames -= 1L << order;
   }
@@ -84,7 +86,8 @@ public final class BuddyAllocator {
    */
   public long allocate(int order) {
     for (int o = order; o <= MAX_ORDER; o++) {
-      for (long f : free[o]) {
+      for (long b = free[o].first(); b >= 0; b = free[o].ceiling(b + 1)) {
+        long f = b << o;
         if (!unmovableBlock.get((int) (f >>> MAX_ORDER))) {
           return split(f, o, order, false);
         }
@@ -92,7 +95,7 @@ public final class BuddyAllocator {
     }
     for (int o = order; o <= MAX_ORDER; o++) {
       if (!free[o].isEmpty()) {
-        return split(free[o].first(), o, order, false);
+        return split(free[o].first() << o, o, order, false);
       }
     }
     return -1;
@@ -108,7 +111,8 @@ public final class BuddyAllocator {
     long best = -1;
     int bestOrder = -1;
     for (int o = order; o <= MAX_ORDER; o++) {
-      for (long f : free[o].descendingSet()) {
+      for (long b = free[o].last(); b >= 0; b = free[o].floor(b - 1)) {
+        long f = b << o;
         if (unmovableBlock.get((int) (f >>> MAX_ORDER))) {
           if (f > best) {
             best = f;
@@ -120,8 +124,8 @@ public final class BuddyAllocator {
     }
     if (best < 0) {
       for (int o = order; o <= MAX_ORDER; o++) {
-        if (!free[o].isEmpty() && free[o].last() > best) {
-          best = free[o].last();
+        if (!free[o].isEmpty() && free[o].last() << o > best) {
+          best = free[o].last() << o;
           bestOrder = o;
         }
       }

@@ -156,7 +156,7 @@ public final class Compaction {
 
   /** Moves frame {@code f}'s content and its single mapping to {@code dst}. */
   private boolean migrate(long f, long dst) {
-    long owner = mm.frames.owners(f).get(0);
+    long owner = mm.frames.firstOwner(f);
     int pid = FrameTable.ownerPid(owner);
     long vpn = FrameTable.ownerVpn(owner);
     long slot = mm.slotOf(pid, vpn);

@@ -1,15 +1,15 @@
 package org.sego.guest.linuxlike.mm;
 
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.sego.support.ChunkedLongArray;
+import org.sego.support.LongObjectMap;
 
 /**
  * Kernel metadata per guest frame, struct-of-arrays: how many PTEs map it, its kind flags, and its
  * reverse map (which process and virtual page map it). Metadata only: the frame's bytes live in
- * guest memory.
+ * guest memory. The reverse map keeps a frame's first owner in an array and only the owners of a
+ * frame mapped more than once (fork, sharing) in a map, so the fault and reclaim paths box nothing.
  */
 public final class FrameTable {
   public static final long ANON = 1;
@@ -27,12 +27,21 @@ public final class FrameTable {
 
   private final ChunkedLongArray mapcount;
   private final ChunkedLongArray flags;
-  private final Map<Long, List<Long>> rmap = new HashMap<>();
+  /** The first owner + 1 per frame (0: none). */
+  private final ChunkedLongArray firstOwner;
+  /** For a frame with more owners: {@code [count, owner2, owner3, ...]}, in mapping order. */
+  private final LongObjectMap<long[]> moreOwners = new LongObjectMap<>();
   private long mismatches;
 
   public FrameTable(long frames) {
     mapcount = new ChunkedLongArray(frames);
     flags = new ChunkedLongArray(frames);
+    firstOwner = new ChunkedLongArray(frames);
+  }
+
+  /** Frames the table covers. */
+  public long length() {
+    return flags.length();
   }
 
   /** A reverse-map entry: process and virtual page number packed in one long. */
@@ -75,7 +84,64 @@ public final class FrameTable {
   /** Records a new mapping of {@code gfn} by {@code pid} at {@code vpn}. */
   public void map(long gfn, int pid, long vpn) {
     mapcount.set(gfn, mapcount.get(gfn) + 1);
-    rmap.computeIfAbsent(gfn, k -> new ArrayList<>(1)).add(owner(pid, vpn));
+    addOwner(gfn, owner(pid, vpn));
+  }
+
+  private void addOwner(long gfn, long owner) {
+    if (firstOwner.get(gfn) == 0) {
+      firstOwner.set(gfn, owner + 1);
+      return;
+    }
+    long[] more = moreOwners.get(gfn);
+    if (more == null) {
+      more = new long[4];
+      moreOwners.put(gfn, more);
+    } else if (more[0] + 1 == more.length) {
+      more = java.util.Arrays.copyOf(more, more.length * 2);
+      moreOwners.put(gfn, more);
+    }
+    more[(int) ++more[0]] = owner;
+  }
+
+  /** How many reverse-map records {@code gfn} has. */
+  public int ownerCount(long gfn) {
+    if (firstOwner.get(gfn) == 0) {
+      return 0;
+    }
+    long[] more = moreOwners.get(gfn);
+    return 1 + (more == null ? 0 : (int) more[0]);
+  }
+
+  /** The {@code i}-th owner of {@code gfn} in mapping order. */
+  public long owner(long gfn, int i) {
+    if (i < 0 || i >= ownerCount(gfn)) {
+      throw new IndexOutOfBoundsException("frame " + gfn + " has " + ownerCount(gfn) + " owners, not " + (i + 1));
+    }
+    return i == 0 ? firstOwner.get(gfn) - 1 : moreOwners.get(gfn)[i];
+  }
+
+  /** The first owner of {@code gfn} (it must be mapped). */
+  public long firstOwner(long gfn) {
+    return owner(gfn, 0);
+  }
+
+  /** Removes the {@code i}-th owner, keeping the others' order. */
+  private void removeOwnerAt(long gfn, int i) {
+    long[] more = moreOwners.get(gfn);
+    int n = more == null ? 0 : (int) more[0];
+    if (i == 0) {
+      if (n == 0) {
+        firstOwner.set(gfn, 0);
+        return;
+      }
+      firstOwner.set(gfn, more[1] + 1);
+      i = 1;
+    }
+    System.arraycopy(more, i + 1, more, i, n - i);
+    more[0] = --n;
+    if (n == 0) {
+      moreOwners.remove(gfn);
+    }
   }
 
   /**
@@ -84,24 +150,26 @@ public final class FrameTable {
    * the same process is dropped instead, so teardown still frees every frame exactly once.
    */
   public long unmap(long gfn, int pid, long vpn) {
-    List<Long> owners = rmap.get(gfn);
-    if (owners != null && !owners.remove((Long) owner(pid, vpn))) {
-      mismatches++;
-      owners.removeIf(new java.util.function.Predicate<Long>() {
-        private boolean removed;
-
-        @Override
-        public boolean test(Long o) {
-          if (!removed && ownerPid(o) == pid) {
-            removed = true;
-            return true;
-          }
-          return false;
+    int n = ownerCount(gfn);
+    if (n > 0) {
+      long wanted = owner(pid, vpn);
+      int at = -1;
+      for (int i = 0; i < n && at < 0; i++) {
+        if (owner(gfn, i) == wanted) {
+          at = i;
         }
-      });
-    }
-    if (owners != null && owners.isEmpty()) {
-      rmap.remove(gfn);
+      }
+      if (at < 0) {
+        mismatches++;
+        for (int i = 0; i < n && at < 0; i++) {
+          if (ownerPid(owner(gfn, i)) == pid) {
+            at = i;
+          }
+        }
+      }
+      if (at >= 0) {
+        removeOwnerAt(gfn, at);
+      }
     }
     long left = Math.max(0, mapcount.get(gfn) - 1);
     mapcount.set(gfn, left);
@@ -113,18 +181,24 @@ public final class FrameTable {
     return mismatches;
   }
 
-  /** Who maps {@code gfn}, in mapping order (a copy). */
+  /** Who maps {@code gfn}, in mapping order (a copy; the hot paths use {@link #owner(long, int)}). */
   public List<Long> owners(long gfn) {
-    List<Long> o = rmap.get(gfn);
-    return o == null ? List.of() : new ArrayList<>(o);
+    int n = ownerCount(gfn);
+    List<Long> o = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      o.add(owner(gfn, i));
+    }
+    return o;
   }
 
   /** Moves every mapping record of {@code from} to {@code to} (compaction, sharing). */
   public void moveOwners(long from, long to) {
-    List<Long> o = rmap.remove(from);
-    if (o != null) {
-      rmap.computeIfAbsent(to, k -> new ArrayList<>(1)).addAll(o);
+    int n = ownerCount(from);
+    for (int i = 0; i < n; i++) {
+      addOwner(to, owner(from, i));
     }
+    firstOwner.set(from, 0);
+    moreOwners.remove(from);
     mapcount.set(to, mapcount.get(to) + mapcount.get(from));
     mapcount.set(from, 0);
   }
@@ -133,6 +207,7 @@ public final class FrameTable {
   public void clear(long gfn) {
     mapcount.set(gfn, 0);
     flags.set(gfn, 0);
-    rmap.remove(gfn);
+    firstOwner.set(gfn, 0);
+    moreOwners.remove(gfn);
   }
 }

@@ -66,8 +66,8 @@ public final class HapServices {
     if (frames.has(f, FrameTable.HAP)) {
       return true;
     }
-    for (long o : frames.owners(f)) {
-      if (hapPid(FrameTable.ownerPid(o))) {
+    for (int i = 0, n = frames.ownerCount(f); i < n; i++) {
+      if (hapPid(FrameTable.ownerPid(frames.owner(f, i)))) {
         return true;
       }
     }

@@ -492,11 +492,11 @@ public final class MemoryManager {
 
   /** The slot of {@code f}'s first recorded mapping when that entry still maps {@code f}; else -1. */
   long soleSlot(long f) {
-    List<Long> owners = frames.owners(f);
-    if (owners.isEmpty()) {
+    if (frames.ownerCount(f) == 0) {
       return -1;
     }
-    long slot = slotOf(FrameTable.ownerPid(owners.get(0)), FrameTable.ownerVpn(owners.get(0)));
+    long owner = frames.firstOwner(f);
+    long slot = slotOf(FrameTable.ownerPid(owner), FrameTable.ownerVpn(owner));
     long pte = slot < 0 ? 0 : tables.read(slot);
     return PageTables.present(pte) && PageTables.frame(pte) == f ? slot : -1;
   }

@@ -153,7 +153,7 @@ public final class PageSharing {
     // Unique for now: its dirty bit, cleared here, tells the next scan whether it was written since.
     hapUnique.add(f);
     mm.tables.write(slot, pte & ~X86.PTE_D);
-    long owner = mm.frames.owners(f).get(0);
+    long owner = mm.frames.firstOwner(f);
     mm.ports.cpu().invalidatePage(mm.space(FrameTable.ownerPid(owner)).cr3, FrameTable.ownerVpn(owner) << X86.PAGE_SHIFT);
   }
 
@@ -164,7 +164,7 @@ public final class PageSharing {
     if (slot < 0) {
       return false;
     }
-    long owner = mm.frames.owners(f).get(0);
+    long owner = mm.frames.firstOwner(f);
     int pid = FrameTable.ownerPid(owner);
     long vpn = FrameTable.ownerVpn(owner);
     long pte = mm.tables.read(slot);
@@ -192,7 +192,7 @@ public final class PageSharing {
 
   /** Write-protects {@code g}'s single mapping and marks it a shared page. */
   private boolean makeShared(long g) {
-    long owner = mm.frames.owners(g).get(0);
+    long owner = mm.frames.firstOwner(g);
     long slot = mm.slotOf(FrameTable.ownerPid(owner), FrameTable.ownerVpn(owner));
     if (slot < 0) {
       return false;
@@ -210,7 +210,7 @@ public final class PageSharing {
 
   /** Points {@code f}'s mapping at shared page {@code k} (read-only) and frees {@code f}. */
   private void merge(long f, long k) {
-    long owner = mm.frames.owners(f).get(0);
+    long owner = mm.frames.firstOwner(f);
     int pid = FrameTable.ownerPid(owner);
     long vpn = FrameTable.ownerVpn(owner);
     long slot = mm.slotOf(pid, vpn);

@@ -1,10 +1,9 @@
 package org.sego.guest.linuxlike.mm;
 
-import java.util.Iterator;
-import java.util.LinkedHashSet;
 import org.sego.api.hw.X86;
 import org.sego.api.sim.CostCategory;
 import org.sego.api.sim.StatsSink;
+import org.sego.support.DenseLinkedSet;
 
 /**
  * Page reclaim: a two-list LRU (new pages enter the inactive list; a referenced inactive page is
@@ -17,8 +16,9 @@ public final class Reclaimer {
   private static final int DIRECT_BATCH = 32;
 
   private final MemoryManager mm;
-  private final LinkedHashSet<Long> active = new LinkedHashSet<>();
-  private final LinkedHashSet<Long> inactive = new LinkedHashSet<>();
+  /** The LRU lists, oldest first, as intrusive lists over frame numbers (nothing boxed). */
+  private final DenseLinkedSet active;
+  private final DenseLinkedSet inactive;
   private boolean kswapdScheduled;
   private boolean reclaiming;
   private final StatsSink.Counter kswapdRuns;
@@ -28,6 +28,8 @@ public final class Reclaimer {
 
   Reclaimer(MemoryManager mm) {
     this.mm = mm;
+    active = new DenseLinkedSet(mm.frames.length());
+    inactive = new DenseLinkedSet(mm.frames.length());
     StatsSink s = mm.ports.stats();
     kswapdRuns = s.counter("system.guest.reclaim.kswapd-runs", "runs", "times kswapd ran");
     scanned = s.counter("system.guest.reclaim.scanned", "pages", "LRU pages examined for eviction");
@@ -129,9 +131,7 @@ public final class Reclaimer {
       if (inactive.isEmpty()) {
         return -1;
       }
-      Iterator<Long> it = inactive.iterator();
-      long f = it.next();
-      it.remove();
+      long f = inactive.pollFirst();
       scanned.add(1);
       mm.ports.cpu().charge(CostCategory.COMPUTE, mm.costs.reclaimScan());
       mm.ports.hooks().reclaim(f);
@@ -142,7 +142,7 @@ public final class Reclaimer {
       }
       if (mm.frames.has(f, FrameTable.HUGE)) {
         // A 2 MiB page is split, and its 4 KiB pages enter the inactive list.
-        long owner = mm.frames.owners(f).get(0);
+        long owner = mm.frames.firstOwner(f);
         AddressSpace as = mm.space(FrameTable.ownerPid(owner));
         mm.splitHugeAt(as, FrameTable.ownerVpn(owner) << X86.PAGE_SHIFT);
         continue;
@@ -162,10 +162,8 @@ public final class Reclaimer {
   }
 
   private void ageActive(int count) {
-    Iterator<Long> it = active.iterator();
-    while (count-- > 0 && it.hasNext()) {
-      long f = it.next();
-      it.remove();
+    while (count-- > 0 && !active.isEmpty()) {
+      long f = active.pollFirst();
       testAndClearAccessed(f);
       inactive.add(f);
     }
@@ -174,7 +172,8 @@ public final class Reclaimer {
   /** Whether any PTE mapping {@code f} has its accessed bit; clears them (with invlpg). */
   private boolean testAndClearAccessed(long f) {
     boolean referenced = false;
-    for (long owner : mm.frames.owners(f)) {
+    for (int i = 0, n = mm.frames.ownerCount(f); i < n; i++) {
+      long owner = mm.frames.owner(f, i);
       int pid = FrameTable.ownerPid(owner);
       long vpn = FrameTable.ownerVpn(owner);
       long slot = mm.slotOf(pid, vpn);
@@ -192,7 +191,7 @@ public final class Reclaimer {
   }
 
   private boolean evict(long f, Runnable onDone) {
-    long owner = mm.frames.owners(f).get(0);
+    long owner = mm.frames.firstOwner(f);
     int pid = FrameTable.ownerPid(owner);
     long vpn = FrameTable.ownerVpn(owner);
     long slot = mm.slotOf(pid, vpn);

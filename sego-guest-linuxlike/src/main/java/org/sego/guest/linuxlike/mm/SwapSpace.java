@@ -1,10 +1,6 @@
 package org.sego.guest.linuxlike.mm;
 
 import java.util.BitSet;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.Map;
-import java.util.Set;
 import org.sego.api.guest.BlockQueue;
 import org.sego.api.guest.BlockRequest;
 import org.sego.api.guest.IoPurpose;
@@ -14,6 +10,7 @@ import org.sego.api.hypercall.KernelHypercalls;
 import org.sego.api.hw.X86;
 import org.sego.api.sim.CostCategory;
 import org.sego.api.sim.StatsSink;
+import org.sego.support.ChunkedLongArray;
 
 /**
  * Swap on a guest block device: one 4 KiB slot per block, a slot allocator with reference counts
@@ -26,13 +23,14 @@ public final class SwapSpace {
   private final BlockQueue queue;
   private final long slots;
   private final BitSet used = new BitSet();
-  private final Map<Long, Integer> refs = new HashMap<>();
-  /** Slot to frame, while the frame's write to the slot is in flight. */
-  private final Map<Long, Long> writing = new HashMap<>();
+  /** Per slot (dense, nothing boxed): how many PTEs hold it. */
+  private final ChunkedLongArray refs;
+  /** Slot to frame + 1, while the frame's write to the slot is in flight (0: none). */
+  private final ChunkedLongArray writing;
   /** Slots whose in-flight frame a fault took back: the write's completion must not free it. */
-  private final Set<Long> takenBack = new HashSet<>();
+  private final BitSet takenBack = new BitSet();
   /** Slots released while their write was in flight: freed when it completes. */
-  private final Set<Long> orphaned = new HashSet<>();
+  private final BitSet orphaned = new BitSet();
   private long cursor;
   private final StatsSink.Counter outs;
   private final StatsSink.Counter ins;
@@ -54,6 +52,8 @@ public final class SwapSpace {
           + "-byte blocks; swap needs 4 KiB blocks");
     }
     this.slots = queue.blockCount(device);
+    this.refs = new ChunkedLongArray(slots);
+    this.writing = new ChunkedLongArray(slots);
     StatsSink s = mm.ports.stats();
     outs = s.counter("system.guest.swap.outs", "pages", "pages written to swap");
     ins = s.counter("system.guest.swap.ins", "pages", "pages read back from swap");
@@ -84,25 +84,26 @@ public final class SwapSpace {
       }
     }
     used.set(s);
-    refs.put((long) s, 1);
+    refs.set(s, 1);
     cursor = s + 1;
     return s;
   }
 
   /** A second PTE now holds {@code slot} (fork). */
   void duplicate(long slot) {
-    refs.merge(slot, 1, Integer::sum);
+    refs.set(slot, refs.get(slot) + 1);
   }
 
   /** A PTE holding {@code slot} is gone. */
   void release(long slot) {
-    int left = refs.merge(slot, -1, Integer::sum);
+    long left = refs.get(slot) - 1;
     if (left > 0) {
+      refs.set(slot, left);
       return;
     }
-    refs.remove(slot);
-    if (writing.containsKey(slot)) {
-      orphaned.add(slot);
+    refs.set(slot, 0);
+    if (writing.get(slot) != 0) {
+      orphaned.set((int) slot);
     } else {
       used.clear((int) slot);
     }
@@ -124,7 +125,7 @@ public final class SwapSpace {
     if (hap && mm.hap.offers(Capabilities.SWAP)) {
       // A HAP's page: the hypervisor binds the slot to the page and lets the write of this frame through.
       if (!(mm.hap.call(new KernelHypercalls.SwapOutPage(pid, vpn, f, device, slot)) instanceof HypercallResult.Ok)) {
-        refs.remove(slot);
+        refs.set(slot, 0);
         used.clear((int) slot);
         return false;
       }
@@ -133,10 +134,11 @@ public final class SwapSpace {
     mm.ports.cpu().invalidatePage(as.cr3, vpn << X86.PAGE_SHIFT);
     mm.frames.unmap(f, pid, vpn);
     mm.reclaimer.forget(f);
-    writing.put(slot, f);
+    writing.set(slot, f + 1);
     BlockQueue.Completion done = (id, status, t) -> {
-      writing.remove(slot);
-      boolean takenBackByFault = takenBack.remove(slot);
+      writing.set(slot, 0);
+      boolean takenBackByFault = takenBack.get((int) slot);
+      takenBack.clear((int) slot);
       if (status != BlockQueue.OK) {
         ioErrors.add(1);
         if (!takenBackByFault && restore(f, pid, vpn, ptSlot, slot)) {
@@ -150,7 +152,8 @@ public final class SwapSpace {
       if (!takenBackByFault) {
         mm.freeFrame(f);
       }
-      if (orphaned.remove(slot)) {
+      if (orphaned.get((int) slot)) {
+        orphaned.clear((int) slot);
         used.clear((int) slot);
       }
       onDone.run();
@@ -179,7 +182,8 @@ public final class SwapSpace {
     }
     mm.ports.cpu().invalidatePage(as.cr3, page);
     release(slot);
-    if (orphaned.remove(slot)) {
+    if (orphaned.get((int) slot)) {
+      orphaned.clear((int) slot);
       used.clear((int) slot);
     }
     restored.add(1);
@@ -189,12 +193,12 @@ public final class SwapSpace {
   /** A fault on a swap entry: map the page back, reading the slot (and waiting) unless its write is in flight. */
   int swapIn(AddressSpace as, Vma vma, long ptSlot, long pte, long page) {
     long slot = PageTables.swapSlot(pte);
-    Long inFlight = writing.get(slot);
-    if (inFlight != null && !takenBack.contains(slot)) {
+    long inFlight = writing.get(slot) - 1;
+    if (inFlight >= 0 && !takenBack.get((int) slot)) {
       if (!mm.mapNew(as, vma, ptSlot, page, inFlight)) {
         return MemoryManager.SEGV;
       }
-      takenBack.add(slot);
+      takenBack.set((int) slot);
       release(slot);
       cacheHits.add(1);
       return MemoryManager.OK;

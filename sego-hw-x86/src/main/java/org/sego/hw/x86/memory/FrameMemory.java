@@ -10,7 +10,9 @@ import org.sego.api.hw.X86;
 /**
  * Physical memory as 4 KiB {@code byte[]} frames, allocated on first write in groups of 512 (one 2
  * MiB range) so that the directory itself stays small for a 16 GiB machine. Words are accessed
- * little-endian through a {@link VarHandle}.
+ * little-endian through a {@link VarHandle}. A zeroed frame reads as the shared zero frame and gives
+ * its array to a small pool that the next frames written take from (zero-filled unless the write
+ * covers the whole frame), so zeroing and rewriting pages allocates nothing.
  */
 public final class FrameMemory implements PhysicalMemory {
   private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
@@ -21,6 +23,10 @@ public final class FrameMemory implements PhysicalMemory {
   private final long sizeBytes;
   private final byte[][][] groups;
   private long resident;
+  /** Arrays of zeroed frames, not yet filled with zeros, for frames written next. */
+  private final byte[][] spare = new byte[SPARE_MAX][];
+  private int spareCount;
+  private static final int SPARE_MAX = 512;
 
   public FrameMemory(long sizeBytes) {
     if (sizeBytes <= 0 || (sizeBytes & X86.PAGE_MASK) != 0) {
@@ -53,6 +59,11 @@ public final class FrameMemory implements PhysicalMemory {
   }
 
   private byte[] frameForWrite(long hfn) {
+    return frameForWrite(hfn, false);
+  }
+
+  /** The frame for writing, given bytes if it had none; {@code whole}: the caller writes all of it. */
+  private byte[] frameForWrite(long hfn, boolean whole) {
     checkFrame(hfn);
     int gi = (int) (hfn >>> GROUP_SHIFT);
     byte[][] g = groups[gi];
@@ -63,7 +74,15 @@ public final class FrameMemory implements PhysicalMemory {
     int fi = (int) (hfn & GROUP_MASK);
     byte[] f = g[fi];
     if (f == null) {
-      f = new byte[X86.PAGE_SIZE];
+      if (spareCount > 0) {
+        f = spare[--spareCount];
+        spare[spareCount] = null;
+        if (!whole) {
+          Arrays.fill(f, (byte) 0);
+        }
+      } else {
+        f = new byte[X86.PAGE_SIZE];
+      }
       g[fi] = f;
       resident++;
     }
@@ -124,10 +143,11 @@ public final class FrameMemory implements PhysicalMemory {
 
   @Override
   public void write(long hpa, byte[] src, int off, int len) {
+    java.util.Objects.checkFromIndexSize(off, len, src.length); // before a frame gets a spare array
     while (len > 0) {
       int inFrame = (int) (hpa & X86.PAGE_MASK);
       int n = Math.min(len, X86.PAGE_SIZE - inFrame);
-      System.arraycopy(src, off, frameForWrite(hpa >>> X86.PAGE_SHIFT), inFrame, n);
+      System.arraycopy(src, off, frameForWrite(hpa >>> X86.PAGE_SHIFT, n == X86.PAGE_SIZE), inFrame, n);
       hpa += n;
       off += n;
       len -= n;
@@ -138,9 +158,13 @@ public final class FrameMemory implements PhysicalMemory {
   public void zeroFrame(long hfn) {
     checkFrame(hfn);
     byte[][] g = groups[(int) (hfn >>> GROUP_SHIFT)];
-    if (g != null && g[(int) (hfn & GROUP_MASK)] != null) {
-      // Dropping the array returns the heap: a zero frame needs no bytes.
-      g[(int) (hfn & GROUP_MASK)] = null;
+    int fi = (int) (hfn & GROUP_MASK);
+    if (g != null && g[fi] != null) {
+      // A zero frame needs no bytes: its array goes to the pool (or to the collector if it is full).
+      if (spareCount < SPARE_MAX) {
+        spare[spareCount++] = g[fi];
+      }
+      g[fi] = null;
       resident--;
     }
   }
@@ -152,7 +176,7 @@ public final class FrameMemory implements PhysicalMemory {
       zeroFrame(dstHfn);
       return;
     }
-    System.arraycopy(src, 0, frameForWrite(dstHfn), 0, X86.PAGE_SIZE);
+    System.arraycopy(src, 0, frameForWrite(dstHfn, true), 0, X86.PAGE_SIZE);
   }
 
   @Override
