@@ -13,8 +13,8 @@ import org.sego.api.storage.Volume;
 import org.sego.api.wiring.VolumeConfig;
 import org.sego.api.storage.VolumeException;
 import org.sego.api.storage.VolumeKind;
-import org.sego.support.LongLongMap;
-import org.sego.support.LongObjectMap;
+import org.sego.support.ChunkedLongArray;
+import org.sego.support.ChunkedRefArray;
 
 /**
  * A volume: a durable store behind a volatile write cache. A plain write is acknowledged into the
@@ -32,13 +32,15 @@ final class CachedVolume implements Volume {
   /** Cached (unflushed) writes, oldest first. */
   private final ArrayDeque<IoRecord> pending = new ArrayDeque<>();
   /** Latest cached bytes per block, for reads. */
-  private final LongObjectMap<byte[]> cached = new LongObjectMap<>();
+  private final ChunkedRefArray<byte[]> cached;
   /** How many cached writes each block has (a FUA write looks for older ones only where there are some). */
-  private final LongLongMap pendingPerBlock = new LongLongMap(0);
+  private final ChunkedLongArray pendingPerBlock;
   private final long cacheBlocks;
-  /** Arrays of destaged or flushed writes, reused by later writes (only when the log keeps no bytes). */
+  /**
+   * Arrays of destaged or flushed writes, reused by later writes (only when the log keeps no
+   * bytes); at most the cache's capacity, which the cache itself may hold.
+   */
   private final ArrayDeque<byte[]> free = new ArrayDeque<>();
-  private static final int MAX_FREE = 256;
   private final List<IoRecord> log;
   /** The log when it keeps no bytes (else null). */
   private final PackedLog packed;
@@ -49,6 +51,9 @@ final class CachedVolume implements Volume {
     this.config = config;
     this.store = store;
     this.cacheBlocks = Math.max(1, config.writeCacheBytes() / config.blockSize());
+    // Indexed by block: no hashing on the read and write paths; chunks appear as blocks are written.
+    this.cached = new ChunkedRefArray<>(config.blockCount());
+    this.pendingPerBlock = new ChunkedLongArray(config.blockCount());
     this.packed = config.keepLogData() ? null : new PackedLog();
     this.log = packed == null ? new ArrayList<>() : packed;
   }
@@ -103,25 +108,54 @@ final class CachedVolume implements Volume {
     check(block);
     byte[] data = free.isEmpty() ? new byte[blockSize()] : free.pollFirst();
     System.arraycopy(src, off, data, 0, data.length);
+    accept(block, data, fua);
+  }
+
+  /** Takes {@code data} as the write's own bytes (no copy) and gives back an array of a write that left the cache. */
+  @Override
+  public byte[] writeOwned(long block, byte[] data, boolean fua) {
+    if (data.length != blockSize()) {
+      write(block, data, 0, fua);
+      return data;
+    }
+    check(block);
+    accept(block, data, fua);
+    return free.pollFirst();
+  }
+
+  /** A write of {@code data}, an array the cache now owns. */
+  private void accept(long block, byte[] data, boolean fua) {
     boolean direct = fua || !config.writeCache();
     IoRecord record = new IoRecord(seq++, fua ? IoRecord.Op.WRITE_FUA : IoRecord.Op.WRITE, block, data);
     logEntry(record);
     if (direct) {
       // Durable now; older cached writes of this block can no longer reach the medium after it.
-      if (pendingPerBlock.remove(block) != 0) {
+      if (pendingPerBlock.get(block) != 0) {
+        pendingPerBlock.set(block, 0);
         pending.removeIf(w -> w.block() == block);
       }
-      recycle(cached.remove(block));
-      store.writeBytes(block, 0, data, 0, data.length);
+      recycle(cached.set(block, null));
+      toMedium(block, data);
       store.force();
-      recycle(data);
     } else {
       pending.add(record);
-      pendingPerBlock.add(block, 1);
-      cached.put(block, data);
+      pendingPerBlock.set(block, pendingPerBlock.get(block) + 1);
+      cached.set(block, data);
       while (pending.size() > cacheBlocks) {
         destageOldest();
       }
+    }
+  }
+
+  /**
+   * The bytes of a write reach the medium: the store takes the array itself, and the one it held
+   * is reused, unless the log keeps the write's bytes (then the store copies them).
+   */
+  private void toMedium(long block, byte[] data) {
+    if (config.keepLogData()) {
+      store.writeBytes(block, 0, data, 0, data.length);
+    } else {
+      recycle(store.writeBlockOwned(block, data));
     }
   }
 
@@ -136,22 +170,20 @@ final class CachedVolume implements Volume {
   /** The cache is full: its oldest write reaches the medium (and is no longer volatile). */
   private void destageOldest() {
     IoRecord w = pending.removeFirst();
-    store.writeBytes(w.block(), 0, w.data(), 0, w.data().length);
-    if (pendingPerBlock.add(w.block(), -1) == 0) {
-      pendingPerBlock.remove(w.block());
-    }
+    pendingPerBlock.set(w.block(), pendingPerBlock.get(w.block()) - 1);
     if (cached.get(w.block()) == w.data()) {
-      cached.remove(w.block()); // no newer cached write of the block: the medium holds the latest
+      cached.set(w.block(), null); // no newer cached write of the block: the medium holds the latest
     }
-    recycle(w.data());
+    toMedium(w.block(), w.data());
   }
 
   /**
-   * {@code data} is no longer referenced by the cache (each write has its own array, and it has left
-   * both the pending queue and the read map): a later write may reuse it, unless the log keeps it.
+   * {@code data} is no longer referenced by the cache or the store (each write has its own array,
+   * and it has left the pending queue, the read map and the medium): a later write may reuse it,
+   * unless the log keeps it.
    */
   private void recycle(byte[] data) {
-    if (data != null && !config.keepLogData() && free.size() < MAX_FREE) {
+    if (data != null && !config.keepLogData() && free.size() < cacheBlocks) {
       free.addFirst(data);
     }
   }
@@ -162,12 +194,11 @@ final class CachedVolume implements Volume {
       throw new VolumeException("volume '" + name() + "' is closed");
     }
     logEntry(new IoRecord(seq++, IoRecord.Op.FLUSH, -1, null));
+    forgetPending();
     for (IoRecord w : pending) {
-      store.writeBytes(w.block(), 0, w.data(), 0, w.data().length);
+      toMedium(w.block(), w.data());
     }
     pending.clear();
-    pendingPerBlock.clear();
-    cached.clear();
     store.force();
   }
 
@@ -193,10 +224,17 @@ final class CachedVolume implements Volume {
         }
       }
     }
+    forgetPending();
     pending.clear();
-    pendingPerBlock.clear();
-    cached.clear();
     store.force();
+  }
+
+  /** Clears the read map and the per-block counts of every cached write (only their blocks: no scan). */
+  private void forgetPending() {
+    for (IoRecord w : pending) {
+      cached.set(w.block(), null);
+      pendingPerBlock.set(w.block(), 0);
+    }
   }
 
   @Override

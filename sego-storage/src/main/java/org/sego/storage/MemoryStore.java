@@ -1,14 +1,16 @@
 package org.sego.storage;
 
-import org.sego.support.LongObjectMap;
+import org.sego.support.ChunkedRefArray;
 
 /** A durable store in host memory; blocks never written read as zeros and cost nothing. */
 final class MemoryStore implements DurableStore {
   private final int blockSize;
-  private final LongObjectMap<byte[]> blocks = new LongObjectMap<>();
+  /** Each block's bytes, indexed by block (no hashing); null until first written. */
+  private final ChunkedRefArray<byte[]> blocks;
 
-  MemoryStore(int blockSize) {
+  MemoryStore(int blockSize, long blockCount) {
     this.blockSize = blockSize;
+    this.blocks = new ChunkedRefArray<>(blockCount);
   }
 
   @Override
@@ -26,9 +28,18 @@ final class MemoryStore implements DurableStore {
     byte[] b = blocks.get(block);
     if (b == null) {
       b = new byte[blockSize];
-      blocks.put(block, b);
+      blocks.set(block, b);
     }
     System.arraycopy(src, off, b, offsetInBlock, len);
+  }
+
+  @Override
+  public byte[] writeBlockOwned(long block, byte[] data) {
+    if (data.length != blockSize) {
+      writeBytes(block, 0, data, 0, data.length);
+      return data;
+    }
+    return blocks.set(block, data);
   }
 
   @Override

@@ -9,7 +9,7 @@ public final class VolumeOpener implements VolumeFactory {
   @Override
   public Volume open(VolumeConfig config) {
     DurableStore store = config.image().<DurableStore>map(p -> ImageFile.open(p, config))
-        .orElseGet(() -> new MemoryStore(config.blockSize()));
+        .orElseGet(() -> new MemoryStore(config.blockSize(), config.blockCount()));
     return new CachedVolume(config, store);
   }
 

@@ -35,4 +35,21 @@ public interface PhysicalMemory {
   void copyFrame(long srcHfn, long dstHfn);
 
   boolean framesEqual(long hfnA, long hfnB);
+
+  /** Receives a frame's own bytes for the duration of one call. */
+  @FunctionalInterface
+  interface FrameFiller {
+    /** Fills all 4 KiB of {@code array} from {@code offset}; the array may not be kept after the call. */
+    void fill(byte[] array, int offset);
+  }
+
+  /**
+   * Has {@code filler} write all 4 KiB of frame {@code hfn} in place: a device's DMA into memory
+   * without a bounce buffer. The default fills a temporary array and writes it.
+   */
+  default void fillFrame(long hfn, FrameFiller filler) {
+    byte[] tmp = new byte[X86.PAGE_SIZE];
+    filler.fill(tmp, 0);
+    write(hfn << X86.PAGE_SHIFT, tmp, 0, X86.PAGE_SIZE);
+  }
 }

@@ -29,6 +29,17 @@ public interface Volume extends AutoCloseable {
   /** Writes one block; with {@code fua} it is durable when the call returns. */
   void write(long block, byte[] src, int off, boolean fua);
 
+  /**
+   * Writes one whole block from {@code data}, an array of {@link #blockSize()} bytes that the volume
+   * may keep as its own: the caller must not touch it again. Returns an array of the same size the
+   * caller may reuse (its bytes are garbage), or null. The same as {@link #write} otherwise; the
+   * default copies and gives {@code data} back.
+   */
+  default byte[] writeOwned(long block, byte[] data, boolean fua) {
+    write(block, data, 0, fua);
+    return data;
+  }
+
   /** Makes every earlier write durable. */
   void flush();
 

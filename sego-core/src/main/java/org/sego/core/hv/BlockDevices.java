@@ -27,8 +27,25 @@ import org.sego.core.sim.Simulation;
  * take the same path. Hypervisor-only volumes are not in it ({@link HvStorage}).
  */
 final class BlockDevices implements BlockQueue {
+  /** The frame filler of one device's reads: the block to read is set before each use. */
+  private static final class BlockFiller implements org.sego.api.hw.PhysicalMemory.FrameFiller {
+    private final Volume volume;
+    long block;
+
+    BlockFiller(Volume volume) {
+      this.volume = volume;
+    }
+
+    @Override
+    public void fill(byte[] array, int offset) {
+      volume.read(block, array, offset);
+    }
+  }
+
   private static final class Device {
     final String name;
+    /** {@code system.devices.<name>}: the component path of the device's events. */
+    final String path;
     final DeviceResource resource;
     final Volume volume;
     final StatsSink.Counter reads;
@@ -47,6 +64,8 @@ final class BlockDevices implements BlockQueue {
     long bufferPeak;
     /** DMA buffers of writes in flight, reused once their completion has written them to the volume. */
     final java.util.ArrayDeque<byte[]> freeBuffers = new java.util.ArrayDeque<>();
+    /** Reads one block of the volume into a frame in place (completions run one at a time). */
+    final BlockFiller filler;
     /** The read completions' buffer: completions run one at a time, so one serves them all. */
     byte[] readBuffer = new byte[0];
 
@@ -56,17 +75,22 @@ final class BlockDevices implements BlockQueue {
       return b != null && b.length == n ? b : new byte[n];
     }
 
+    /**
+     * Keeps {@code b} for the next write. Not capped: the pool never holds more buffers than were
+     * in flight at once, which the heap held anyway, and a capped pool reallocated beyond its cap
+     * whenever kswapd wrote out a burst.
+     */
     void release(byte[] b) {
-      if (freeBuffers.size() < 256) {
-        freeBuffers.addFirst(b);
-      }
+      freeBuffers.addFirst(b);
     }
 
     Device(String name, DeviceModel model, Volume volume, StatsSink stats, long bufferBytes) {
       this.bufferBlocks = bufferBytes / volume.blockSize();
+      this.filler = new BlockFiller(volume);
       this.bufferHits = stats.counter("system.devices." + name + ".host-buffer-hits", "requests",
           "reads served from the virtual device's host buffer");
       this.name = name;
+      this.path = "system.devices." + name;
       this.resource = new DeviceResource(model);
       this.volume = volume;
       String p = "system.devices." + name;
@@ -141,7 +165,7 @@ final class BlockDevices implements BlockQueue {
     int bs = d.volume.blockSize();
     long now = sim.nowNanos();
     if (r.count() <= 0 || r.block() < 0 || r.block() + r.count() > d.volume.blockCount()) {
-      sim.schedule(now, "system.devices." + d.name, t -> completion.done(id, EIO, t));
+      sim.schedule(now, d.path, t -> completion.done(id, EIO, t));
       return id;
     }
     long firstGfn = r.bufferGpa() >>> X86.PAGE_SHIFT;
@@ -152,18 +176,18 @@ final class BlockDevices implements BlockQueue {
     now = sim.nowNanos();
     if (answer != BlockIo.Answer.PROCEED) {
       d.refused.add(1);
-      sim.schedule(now, "system.devices." + d.name, t -> completion.done(id, EIO, t));
+      sim.schedule(now, d.path, t -> completion.done(id, EIO, t));
       return id;
     }
     long bytes = (long) r.count() * bs;
     long done = d.bufferBlocks > 0 ? buffered(d, r, now, bytes) : d.resource.reserve(now, r.write(), r.block() * bs, bytes);
     if (sim.trace().on) {
-      sim.trace().record(now, sim.currentCpu(), "system.devices." + d.name, r.write() ? "write" : "read",
+      sim.trace().record(now, sim.currentCpu(), d.path, r.write() ? "write" : "read",
           Map.of("block", r.block(), "count", r.count(), "done", done));
     }
     // A write's DMA reads guest memory when the request is issued; a read's DMA writes it at completion.
     byte[] data = r.write() ? dmaFromMemory(d, r, bs) : null;
-    sim.schedule(done, "system.devices." + d.name, t -> complete(d, r, data, id, completion, t));
+    sim.schedule(done, d.path, t -> complete(d, r, data, id, completion, t));
     return id;
   }
 
@@ -174,15 +198,33 @@ final class BlockDevices implements BlockQueue {
       if (data == null) {
         status = EIO;
       } else {
-        for (int i = 0; i < r.count(); i++) {
-          d.volume.write(r.block() + i, data, i * bs, r.fua());
-        }
         d.writes.add(1);
         d.bytesWritten.add(data.length);
-        d.release(data); // the volume copied it
+        if (r.count() == 1) {
+          // The volume takes the DMA buffer itself and gives back an array of a write that left its cache.
+          byte[] back = d.volume.writeOwned(r.block(), data, r.fua());
+          if (back != null && back.length == data.length) {
+            d.release(back);
+          }
+        } else {
+          for (int i = 0; i < r.count(); i++) {
+            d.volume.write(r.block() + i, data, i * bs, r.fua());
+          }
+          d.release(data); // the volume copied it
+        }
       }
     } else {
       int n = r.count() * bs;
+      long hpa = r.count() == 1 && bs == X86.PAGE_SIZE ? dmaAddress(d, r.bufferGpa(), true) : -1;
+      if (hpa >= 0 && (hpa & X86.PAGE_MASK) == 0) {
+        // One block into one frame: the volume reads straight into the frame's bytes.
+        d.filler.block = r.block();
+        memory.fillFrame(hpa >>> X86.PAGE_SHIFT, d.filler);
+        d.reads.add(1);
+        d.bytesRead.add(n);
+        completion.done(id, status, t);
+        return;
+      }
       if (d.readBuffer.length < n) {
         d.readBuffer = new byte[n];
       }
@@ -369,7 +411,7 @@ final class BlockDevices implements BlockQueue {
     Device d = device(device);
     long id = nextId++;
     long done = d.resource.reserveFlush(sim.nowNanos());
-    sim.schedule(done, "system.devices." + d.name, t -> {
+    sim.schedule(done, d.path, t -> {
       d.volume.flush();
       d.flushes.add(1);
       completion.done(id, OK, t);
@@ -380,7 +422,7 @@ final class BlockDevices implements BlockQueue {
   /** End-of-run stats: busy time and fraction per device. */
   void finish(long completionNanos) {
     for (Device d : devices.values()) {
-      String p = "system.devices." + d.name;
+      String p = d.path;
       sim.stats().set(p + ".busy", "ns", "time with at least one request in service", d.resource.busyNanos());
       long permille = completionNanos == 0 ? 0 : d.resource.busyNanos() * 1000 / Math.max(completionNanos, d.resource.lastCompletion());
       sim.stats().set(p + ".busy-fraction", "permille", "busy time over the run's completion time", permille);

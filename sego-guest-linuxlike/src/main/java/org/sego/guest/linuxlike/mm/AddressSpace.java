@@ -20,6 +20,8 @@ public final class AddressSpace {
   final long cr3;
   final TreeMap<Long, Vma> vmas = new TreeMap<>();
   final List<Long> tables = new ArrayList<>();
+  /** Allocates and records this space's page-table frames (see {@link MemoryManager#tableAllocator}). */
+  java.util.function.LongSupplier tableAllocator;
   long brk = HEAP_BASE;
   /** Whether this is a HAP's address space: -1 until the kernel first needs to know (then asked once). */
   int hap = -1;

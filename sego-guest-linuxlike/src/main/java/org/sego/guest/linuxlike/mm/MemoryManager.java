@@ -220,7 +220,15 @@ public final class MemoryManager {
     buddy.free(f, huge ? BuddyAllocator.MAX_ORDER : 0);
   }
 
+  /** The page-table allocator of {@code as}, made once per address space (the fault path asks on every fault). */
   LongSupplier tableAllocator(AddressSpace as) {
+    if (as.tableAllocator == null) {
+      as.tableAllocator = newTableAllocator(as);
+    }
+    return as.tableAllocator;
+  }
+
+  private LongSupplier newTableAllocator(AddressSpace as) {
     return () -> {
       long f = allocFrame(true, true);
       if (f >= 0) {

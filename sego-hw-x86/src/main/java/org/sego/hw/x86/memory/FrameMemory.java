@@ -180,6 +180,17 @@ public final class FrameMemory implements PhysicalMemory {
   }
 
   @Override
+  public void fillFrame(long hfn, FrameFiller filler) {
+    byte[] f = frameForWrite(hfn, true);
+    try {
+      filler.fill(f, 0);
+    } catch (RuntimeException | Error e) {
+      Arrays.fill(f, (byte) 0); // never leave a reused array's old bytes in a frame
+      throw e;
+    }
+  }
+
+  @Override
   public boolean framesEqual(long hfnA, long hfnB) {
     return Arrays.equals(frameForRead(hfnA), frameForRead(hfnB));
   }

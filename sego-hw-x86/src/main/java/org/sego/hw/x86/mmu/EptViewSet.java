@@ -45,8 +45,8 @@ public final class EptViewSet implements EptViews {
   @Override
   public long invalidations() {
     long n = 0;
-    for (EptTable t : views) {
-      n += t.invalidations();
+    for (int i = 0; i < views.size(); i++) { // (no iterator: asked after every strategy call)
+      n += views.get(i).invalidations();
     }
     return n;
   }
@@ -54,8 +54,8 @@ public final class EptViewSet implements EptViews {
   @Override
   public long splinters() {
     long n = 0;
-    for (EptTable t : views) {
-      n += t.splinters();
+    for (int i = 0; i < views.size(); i++) {
+      n += views.get(i).splinters();
     }
     return n;
   }
