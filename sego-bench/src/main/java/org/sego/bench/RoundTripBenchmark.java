@@ -22,11 +22,9 @@ import org.sego.core.run.SystemRun;
  * process cycles through a working set twice its memory limit, writing each page, so every access
  * is a page fault, a swap-in and the swap-out of a dirty page (sharing, compaction and 2 MiB pages
  * off). One invocation is a whole run of {@link #ROUNDS} accesses; composing, booting and the first
- * pass over the pages are amortized over them. {@link #faultSwapInSwapOutHalf} runs half as many
- * accesses, so the report also gives the steady state, the cost of one more access: (a whole run −
- * a half run) / ({@link #ROUNDS} / 2), past the first pass and past filling the device's write
- * cache (64 MiB, the 16 Ki writes of the first 16 Ki accesses). The anchor is
- * {@link MemoryBenchmark#copy4kHot}, in the same JMH run.
+ * pass over the pages are amortized over them. {@link SteadyRoundTripBenchmark} measures the same
+ * access in one long-running system instead (the steady state). The anchor is {@link
+ * MemoryBenchmark#copy4kHot}, in the same JMH run.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.AverageTime)
@@ -61,13 +59,6 @@ public class RoundTripBenchmark {
       }
       u.syscalls().exit(0);
     };
-  }
-
-  /** The same run with half the accesses: the difference from the whole one is the steady state. */
-  @Benchmark
-  @OperationsPerInvocation(ROUNDS / 2)
-  public long faultSwapInSwapOutHalf() {
-    return run(ROUNDS / 2);
   }
 
   /** One access: fault, swap-in, swap-out of a dirty page. */

@@ -187,8 +187,30 @@ final class BlockDevices implements BlockQueue {
     }
     // A write's DMA reads guest memory when the request is issued; a read's DMA writes it at completion.
     byte[] data = r.write() ? dmaFromMemory(d, r, bs) : null;
-    sim.schedule(done, d.path, t -> complete(d, r, data, id, completion, t));
+    sim.schedule(done, d.path, new Completing(d, r, data, id, completion));
     return id;
+  }
+
+  /** A request's completion event (a class, not a lambda: it is made for every request). */
+  private final class Completing implements org.sego.api.sim.Event {
+    private final Device d;
+    private final BlockRequest r;
+    private final byte[] data;
+    private final long id;
+    private final Completion completion;
+
+    Completing(Device d, BlockRequest r, byte[] data, long id, Completion completion) {
+      this.d = d;
+      this.r = r;
+      this.data = data;
+      this.id = id;
+      this.completion = completion;
+    }
+
+    @Override
+    public void fire(long t) {
+      complete(d, r, data, id, completion, t);
+    }
   }
 
   private void complete(Device d, BlockRequest r, byte[] data, long id, Completion completion, long t) {

@@ -45,6 +45,9 @@ public final class Simulation implements Clock, CostMeter, EventQueue {
   private final Trace trace;
   private final ArrayDeque<SimProcess> runQueue = new ArrayDeque<>();
   private final Map<Integer, SimProcess> procs = new TreeMap<>();
+  /** The same processes by pid, for the lookups on every wake (pids below {@link #MAX_INDEXED_PID}). */
+  private SimProcess[] byPid = new SimProcess[64];
+  private static final int MAX_INDEXED_PID = 1 << 16;
   private final Semaphore driverDone = new Semaphore(0);
   private Thread driver;
   private Vcpu current;
@@ -184,28 +187,31 @@ public final class Simulation implements Clock, CostMeter, EventQueue {
     if (aborted) {
       throw new SimulationAborted();
     }
-    EventList.Scheduled s = events.peek();
-    while (s != null && s.time() <= current.clock) {
-      if (s.time() >= stopAt) {
+    while (events.hasNext() && events.nextTime() <= current.clock) {
+      if (events.nextTime() >= stopAt) {
         // The crash comes first: nothing due at or after it happens in this boot.
         crashed = true;
         aborted = true;
         throw new CrashStop();
       }
-      fire(events.poll());
-      s = events.peek();
+      fireNext();
     }
   }
 
-  private void fire(EventList.Scheduled s) {
+  /** Takes the next event off the list and fires it. */
+  private void fireNext() {
+    events.poll();
+    long time = events.polledTime;
+    String path = events.polledPath;
+    Event event = events.polledEvent;
     long saved = eventTime;
-    eventTime = s.time();
-    lastEventTime = Math.max(lastEventTime, s.time());
+    eventTime = time;
+    lastEventTime = Math.max(lastEventTime, time);
     try {
       if (trace.on) {
-        trace.record(s.time(), current.id, s.path(), "event", Map.of());
+        trace.record(time, current.id, path, "event", Map.of());
       }
-      s.event().fire(s.time());
+      event.fire(time);
     } finally {
       eventTime = saved;
     }
@@ -221,6 +227,12 @@ public final class Simulation implements Clock, CostMeter, EventQueue {
     SimProcess p = new SimProcess(pid, cr3, body, onExit);
     p.readyAt = nowNanos();
     procs.put(pid, p);
+    if (pid >= 0 && pid < MAX_INDEXED_PID) {
+      if (pid >= byPid.length) {
+        byPid = java.util.Arrays.copyOf(byPid, Math.min(MAX_INDEXED_PID, Math.max(pid + 1, byPid.length * 2)));
+      }
+      byPid[pid] = p;
+    }
     runQueue.add(p);
     return p;
   }
@@ -235,7 +247,7 @@ public final class Simulation implements Clock, CostMeter, EventQueue {
   }
 
   private SimProcess proc(int pid) {
-    SimProcess p = procs.get(pid);
+    SimProcess p = pid >= 0 && pid < byPid.length ? byPid[pid] : procs.get(pid);
     if (p == null) {
       throw new IllegalArgumentException("no process " + pid);
     }
@@ -244,7 +256,7 @@ public final class Simulation implements Clock, CostMeter, EventQueue {
 
   /** Whether process {@code pid} exists and has not exited. */
   public boolean alive(int pid) {
-    SimProcess p = procs.get(pid);
+    SimProcess p = pid >= 0 && pid < byPid.length ? byPid[pid] : procs.get(pid);
     return p != null && p.state != SimProcess.State.EXITED;
   }
 
@@ -395,6 +407,7 @@ public final class Simulation implements Clock, CostMeter, EventQueue {
     // stopEverything released the driver's semaphore for a driver that may not have waited.
     driverDone.drainPermits();
     procs.clear();
+    java.util.Arrays.fill(byPid, null);
     runQueue.clear();
     // The hypervisor's and the strategy's events survive the guest; the guest's own (its daemons,
     // the completions of its I/O) die with it.
@@ -493,20 +506,20 @@ public final class Simulation implements Clock, CostMeter, EventQueue {
           best = v;
         }
       }
-      EventList.Scheduled ev = events.peek();
-      long next = Math.min(ev == null ? Long.MAX_VALUE : ev.time(), best == null ? Long.MAX_VALUE : best.clock);
+      boolean pending = events.hasNext();
+      long evTime = pending ? events.nextTime() : Long.MAX_VALUE;
+      long next = Math.min(evTime, best == null ? Long.MAX_VALUE : best.clock);
       if (next >= stopAt && next != Long.MAX_VALUE) {
         crashed = true;
         aborted = true;
         throw new CrashStop();
       }
-      if (ev != null && (best == null || ev.time() <= best.clock)) {
-        events.poll();
+      if (pending && (best == null || evTime <= best.clock)) {
         if (best == null) {
           // Nothing runs until the event: it fires on the vCPU that is furthest behind.
           current = furthestBehind();
         }
-        fire(ev);
+        fireNext();
         continue;
       }
       if (best == null) {

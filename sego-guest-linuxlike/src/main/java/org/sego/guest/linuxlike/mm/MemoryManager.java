@@ -36,6 +36,9 @@ public final class MemoryManager {
   final FrameTable frames;
   final MemorySettings settings;
   final Map<Integer, AddressSpace> spaces = new TreeMap<>();
+  /** The same spaces by pid (below {@link #INDEXED_PIDS}), for the lookups of every fault and eviction. */
+  private AddressSpace[] spaceByPid = new AddressSpace[64];
+  private static final int INDEXED_PIDS = 1 << 16;
   /** Caches that give frames back under memory pressure (the page cache): asked before anonymous pages are swapped. */
   private final List<java.util.function.IntUnaryOperator> shrinkers = new ArrayList<>();
   final Reclaimer reclaimer;
@@ -136,7 +139,7 @@ public final class MemoryManager {
   }
 
   public AddressSpace space(int pid) {
-    return spaces.get(pid);
+    return pid >= 0 && pid < spaceByPid.length ? spaceByPid[pid] : spaces.get(pid);
   }
 
   // ---- frames ---------------------------------------------------------------------------------
@@ -254,6 +257,12 @@ public final class MemoryManager {
     frames.setFlags(root, FrameTable.PAGETABLE);
     AddressSpace as = new AddressSpace(pid, root << X86.PAGE_SHIFT);
     spaces.put(pid, as);
+    if (pid >= 0 && pid < INDEXED_PIDS) {
+      if (pid >= spaceByPid.length) {
+        spaceByPid = java.util.Arrays.copyOf(spaceByPid, Math.min(INDEXED_PIDS, Math.max(pid + 1, 2 * spaceByPid.length)));
+      }
+      spaceByPid[pid] = as;
+    }
     return as;
   }
 
@@ -307,6 +316,9 @@ public final class MemoryManager {
     as.tables.clear();
     freeFrame(as.cr3 >>> X86.PAGE_SHIFT);
     spaces.remove(as.pid);
+    if (as.pid >= 0 && as.pid < spaceByPid.length && spaceByPid[as.pid] == as) {
+      spaceByPid[as.pid] = null;
+    }
     ports.cpu().invalidateAddressSpace(as.cr3);
   }
 
@@ -511,7 +523,7 @@ public final class MemoryManager {
 
   /** The slot of the 4 KiB entry mapping {@code vpn} of {@code pid}, or -1. */
   long slotOf(int pid, long vpn) {
-    AddressSpace as = spaces.get(pid);
+    AddressSpace as = space(pid);
     return as == null ? -1 : tables.slot(as.cr3, vpn << X86.PAGE_SHIFT, 1, false, null);
   }
 }

@@ -135,7 +135,49 @@ public final class SwapSpace {
     mm.frames.unmap(f, pid, vpn);
     mm.reclaimer.forget(f);
     writing.set(slot, f + 1);
-    BlockQueue.Completion done = (id, status, t) -> {
+    BlockQueue.Completion done = new WriteDone(f, pid, vpn, ptSlot, slot, onDone);
+    // (The block queue runs the attack's block hooks on every request: a malicious kernel may drop it.)
+    queue.submit(BlockRequest.write(device, slot, 1, f << X86.PAGE_SHIFT, new IoPurpose.Swap(pid, vpn)), done);
+    outs.add(1);
+    return true;
+  }
+
+  /** A swap-in's read: its status, and the process to wake (a class: one is made for every swap-in). */
+  private final class ReadDone implements BlockQueue.Completion {
+    private final int pid;
+    int status = Integer.MIN_VALUE;
+
+    ReadDone(int pid) {
+      this.pid = pid;
+    }
+
+    @Override
+    public void done(long id, int s, long t) {
+      status = s;
+      mm.ports.cpu().wake(pid);
+    }
+  }
+
+  /** A swap-out write's completion (a class: one is made for every swap-out). */
+  private final class WriteDone implements BlockQueue.Completion {
+    private final long f;
+    private final int pid;
+    private final long vpn;
+    private final long ptSlot;
+    private final long slot;
+    private final Runnable onDone;
+
+    WriteDone(long f, int pid, long vpn, long ptSlot, long slot, Runnable onDone) {
+      this.f = f;
+      this.pid = pid;
+      this.vpn = vpn;
+      this.ptSlot = ptSlot;
+      this.slot = slot;
+      this.onDone = onDone;
+    }
+
+    @Override
+    public void done(long id, int status, long t) {
       writing.set(slot, 0);
       boolean takenBackByFault = takenBack.get((int) slot);
       takenBack.clear((int) slot);
@@ -157,11 +199,7 @@ public final class SwapSpace {
         used.clear((int) slot);
       }
       onDone.run();
-    };
-    // (The block queue runs the attack's block hooks on every request: a malicious kernel may drop it.)
-    queue.submit(BlockRequest.write(device, slot, 1, f << X86.PAGE_SHIFT, new IoPurpose.Swap(pid, vpn)), done);
-    outs.add(1);
-    return true;
+    }
   }
 
   /**
@@ -208,7 +246,7 @@ public final class SwapSpace {
       return MemoryManager.OOM;
     }
     int pid = as.pid;
-    int[] status = {Integer.MIN_VALUE};
+    ReadDone status = new ReadDone(pid);
     // An honest kernel reads the slot it wrote; a malicious one may read another.
     long readSlot = mm.ports.hooks().swapIn(pid, page >>> X86.PAGE_SHIFT, slot);
     if (mm.hap.hapSpace(as) && mm.hap.offers(Capabilities.SWAP)) {
@@ -221,14 +259,11 @@ public final class SwapSpace {
       }
     }
     queue.submit(BlockRequest.read(device, readSlot, 1, f << X86.PAGE_SHIFT,
-        new IoPurpose.Swap(pid, page >>> X86.PAGE_SHIFT)), (id, s, t) -> {
-      status[0] = s;
-      mm.ports.cpu().wake(pid);
-    });
-    while (status[0] == Integer.MIN_VALUE) {
+        new IoPurpose.Swap(pid, page >>> X86.PAGE_SHIFT)), status);
+    while (status.status == Integer.MIN_VALUE) {
       mm.ports.cpu().block(CostCategory.IO_WAIT);
     }
-    if (status[0] != BlockQueue.OK) {
+    if (status.status != BlockQueue.OK) {
       ioErrors.add(1);
       mm.freeFrame(f);
       return MemoryManager.SEGV;
