@@ -12,10 +12,12 @@ import picocli.CommandLine.Parameters;
  * command only documents that, and answers when the CLI is started some other way.
  */
 @Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = SegoCommand.Version.class,
-    description = "JMH benchmarks of host-side speed (translation on a TLB hit and a miss, frame access, the crypto "
-        + "primitives, the page round trip beside a 4 KiB copy). "
-        + "./sego bench starts JMH with the arguments given, for example: ./sego bench -f 1 -wi 2 -i 3 Translation; "
-        + "./sego bench -h lists JMH's options.")
+    description = "JMH benchmarks of host-side speed beside raw anchors (4 KiB copies; frame read, write and zero; "
+        + "translation on a TLB hit and a miss; AES-GCM and SHA-256, JDK and Bouncy Castle; frame metadata; the page "
+        + "round trip, per whole run and in steady state; whole runs of the shipped specs). "
+        + "./sego bench --quick runs the suite briefly (a few minutes) and rewrites docs/performance.md and the "
+        + "README's table; ./sego bench ARGS starts JMH with the arguments given, for example: ./sego bench -prof gc "
+        + "SteadyRoundTrip; ./sego bench -h lists JMH's options.")
 final class BenchCommand implements Callable<Integer> {
   @Parameters(arity = "0..*", paramLabel = "JMH-ARGS", description = "passed to JMH")
   List<String> args;

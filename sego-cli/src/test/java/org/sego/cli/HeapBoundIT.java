@@ -11,8 +11,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The heap is bounded by what is touched, not by what is written: a swap-bound run that writes more
- * than 4× its heap bound to its swap device completes in a JVM started with that bound.
+ * The heap is bounded by what is touched, not by what is written or by the guest's size: a
+ * swap-bound run that writes more than 4× its heap bound to its swap device completes in a JVM
+ * started with that bound; so do a 16 GiB guest that touches 256 MiB, and a 256 MiB working set
+ * swapped under a 32 MiB memory limit to a device on an image file, each in {@code -Xmx400m}.
  */
 class HeapBoundIT {
   @TempDir
@@ -36,5 +38,40 @@ class HeapBoundIT {
     long written = PluginCheckIT.stat(Files.readString(out.resolve("stats.json")), "system.devices.swap.bytes-written");
     assertTrue(written >= 4 * HEAP_MIB << 20, "wrote " + written + " bytes, at least 4x the heap bound of " + HEAP_MIB
         + " MiB");
+  }
+
+  @Test
+  void aSixteenGibGuestTouchingQuarterOfAGibRunsInFourHundredMib() throws Exception {
+    Path spec = dir.resolve("big.toml");
+    Files.writeString(spec, String.join("\n",
+        "[system]", "seed = 5", "memory = \"16 GiB\"",
+        "[guest]", "name = \"linuxlike\"", "thp = false",
+        "[workload]", "name = \"memory-pressure\"", "working-set = \"256 MiB\"", "accesses = 65536", ""));
+    Path out = dir.resolve("big");
+    PackagedModulePathIT.Outcome o = PackagedModulePathIT.sego(List.of("-Xmx400m"), Map.of(), "run", spec.toString(),
+        "--out", out.toString());
+    assertEquals(0, o.exit(), o.out() + o.err());
+    String stats = Files.readString(out.resolve("stats.json"));
+    assertTrue(PluginCheckIT.stat(stats, "system.memory.resident-frames") >= (256L << 20) / 4096,
+        "the workload touched its 256 MiB");
+  }
+
+  @Test
+  void aQuarterGibSwapBoundWorkingSetRunsInFourHundredMibWithSwapOnAnImage() throws Exception {
+    Path spec = dir.resolve("swapbound.toml");
+    Files.writeString(spec, String.join("\n",
+        "[system]", "seed = 6", "memory = \"256 MiB\"",
+        "[devices.swap]", "model = \"nvme\"", "size = \"512 MiB\"", "write-cache-size = \"8 MiB\"",
+        "image = \"swap.img\"",
+        "[guest]", "name = \"linuxlike\"", "memory-limit = \"32 MiB\"", "swap-device = \"swap\"", "thp = false",
+        "[workload]", "name = \"memory-pressure\"", "working-set = \"256 MiB\"", "accesses = 65536", ""));
+    Path out = dir.resolve("swapbound");
+    PackagedModulePathIT.Outcome o = PackagedModulePathIT.sego(List.of("-Xmx400m"), Map.of(), "run", spec.toString(),
+        "--out", out.toString());
+    assertEquals(0, o.exit(), o.out() + o.err());
+    String stats = Files.readString(out.resolve("stats.json"));
+    assertTrue(PluginCheckIT.stat(stats, "system.guest.swap.ins") > 0, "swap-bound");
+    assertTrue(PluginCheckIT.stat(stats, "system.devices.swap.bytes-written") >= 224L << 20,
+        "at least the working set beyond the memory limit went to swap");
   }
 }

@@ -69,4 +69,43 @@ class FrameMemoryTest {
     var e = assertThrows(IndexOutOfBoundsException.class, () -> m.store64(1L << 20, 1));
     assertTrue(e.getMessage().contains("0x100"), e.getMessage());
   }
+
+  @org.junit.jupiter.api.Test
+  void aZeroedFrameReusesItsArrayButReadsAsZerosAndStopsBeingResident() {
+    FrameMemory m = new FrameMemory(1L << 20);
+    byte[] ones = new byte[4096];
+    java.util.Arrays.fill(ones, (byte) 1);
+    m.write(0, ones, 0, 4096);
+    assertEquals(1, m.residentFrames());
+    m.zeroFrame(0);
+    assertEquals(0, m.residentFrames());
+    assertEquals(0, m.load64(0));
+    // Frame 1 takes frame 0's old array from the pool: a partial write must not show its old bytes.
+    m.store8(4096 + 10, (byte) 7);
+    assertEquals(1, m.residentFrames());
+    byte[] back = new byte[4096];
+    m.read(4096, back, 0, 4096);
+    byte[] expected = new byte[4096];
+    expected[10] = 7;
+    org.junit.jupiter.api.Assertions.assertArrayEquals(expected, back);
+  }
+
+  @org.junit.jupiter.api.Test
+  void fillFrameWritesAFrameInPlaceAndAFailedFillLeavesNoOldBytes() {
+    FrameMemory m = new FrameMemory(1L << 20);
+    byte[] ones = new byte[4096];
+    java.util.Arrays.fill(ones, (byte) 1);
+    m.write(0, ones, 0, 4096);
+    m.zeroFrame(0);
+    m.fillFrame(2, (a, off) -> java.util.Arrays.fill(a, off, off + 4096, (byte) 9));
+    assertEquals(0x0909090909090909L, m.load64(2L << 12));
+    m.zeroFrame(2);
+    org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> m.fillFrame(3, (a, off) -> {
+      a[off] = 1;
+      throw new IllegalStateException("device failed");
+    }));
+    byte[] back = new byte[4096];
+    m.read(3L << 12, back, 0, 4096);
+    org.junit.jupiter.api.Assertions.assertArrayEquals(new byte[4096], back, "a reused array's old bytes never show");
+  }
 }
