@@ -29,7 +29,8 @@ import org.sego.core.run.SystemRun;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
-@Warmup(iterations = 4, time = 2)
+// A long warm-up: the first pass, the write cache filling and the JIT all belong to it.
+@Warmup(iterations = 6, time = 2)
 @Measurement(iterations = 5, time = 2)
 @Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
 public class SteadyRoundTripBenchmark {

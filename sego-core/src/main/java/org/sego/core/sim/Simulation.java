@@ -4,7 +4,6 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.Semaphore;
 import java.util.function.IntConsumer;
 import org.sego.api.sim.Clock;
@@ -44,10 +43,7 @@ public final class Simulation implements Clock, CostMeter, EventQueue {
   private final StatsRegistry stats;
   private final Trace trace;
   private final ArrayDeque<SimProcess> runQueue = new ArrayDeque<>();
-  private final Map<Integer, SimProcess> procs = new TreeMap<>();
-  /** The same processes by pid, for the lookups on every wake (pids below {@link #MAX_INDEXED_PID}). */
-  private SimProcess[] byPid = new SimProcess[64];
-  private static final int MAX_INDEXED_PID = 1 << 16;
+  private final ProcessTable procs = new ProcessTable();
   private final Semaphore driverDone = new Semaphore(0);
   private Thread driver;
   private Vcpu current;
@@ -221,18 +217,12 @@ public final class Simulation implements Clock, CostMeter, EventQueue {
 
   /** Makes process {@code pid} runnable; {@code onExit} receives its status when it ends. */
   public SimProcess spawn(int pid, long cr3, ProcessBody body, IntConsumer onExit) {
-    if (procs.containsKey(pid) && procs.get(pid).state != SimProcess.State.EXITED) {
+    if (procs.alive(pid)) {
       throw new IllegalStateException("process " + pid + " already exists");
     }
     SimProcess p = new SimProcess(pid, cr3, body, onExit);
     p.readyAt = nowNanos();
-    procs.put(pid, p);
-    if (pid >= 0 && pid < MAX_INDEXED_PID) {
-      if (pid >= byPid.length) {
-        byPid = java.util.Arrays.copyOf(byPid, Math.min(MAX_INDEXED_PID, Math.max(pid + 1, byPid.length * 2)));
-      }
-      byPid[pid] = p;
-    }
+    procs.put(p);
     runQueue.add(p);
     return p;
   }
@@ -247,7 +237,7 @@ public final class Simulation implements Clock, CostMeter, EventQueue {
   }
 
   private SimProcess proc(int pid) {
-    SimProcess p = pid >= 0 && pid < byPid.length ? byPid[pid] : procs.get(pid);
+    SimProcess p = procs.get(pid);
     if (p == null) {
       throw new IllegalArgumentException("no process " + pid);
     }
@@ -256,8 +246,7 @@ public final class Simulation implements Clock, CostMeter, EventQueue {
 
   /** Whether process {@code pid} exists and has not exited. */
   public boolean alive(int pid) {
-    SimProcess p = pid >= 0 && pid < byPid.length ? byPid[pid] : procs.get(pid);
-    return p != null && p.state != SimProcess.State.EXITED;
+    return procs.alive(pid);
   }
 
   /** The process running on {@code vcpu}, or -1. */
@@ -407,7 +396,6 @@ public final class Simulation implements Clock, CostMeter, EventQueue {
     // stopEverything released the driver's semaphore for a driver that may not have waited.
     driverDone.drainPermits();
     procs.clear();
-    java.util.Arrays.fill(byPid, null);
     runQueue.clear();
     // The hypervisor's and the strategy's events survive the guest; the guest's own (its daemons,
     // the completions of its I/O) die with it.
@@ -428,7 +416,7 @@ public final class Simulation implements Clock, CostMeter, EventQueue {
 
   /** Waits until every process thread of this boot but the driver's has unwound. */
   private void joinProcessThreads() {
-    for (SimProcess p : procs.values()) {
+    for (SimProcess p : procs.all()) {
       Thread t = p.thread;
       if (t != null && t != driver && t != Thread.currentThread()) {
         try {
@@ -459,7 +447,7 @@ public final class Simulation implements Clock, CostMeter, EventQueue {
 
   private void stopEverything() {
     aborted = true;
-    for (SimProcess p : procs.values()) {
+    for (SimProcess p : procs.all()) {
       if (p.thread != null) {
         p.baton.release();
       }
@@ -524,7 +512,7 @@ public final class Simulation implements Clock, CostMeter, EventQueue {
       }
       if (best == null) {
         List<Integer> blocked = new ArrayList<>();
-        procs.values().stream().filter(p -> p.state == SimProcess.State.BLOCKED).forEach(p -> blocked.add(p.pid));
+        procs.all().stream().filter(p -> p.state == SimProcess.State.BLOCKED).forEach(p -> blocked.add(p.pid));
         if (!blocked.isEmpty()) {
           throw new SimulationDeadlock("deadlock: processes " + blocked + " are blocked and no event is pending");
         }
@@ -617,7 +605,7 @@ public final class Simulation implements Clock, CostMeter, EventQueue {
       failure = e;
     }
     aborted = true;
-    for (SimProcess p : procs.values()) {
+    for (SimProcess p : procs.all()) {
       if (p.thread != null) {
         p.baton.release();
       }
