@@ -111,6 +111,35 @@ class AdversaryPowersTest {
   }
 
   @Test
+  void aForgedSwapEntryBeyondTheDeviceFailsTheVictimsAccessNotTheRun() {
+    // A non-present entry with the swap bit (1 << 9) naming a slot far beyond the 64 MiB device.
+    long forged = (1L << 39 << 12) | (1L << 9);
+    AttackResult r = judge(JudgeTest.atFirstRound("test-forged-swap-entry", ops -> {
+      long[] pages = VictimAttack.victimPages(ops, 2);
+      ops.writePte(ops.victimPid(), pages[1], forged, true);
+    }));
+    // Without a swap device the kernel treats it as a bad swap entry: the victim stops, the judge decides.
+    assertEquals(List.of(), r.twinRun().violations());
+    assertTrue(r.attackRun().victimExitStatus() != 0, "the victim's access failed: " + r.attackRun());
+    // With one, the kernel reads that slot and the device fails the request.
+    AttackProvider withSwap = TestAttack.onPages("test-forged-swap-slot", (p, seed) -> (ops, benign) -> new KernelHooks() {
+      private boolean done;
+
+      @Override
+      public void swappedOut(int pid, long vpn, long slot) {
+        if (!benign && !done && pid == ops.victimPid()) {
+          done = true;
+          ops.writePte(pid, vpn << 12, forged, true);
+        }
+      }
+    }).guest(Map.of("memory-limit", "8 MiB", "swap-device", "swap", "thp", false))
+        .victim(new Victim("secret-pages", Map.of("pages", 3072L, "rounds", 2L)));
+    AttackResult s = judge(withSwap);
+    assertEquals(List.of(), s.twinRun().violations());
+    assertTrue(s.attackRun().victimExitStatus() != 0, "the victim's access failed: " + s.attackRun());
+  }
+
+  @Test
   void replayingAnOldSwapWriteAfterItsFrameWasReusedCorrupts() {
     AttackProvider a = TestAttack.onPages("test-replay-write", (p, seed) -> (ops, benign) -> new KernelHooks() {
       private final List<Long> slots = new ArrayList<>();

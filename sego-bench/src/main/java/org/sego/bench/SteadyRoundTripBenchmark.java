@@ -41,6 +41,7 @@ public class SteadyRoundTripBenchmark {
   private volatile long swapIns;
   private Thread driver;
   private volatile Throwable failure;
+  private volatile boolean ended;
 
   /** Writes every page once, then accesses cycling through them, {@link #BATCH} per permit. */
   Program program() {
@@ -73,9 +74,15 @@ public class SteadyRoundTripBenchmark {
         run.start(program());
         run.run();
         swapIns = run.stats().value("system.guest.swap.ins");
+        if (!stop) {
+          failure = new IllegalStateException("the process ended before the benchmark stopped it: "
+              + run.exitStatuses());
+        }
       } catch (Throwable t) {
         failure = t;
-        done.release(Integer.MAX_VALUE / 2);
+      } finally {
+        ended = true;
+        done.release(); // whoever waits for a batch learns that none will come
       }
     }, "sego-steady-round-trip");
     driver.setDaemon(true);
@@ -94,8 +101,15 @@ public class SteadyRoundTripBenchmark {
   @Benchmark
   @OperationsPerInvocation(BATCH)
   public void faultSwapInSwapOutSteady() {
+    if (ended) {
+      check();
+      throw new IllegalStateException("the simulation has ended");
+    }
     go.release();
     done.acquireUninterruptibly();
+    if (ended) {
+      check(); // a batch that did not happen is never timed as one
+    }
   }
 
   @TearDown(Level.Trial)

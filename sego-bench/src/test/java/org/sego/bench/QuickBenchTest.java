@@ -43,4 +43,17 @@ class QuickBenchTest {
         Map.of("linuxlike", new double[] {3.0, 2.5, 9.0}), 0.5);
     assertTrue(t.contains("| 3,000.0 ms | 2,500.0 ms | 0.80×: **missed** |"), t);
   }
+
+  @Test
+  void aMissingFigureIsReportedAsNotMeasuredAndNoiseIsNeverATargetMet() {
+    Map<String, QuickBench.Figure> f = figures(1500, 800);
+    f.remove("TranslationBenchmark.translateTlbHit");
+    f.remove("SteadyRoundTripBenchmark.faultSwapInSwapOutSteady");
+    String t = QuickBench.table(f, Map.of("linuxlike", 2_000_000_000L), Map.of("linuxlike", new double[] {0.4}), 0.5);
+    assertTrue(t.contains("translation, TLB hit (`translateTlbHit`) | not measured"), t);
+    assertTrue(t.contains("steady state (`faultSwapInSwapOutSteady`) | not measured"), t);
+    assertTrue(t.contains("within the JVM's start"), t);
+    f.remove("MemoryBenchmark.copy4kHot");
+    assertTrue(QuickBench.table(f, Map.of(), Map.of(), Double.NaN).contains("was not measured"));
+  }
 }

@@ -53,7 +53,9 @@ final class ForkCopy {
         mm.frames.map(f, childPid, gva >>> X86.PAGE_SHIFT);
         mm.tables.write(childSlot, e); // the child's new tables: not the hypervisor's until it registers
       } else if (PageTables.isSwap(e)) {
-        mm.swap.duplicate(PageTables.swapSlot(e));
+        if (mm.swap != null) {
+          mm.swap.duplicate(PageTables.swapSlot(e));
+        }
         mm.tables.write(childSlot, e);
       }
       copied[0]++;

@@ -400,7 +400,8 @@ public final class MemoryManager {
     }
     if (PageTables.isSwap(pte)) {
       if (swap == null) {
-        throw new IllegalStateException("a swap entry without a swap device at 0x" + Long.toHexString(page));
+        // Only something that rewrote the entry behind the kernel's back makes one (Linux: a bad swap entry).
+        return SEGV;
       }
       return swap.swapIn(as, vma, slot, pte, page);
     }

@@ -89,13 +89,27 @@ public final class SwapSpace {
     return s;
   }
 
+  /**
+   * Whether {@code slot} is one of the device's: a swap entry the kernel did not write (an attack
+   * forges any) may name any number, and reading it must fail as a request, not crash the kernel.
+   */
+  private boolean ours(long slot) {
+    return slot >= 0 && slot < slots;
+  }
+
   /** A second PTE now holds {@code slot} (fork). */
   void duplicate(long slot) {
+    if (!ours(slot)) {
+      return;
+    }
     refs.set(slot, refs.get(slot) + 1);
   }
 
   /** A PTE holding {@code slot} is gone. */
   void release(long slot) {
+    if (!ours(slot)) {
+      return;
+    }
     long left = refs.get(slot) - 1;
     if (left > 0) {
       refs.set(slot, left);
@@ -231,7 +245,7 @@ public final class SwapSpace {
   /** A fault on a swap entry: map the page back, reading the slot (and waiting) unless its write is in flight. */
   int swapIn(AddressSpace as, Vma vma, long ptSlot, long pte, long page) {
     long slot = PageTables.swapSlot(pte);
-    long inFlight = writing.get(slot) - 1;
+    long inFlight = ours(slot) ? writing.get(slot) - 1 : -1;
     if (inFlight >= 0 && !takenBack.get((int) slot)) {
       if (!mm.mapNew(as, vma, ptSlot, page, inFlight)) {
         return MemoryManager.SEGV;

@@ -55,7 +55,9 @@ final class Unmapper {
           }
         } else if (PageTables.isSwap(pte)) {
           mm.tables.write(slot, 0);
-          mm.swap.release(PageTables.swapSlot(pte));
+          if (mm.swap != null) { // (an entry forged without swap holds nothing)
+            mm.swap.release(PageTables.swapSlot(pte));
+          }
         }
       }
     }
