@@ -40,36 +40,35 @@ class HeapBoundIT {
         + " MiB");
   }
 
-  @Test
-  void aSixteenGibGuestTouchingQuarterOfAGibRunsInFourHundredMib() throws Exception {
-    Path spec = dir.resolve("big.toml");
-    Files.writeString(spec, String.join("\n",
-        "[system]", "seed = 5", "memory = \"16 GiB\"",
-        "[guest]", "name = \"linuxlike\"", "thp = false",
-        "[workload]", "name = \"memory-pressure\"", "working-set = \"256 MiB\"", "accesses = 65536", ""));
-    Path out = dir.resolve("big");
-    PackagedModulePathIT.Outcome o = PackagedModulePathIT.sego(List.of("-Xmx400m"), Map.of(), "run", spec.toString(),
+  /** Runs the spec made of {@code lines} in a JVM started with {@code heap}; returns its stats.json, after checking it exited 0. */
+  private static String runIn(String heap, String name, String... lines) throws Exception {
+    Path spec = dir.resolve(name + ".toml");
+    Files.writeString(spec, String.join("\n", lines) + "\n");
+    Path out = dir.resolve(name);
+    PackagedModulePathIT.Outcome o = PackagedModulePathIT.sego(List.of("-Xmx" + heap), Map.of(), "run", spec.toString(),
         "--out", out.toString());
     assertEquals(0, o.exit(), o.out() + o.err());
-    String stats = Files.readString(out.resolve("stats.json"));
+    return Files.readString(out.resolve("stats.json"));
+  }
+
+  @Test
+  void aSixteenGibGuestTouchingQuarterOfAGibRunsInFourHundredMib() throws Exception {
+    String stats = runIn("400m", "big",
+        "[system]", "seed = 5", "memory = \"16 GiB\"",
+        "[guest]", "name = \"linuxlike\"", "thp = false",
+        "[workload]", "name = \"memory-pressure\"", "working-set = \"256 MiB\"", "accesses = 65536");
     assertTrue(PluginCheckIT.stat(stats, "system.memory.resident-frames") >= (256L << 20) / 4096,
         "the workload touched its 256 MiB");
   }
 
   @Test
   void aQuarterGibSwapBoundWorkingSetRunsInFourHundredMibWithSwapOnAnImage() throws Exception {
-    Path spec = dir.resolve("swapbound.toml");
-    Files.writeString(spec, String.join("\n",
+    String stats = runIn("400m", "swapbound",
         "[system]", "seed = 6", "memory = \"256 MiB\"",
         "[devices.swap]", "model = \"nvme\"", "size = \"512 MiB\"", "write-cache-size = \"8 MiB\"",
         "image = \"swap.img\"",
         "[guest]", "name = \"linuxlike\"", "memory-limit = \"32 MiB\"", "swap-device = \"swap\"", "thp = false",
-        "[workload]", "name = \"memory-pressure\"", "working-set = \"256 MiB\"", "accesses = 65536", ""));
-    Path out = dir.resolve("swapbound");
-    PackagedModulePathIT.Outcome o = PackagedModulePathIT.sego(List.of("-Xmx400m"), Map.of(), "run", spec.toString(),
-        "--out", out.toString());
-    assertEquals(0, o.exit(), o.out() + o.err());
-    String stats = Files.readString(out.resolve("stats.json"));
+        "[workload]", "name = \"memory-pressure\"", "working-set = \"256 MiB\"", "accesses = 65536");
     assertTrue(PluginCheckIT.stat(stats, "system.guest.swap.ins") > 0, "swap-bound");
     assertTrue(PluginCheckIT.stat(stats, "system.devices.swap.bytes-written") >= 224L << 20,
         "at least the working set beyond the memory limit went to swap");
