@@ -7,6 +7,7 @@
 module org.sego.bench {
   requires org.sego.core;
   requires org.sego.support;
+  requires org.sego.protection.metadata;
   requires jmh.core;
   requires org.bouncycastle.provider;
   requires jdk.unsupported;
