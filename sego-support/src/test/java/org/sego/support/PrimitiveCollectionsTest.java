@@ -12,6 +12,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
@@ -146,6 +147,40 @@ class PrimitiveCollectionsTest {
       assertEquals(ref.size(), b.size());
       assertEquals(ref.isEmpty() ? -1 : ref.first(), b.first());
       assertEquals(ref.isEmpty() ? -1 : ref.last(), b.last());
+    }
+  }
+
+  @ParameterizedTest(name = "seed {0}")
+  @MethodSource("seeds")
+  void pidTableActsAsATreeMapWhateverThePid(long seed) {
+    SplittableRandom r = new SplittableRandom(seed);
+    PidTable<String> t = new PidTable<>();
+    TreeMap<Integer, String> ref = new TreeMap<>();
+    for (int i = 0, ops = 100 + r.nextInt(500); i < ops; i++) {
+      // Small pids (indexed), pids past the index, and negative ones.
+      int pid = r.nextInt(4) == 0 ? 65_530 + r.nextInt(20) : r.nextInt(8) == 0 ? -r.nextInt(5) : r.nextInt(200);
+      switch (r.nextInt(4)) {
+        case 0, 1 -> {
+          t.put(pid, "p" + i);
+          ref.put(pid, "p" + i);
+        }
+        case 2 -> {
+          t.remove(pid);
+          ref.remove(pid);
+        }
+        default -> {
+          if (r.nextInt(60) == 0) {
+            t.clear();
+            ref.clear();
+          }
+        }
+      }
+      assertEquals(ref.get(pid), t.get(pid), "pid " + pid);
+    }
+    assertEquals(new ArrayList<>(ref.values()), new ArrayList<>(t.values()), "pid order");
+    assertEquals(ref, t.asMap());
+    for (int pid : ref.keySet()) {
+      assertEquals(ref.get(pid), t.get(pid));
     }
   }
 

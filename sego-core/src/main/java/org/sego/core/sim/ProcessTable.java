@@ -1,23 +1,20 @@
 package org.sego.core.sim;
 
-import java.util.Arrays;
+import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Map;
-import java.util.TreeMap;
+import java.util.List;
+import org.sego.support.PidTable;
 
 /**
- * The simulation's processes by pid, in pid order for whatever walks them (stopping, joining, a
- * deadlock's message), and indexed by pid for the lookups of every wake.
+ * One boot's processes: looked up by pid on every wake, walked in pid order, and the host threads
+ * they run on, which a stop wakes (each unwinds) and a reboot waits for.
  */
 final class ProcessTable {
-  private static final int MAX_INDEXED_PID = 1 << 16;
-  private final Map<Integer, SimProcess> byOrder = new TreeMap<>();
-  /** The same processes for pids below {@link #MAX_INDEXED_PID}. */
-  private SimProcess[] byPid = new SimProcess[64];
+  private final PidTable<SimProcess> byPid = new PidTable<>();
 
   /** The process {@code pid}, or null. */
   SimProcess get(int pid) {
-    return pid >= 0 && pid < byPid.length ? byPid[pid] : byOrder.get(pid);
+    return byPid.get(pid);
   }
 
   /** Whether {@code pid} exists and has not exited. */
@@ -27,22 +24,54 @@ final class ProcessTable {
   }
 
   void put(SimProcess p) {
-    byOrder.put(p.pid, p);
-    if (p.pid >= 0 && p.pid < MAX_INDEXED_PID) {
-      if (p.pid >= byPid.length) {
-        byPid = Arrays.copyOf(byPid, Math.min(MAX_INDEXED_PID, Math.max(p.pid + 1, byPid.length * 2)));
-      }
-      byPid[p.pid] = p;
-    }
+    byPid.put(p.pid, p);
   }
 
   /** Every process, in pid order. */
   Collection<SimProcess> all() {
-    return byOrder.values();
+    return byPid.values();
   }
 
   void clear() {
-    byOrder.clear();
-    Arrays.fill(byPid, null);
+    byPid.clear();
+  }
+
+  /** The pids of the processes waiting to be woken. */
+  List<Integer> blocked() {
+    List<Integer> b = new ArrayList<>();
+    for (SimProcess p : all()) {
+      if (p.state == SimProcess.State.BLOCKED) {
+        b.add(p.pid);
+      }
+    }
+    return b;
+  }
+
+  /** Wakes every process parked on its thread, so that each sees the stop and unwinds. */
+  void releaseBatons() {
+    for (SimProcess p : all()) {
+      if (p.thread != null) {
+        p.baton.release();
+      }
+    }
+  }
+
+  /** Waits until every process thread but {@code driver}'s (and the caller's) has unwound. */
+  void joinThreads(Thread driver) {
+    for (SimProcess p : all()) {
+      Thread t = p.thread;
+      if (t != null && t != driver && t != Thread.currentThread()) {
+        try {
+          t.join(10_000);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted while the stopped boot's processes unwind", e);
+        }
+        if (t.isAlive()) {
+          throw new IllegalStateException("process " + p.pid + " of the stopped boot did not unwind (does its program "
+              + "catch the simulation's stop?)");
+        }
+      }
+    }
   }
 }

@@ -1,7 +1,6 @@
 package org.sego.core.sim;
 
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
@@ -183,8 +182,9 @@ public final class Simulation implements Clock, CostMeter, EventQueue {
     if (aborted) {
       throw new SimulationAborted();
     }
-    while (events.hasNext() && events.nextTime() <= current.clock) {
-      if (events.nextTime() >= stopAt) {
+    // (nextTime is Long.MAX_VALUE when none is pending, never within a vCPU's clock.)
+    for (long t = events.nextTime(); t <= current.clock; t = events.nextTime()) {
+      if (t >= stopAt) {
         // The crash comes first: nothing due at or after it happens in this boot.
         crashed = true;
         aborted = true;
@@ -367,7 +367,7 @@ public final class Simulation implements Clock, CostMeter, EventQueue {
     }
     if (crashed) {
       stopEverything();
-      joinProcessThreads();
+      procs.joinThreads(driver);
       return true;
     }
     if (failure != null) {
@@ -392,7 +392,7 @@ public final class Simulation implements Clock, CostMeter, EventQueue {
     if (driver == null) {
       throw new IllegalStateException("reboot follows a run");
     }
-    joinProcessThreads();
+    procs.joinThreads(driver);
     // stopEverything released the driver's semaphore for a driver that may not have waited.
     driverDone.drainPermits();
     procs.clear();
@@ -414,25 +414,6 @@ public final class Simulation implements Clock, CostMeter, EventQueue {
     eventTime = -1;
   }
 
-  /** Waits until every process thread of this boot but the driver's has unwound. */
-  private void joinProcessThreads() {
-    for (SimProcess p : procs.all()) {
-      Thread t = p.thread;
-      if (t != null && t != driver && t != Thread.currentThread()) {
-        try {
-          t.join(10_000);
-        } catch (InterruptedException e) {
-          Thread.currentThread().interrupt();
-          throw new IllegalStateException("interrupted while the stopped boot's processes unwind", e);
-        }
-        if (t.isAlive()) {
-          throw new IllegalStateException("process " + p.pid + " of the stopped boot did not unwind (does its program "
-              + "catch the simulation's stop?)");
-        }
-      }
-    }
-  }
-
   /** Crashes now, from wherever the simulation is: nothing more runs in this boot. */
   public RuntimeException crashNow() {
     crashed = true;
@@ -447,11 +428,7 @@ public final class Simulation implements Clock, CostMeter, EventQueue {
 
   private void stopEverything() {
     aborted = true;
-    for (SimProcess p : procs.all()) {
-      if (p.thread != null) {
-        p.baton.release();
-      }
-    }
+    procs.releaseBatons();
     driverDone.release();
   }
 
@@ -511,8 +488,7 @@ public final class Simulation implements Clock, CostMeter, EventQueue {
         continue;
       }
       if (best == null) {
-        List<Integer> blocked = new ArrayList<>();
-        procs.all().stream().filter(p -> p.state == SimProcess.State.BLOCKED).forEach(p -> blocked.add(p.pid));
+        List<Integer> blocked = procs.blocked();
         if (!blocked.isEmpty()) {
           throw new SimulationDeadlock("deadlock: processes " + blocked + " are blocked and no event is pending");
         }
@@ -604,13 +580,7 @@ public final class Simulation implements Clock, CostMeter, EventQueue {
     if (failure == null && !(e instanceof SimulationAborted)) {
       failure = e;
     }
-    aborted = true;
-    for (SimProcess p : procs.all()) {
-      if (p.thread != null) {
-        p.baton.release();
-      }
-    }
-    driverDone.release();
+    stopEverything();
   }
 
   /** Per-vCPU time by category and principal ({@code cpu.compute.user} → ns), for stats. */

@@ -1,7 +1,5 @@
 package org.sego.guest.linuxlike.mm;
 
-import java.util.ArrayList;
-import java.util.List;
 import org.sego.support.ChunkedLongArray;
 import org.sego.support.LongObjectMap;
 
@@ -179,16 +177,6 @@ public final class FrameTable {
   /** Times the page tables and the reverse map disagreed. */
   public long mismatches() {
     return mismatches;
-  }
-
-  /** Who maps {@code gfn}, in mapping order (a copy; the hot paths use {@link #owner(long, int)}). */
-  public List<Long> owners(long gfn) {
-    int n = ownerCount(gfn);
-    List<Long> o = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      o.add(owner(gfn, i));
-    }
-    return o;
   }
 
   /** Moves every mapping record of {@code from} to {@code to} (compaction, sharing). */

@@ -7,8 +7,6 @@ import org.sego.api.hypercall.KernelHypercalls;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.TreeMap;
 import java.util.function.LongSupplier;
 import org.sego.api.guest.KernelPorts;
 import org.sego.api.guest.OsView;
@@ -16,6 +14,7 @@ import org.sego.api.hw.X86;
 import org.sego.api.sim.CostCategory;
 import org.sego.api.posix.Errno;
 import org.sego.api.sim.StatsSink;
+import org.sego.support.PidTable;
 
 /**
  * The kernel's memory manager: frame allocation with reclaim, address spaces, demand paging,
@@ -35,10 +34,8 @@ public final class MemoryManager {
   final BuddyAllocator buddy;
   final FrameTable frames;
   final MemorySettings settings;
-  final Map<Integer, AddressSpace> spaces = new TreeMap<>();
-  /** The same spaces by pid (below {@link #INDEXED_PIDS}), for the lookups of every fault and eviction. */
-  private AddressSpace[] spaceByPid = new AddressSpace[64];
-  private static final int INDEXED_PIDS = 1 << 16;
+  /** Address spaces by pid (looked up on every fault and eviction). */
+  final PidTable<AddressSpace> spaces = new PidTable<>();
   /** Caches that give frames back under memory pressure (the page cache): asked before anonymous pages are swapped. */
   private final List<java.util.function.IntUnaryOperator> shrinkers = new ArrayList<>();
   final Reclaimer reclaimer;
@@ -65,7 +62,7 @@ public final class MemoryManager {
     this.settings = settings;
     this.buddy = new BuddyAllocator(firstFrame, settings.limitFrames());
     this.frames = new FrameTable(settings.limitFrames());
-    this.hap = new HapServices(ports, spaces, frames, tables);
+    this.hap = new HapServices(ports, spaces.asMap(), frames, tables);
     StatsSink s = ports.stats();
     fileFaults = s.counter("system.guest.mm.file-faults", "faults", "faults on a file mapping, served from the page cache");
     zeroFaults = s.counter("system.guest.mm.zero-fill-faults", "faults", "faults served with a fresh zeroed page");
@@ -139,7 +136,7 @@ public final class MemoryManager {
   }
 
   public AddressSpace space(int pid) {
-    return pid >= 0 && pid < spaceByPid.length ? spaceByPid[pid] : spaces.get(pid);
+    return spaces.get(pid);
   }
 
   // ---- frames ---------------------------------------------------------------------------------
@@ -257,12 +254,6 @@ public final class MemoryManager {
     frames.setFlags(root, FrameTable.PAGETABLE);
     AddressSpace as = new AddressSpace(pid, root << X86.PAGE_SHIFT);
     spaces.put(pid, as);
-    if (pid >= 0 && pid < INDEXED_PIDS) {
-      if (pid >= spaceByPid.length) {
-        spaceByPid = java.util.Arrays.copyOf(spaceByPid, Math.min(INDEXED_PIDS, Math.max(pid + 1, 2 * spaceByPid.length)));
-      }
-      spaceByPid[pid] = as;
-    }
     return as;
   }
 
@@ -316,9 +307,6 @@ public final class MemoryManager {
     as.tables.clear();
     freeFrame(as.cr3 >>> X86.PAGE_SHIFT);
     spaces.remove(as.pid);
-    if (as.pid >= 0 && as.pid < spaceByPid.length && spaceByPid[as.pid] == as) {
-      spaceByPid[as.pid] = null;
-    }
     ports.cpu().invalidateAddressSpace(as.cr3);
   }
 
