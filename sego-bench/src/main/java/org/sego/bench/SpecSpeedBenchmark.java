@@ -19,7 +19,7 @@ import org.sego.core.run.SystemRun;
 /**
  * A whole run of a shipped spec, composing and booting included (what {@code ./sego run} does after
  * the JVM has started, without writing the run folder): the wall time of one run. {@link
- * #simulatedNanos} gives the simulated time it covers, so the report gives simulated seconds per
+ * #runOnce} gives the simulated time it covers, so the report gives simulated seconds per
  * wall second. The specs are looked up under {@code examples/specs} of the folder named by the
  * system property {@code sego.root}, or of the working folder or one above it.
  */
@@ -47,7 +47,7 @@ public class SpecSpeedBenchmark {
         + (root != null ? root : "the working folder or its parent") + "; run from the repository or set -Dsego.root");
   }
 
-  /** One whole run: its simulated completion time (ns). */
+  /** One whole run: its simulated completion time (ns; the same for every run of a spec). */
   static long runOnce(String name) {
     try (SystemRun run = SegoSystem.fromToml(specFile(name)).start()) {
       run.bootGuest();
@@ -58,11 +58,6 @@ public class SpecSpeedBenchmark {
       }
       return run.stats().value("system.time.completion");
     }
-  }
-
-  /** The simulated time one run of {@code name} covers (deterministic). */
-  public static long simulatedNanos(String name) {
-    return runOnce(name);
   }
 
   @Benchmark
