@@ -151,11 +151,12 @@ final class HapRuntime implements TrustedRuntime {
 
   /** A kernel answer failed a check: the library stops the HAP rather than consume it. */
   void halt() {
-    emit("iago-violation", checks.failures().size());
     String first = checks.failures().get(0);
     int colon = first.indexOf(':');
-    // Reported as a violation: the hypervisor logs it for the judge and halts the HAP.
+    // Reported as a violation before anything else leaves the HAP: the hypervisor logs it for the
+    // judge and halts the HAP.
     user.hypercalls().call(new HapHypercalls.ReportFailedCheck(first.substring(0, colon), first.substring(colon + 2)));
+    emit("iago-violation", checks.failures().size());
     user.syscalls().exit(134);
   }
 }

@@ -18,6 +18,7 @@ final class IagoChecks {
   static final String RANDOM_LENGTH = Capabilities.CHECK_RANDOM_LENGTH;
   static final String PID_STABLE = Capabilities.CHECK_PID_STABLE;
   static final String IO_LENGTH = Capabilities.CHECK_IO_LENGTH;
+  static final String FILE_LENGTH = Capabilities.CHECK_FILE_LENGTH;
 
   private final Set<String> enabled = new TreeSet<>();
   private final List<long[]> secure = new ArrayList<>();
@@ -91,6 +92,12 @@ final class IagoChecks {
   /** A transfer's answer never exceeds the piece the library asked for (else the copy would overrun). */
   boolean ioLengthOk(long result, long requested) {
     return !on(IO_LENGTH) || fail(IO_LENGTH, result <= requested, "the kernel claimed " + result + " bytes of " + requested);
+  }
+
+  /** A secure file's length from the kernel agrees with the hypervisor's ({@code trusted}). */
+  boolean fileLengthOk(String path, long kernel, long trusted) {
+    return !on(FILE_LENGTH) || fail(FILE_LENGTH, kernel == trusted, "lseek says " + path + " is " + kernel
+        + " bytes; the hypervisor keeps " + trusted);
   }
 
   private boolean fail(String check, boolean ok, String what) {

@@ -3,6 +3,8 @@ package org.sego.trustedlib;
 import java.util.Map;
 import java.util.TreeMap;
 import org.sego.api.hap.SecureFiles;
+import org.sego.api.hypercall.HapHypercalls;
+import org.sego.api.hypercall.HypercallResult;
 import org.sego.api.posix.Errno;
 import org.sego.api.posix.Fcntl;
 import org.sego.api.posix.Mman;
@@ -12,8 +14,12 @@ import org.sego.api.sim.UserContext;
 /**
  * Secure files on the trusted library: each open file is mapped (shared) into the HAP, and its
  * bytes move between that mapping and HAP memory by the library's own copies (charged {@code
- * cpu.copy}), so file data crosses only mapped pages. The length comes from the kernel and is
- * checked where the hypervisor can vouch for it; under {@code none} the checks pass through.
+ * cpu.copy}), so file data crosses only mapped pages. Where the strategy keeps secure files ({@code
+ * secure-file-bind} answers an OID), the name is bound to an OID, the mapping is declared as that
+ * OID's intent, the length is the hypervisor's (the kernel's {@code lseek} is checked against it,
+ * {@code file-length}), unlink and rename go to the hypervisor's namespace too, and {@code fsync}
+ * returns only once the hypervisor confirms the file durable. Elsewhere the length comes from the
+ * kernel and the checks pass through.
  */
 final class LibrarySecureFiles implements SecureFiles {
   private static final long PAGE = 4096;
@@ -24,13 +30,18 @@ final class LibrarySecureFiles implements SecureFiles {
 
   private static final class Open {
     final int fd;
+    final String path;
+    /** The hypervisor's OID, or 0 where the strategy keeps no secure files. */
+    final long oid;
     long map;
     long mapped;
     long length;
     long offset;
 
-    Open(int fd) {
+    Open(int fd, String path, long oid) {
       this.fd = fd;
+      this.path = path;
+      this.oid = oid;
     }
   }
 
@@ -51,11 +62,19 @@ final class LibrarySecureFiles implements SecureFiles {
     if (fd < 0) {
       return fd;
     }
-    Open f = new Open(fd);
+    long oid = bind(path);
+    Open f = new Open(fd, path, oid);
     long len = sys.lseek(fd, 0, Fcntl.SEEK_END);
     if (len < 0) {
       sys.close(fd);
       return (int) len;
+    }
+    if (oid != 0) {
+      long trusted = ask(new HapHypercalls.SecureFileLength(oid, -1));
+      if (!runtime.checks.fileLengthOk(path, len, trusted)) {
+        runtime.halt();
+      }
+      len = trusted < 0 ? len : trusted;
     }
     f.length = len;
     int r = map(f);
@@ -68,13 +87,31 @@ final class LibrarySecureFiles implements SecureFiles {
     return sfd;
   }
 
-  /** Maps the whole file (its pages up to the length); nothing for an empty file. */
-  private int map(Open f) {
+  /** The OID the hypervisor binds {@code path} to, or 0 where it keeps no secure files. */
+  private long bind(String path) {
+    return runtime.registered() ? Math.max(0, ask(new HapHypercalls.BindSecureFile(path))) : 0;
+  }
+
+  /** A hypercall's {@code Ok} value, or -1. */
+  private long ask(org.sego.api.hypercall.Hypercall call) {
+    HypercallResult r = user.hypercalls().call(call);
+    return r instanceof HypercallResult.Ok ? ((HypercallResult.Ok) r).value() : -1;
+  }
+
+  private void unmap(Open f) {
     if (f.map != 0) {
       sys.munmap(f.map, f.mapped);
+      if (f.oid != 0) {
+        user.hypercalls().call(new HapHypercalls.RevokeIntent(f.map));
+      }
       f.map = 0;
       f.mapped = 0;
     }
+  }
+
+  /** Maps the whole file (its pages up to the length); nothing for an empty file. */
+  private int map(Open f) {
+    unmap(f);
     long want = (f.length + PAGE - 1) / PAGE * PAGE;
     if (want == 0) {
       return 0;
@@ -83,8 +120,12 @@ final class LibrarySecureFiles implements SecureFiles {
     if (m < 0) {
       return (int) m;
     }
-    if (runtime.registered() && !(user.hypercalls().call(new org.sego.api.hypercall.HapHypercalls.Protect(m, want))
-        instanceof org.sego.api.hypercall.HypercallResult.Ok)) {
+    if (f.oid != 0 && ask(new HapHypercalls.DeclareIntent(m, want, f.oid, 0)) == -1) {
+      sys.munmap(m, want);
+      return -Errno.EPERM;
+    }
+    if (runtime.registered() && !(user.hypercalls().call(new HapHypercalls.Protect(m, want))
+        instanceof HypercallResult.Ok)) {
       // The file's pages are secure memory: a mapping the hypervisor will not protect is not used.
       sys.munmap(m, want);
       return -Errno.EPERM;
@@ -97,14 +138,13 @@ final class LibrarySecureFiles implements SecureFiles {
 
   /** Grows the file to {@code newLength} (never shrinks it while mapped) and maps it again. */
   private int grow(Open f, long newLength) {
-    if (f.map != 0) {
-      sys.munmap(f.map, f.mapped);
-      f.map = 0;
-      f.mapped = 0;
-    }
+    unmap(f);
     int t = sys.ftruncate(f.fd, newLength);
     if (t < 0) {
       return t;
+    }
+    if (f.oid != 0 && ask(new HapHypercalls.SecureFileLength(f.oid, newLength)) != newLength) {
+      return -Errno.EIO;
     }
     f.length = newLength;
     return map(f);
@@ -214,7 +254,11 @@ final class LibrarySecureFiles implements SecureFiles {
       return -Errno.EBADF;
     }
     int m = f.mapped == 0 ? 0 : sys.msync(f.map, f.mapped, Mman.MS_SYNC);
-    return m < 0 ? m : sys.fsync(f.fd);
+    int r = m < 0 ? m : sys.fsync(f.fd);
+    if (r == 0 && f.oid != 0 && ask(new HapHypercalls.ConfirmDurable(f.oid)) < 0) {
+      return -Errno.EIO; // the hypervisor has not made it durable: the fsync is not reported done
+    }
+    return r;
   }
 
   @Override
@@ -223,20 +267,26 @@ final class LibrarySecureFiles implements SecureFiles {
     if (f == null) {
       return -Errno.EBADF;
     }
-    if (f.mapped > 0) {
-      sys.munmap(f.map, f.mapped);
-    }
+    unmap(f);
     return sys.close(f.fd);
   }
 
   @Override
   public int unlink(String path) {
-    return sys.unlink(path);
+    int r = sys.unlink(path);
+    if (r == 0 && runtime.registered()) {
+      user.hypercalls().call(new HapHypercalls.UnbindSecureFile(path));
+    }
+    return r;
   }
 
   @Override
   public int rename(String from, String to) {
-    return sys.rename(from, to);
+    int r = sys.rename(from, to);
+    if (r == 0 && runtime.registered()) {
+      user.hypercalls().call(new HapHypercalls.RenameSecureFile(from, to));
+    }
+    return r;
   }
 
   @Override

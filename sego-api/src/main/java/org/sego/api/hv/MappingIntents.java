@@ -3,22 +3,35 @@ package org.sego.api.hv;
 import org.sego.api.Experimental;
 
 /**
- * The hypervisor's registry of mapping intents: a HAP declares which object and offset a virtual
- * page of its own should hold, and a strategy checks the kernel's mappings against it. Shared by
- * the strategies that need it ({@code sego}, {@code inktag}); a host object.
+ * The hypervisor's registry of mapping intents: a HAP declares which object and offset a range of
+ * its own virtual pages should hold, and a strategy checks the kernel's mappings against it. Shared
+ * by the strategies that need it ({@code sego}, {@code inktag}); a host object.
  */
 @Experimental("used by the strategies")
 public interface MappingIntents {
-  /** An intent, with the token the hypervisor issued for it. */
-  record Intent(int owner, long gvaPage, long objectId, long offset, long token) {}
+  /**
+   * An intent: {@code owner}'s pages {@code [gva, gva + length)} hold object {@code objectId} (0:
+   * anonymous memory) from {@code offset} on, with the token the hypervisor issued for it.
+   */
+  record Intent(int owner, long gva, long length, long objectId, long offset, long token) {
+    /** The object offset page {@code gvaPage} of the range should hold. */
+    public long offsetOf(long gvaPage) {
+      return offset + (gvaPage - gva);
+    }
+  }
 
-  /** Records (or replaces) the intent for {@code owner}'s page {@code gvaPage}; returns it. */
-  Intent declare(int owner, long gvaPage, long objectId, long offset);
+  /**
+   * Records the intent for {@code owner}'s page-aligned range; an intent it overlaps is replaced.
+   *
+   * @throws IllegalArgumentException naming the value when the range is empty or not page-aligned
+   */
+  Intent declare(int owner, long gva, long length, long objectId, long offset);
 
-  /** The intent for that page, or {@code null}. */
+  /** The intent covering {@code owner}'s page {@code gvaPage}, or {@code null}. */
   Intent lookup(int owner, long gvaPage);
 
-  boolean revoke(int owner, long gvaPage);
+  /** Drops {@code owner}'s intent that starts at {@code gva}; false if there is none. */
+  boolean revoke(int owner, long gva);
 
   /** Drops every intent of {@code owner} (the process exited). */
   int revokeAll(int owner);

@@ -51,6 +51,15 @@ public interface ProtectionStrategy {
     return KEEP_VIEW;
   }
 
+  /**
+   * Process {@code pid}, one {@link #isProtected} protects, is about to run in user mode on {@code
+   * vcpu} again: after a kernel entry (system call, fault, preemption) or when it is switched in.
+   * The hypervisor's last word before the process uses what the kernel did meanwhile (a strategy
+   * that lets the kernel write a HAP's page tables verifies the changes here). Never called for an
+   * unprotected process.
+   */
+  default void resuming(int vcpu, int pid) {}
+
   /** An access violated its EPT permissions. The default denies. */
   default ExitAnswer onEptExit(EptExit exit) {
     return ExitAnswer.DENY;

@@ -34,6 +34,7 @@ public record Capabilities(Set<String> services, Set<String> libraryChecks,
   public static final String CHECK_RANDOM_LENGTH = "getrandom-length";
   public static final String CHECK_PID_STABLE = "getpid-stable";
   public static final String CHECK_IO_LENGTH = "io-length";
+  public static final String CHECK_FILE_LENGTH = "file-length";
 
   /**
    * The trusted library's checks as data: name, and what it refuses. A strategy enables those its
@@ -44,7 +45,8 @@ public record Capabilities(Set<String> services, Set<String> libraryChecks,
       CHECK_BRK_RESULT, "a brk result that is negative or ends inside the HAP's secure memory",
       CHECK_RANDOM_LENGTH, "getrandom claiming more bytes than were asked for",
       CHECK_PID_STABLE, "getpid answering a different pid than it first did",
-      CHECK_IO_LENGTH, "read, write, pread, pwrite or readdir claiming more bytes than the buffer holds");
+      CHECK_IO_LENGTH, "read, write, pread, pwrite or readdir claiming more bytes than the buffer holds",
+      CHECK_FILE_LENGTH, "a secure file's length from lseek that differs from the length the hypervisor keeps");
 
   public static final List<String> LIBRARY_CHECKS = List.copyOf(LIBRARY_CHECK_DESCRIPTIONS.keySet());
 

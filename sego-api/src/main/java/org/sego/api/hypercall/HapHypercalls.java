@@ -43,34 +43,51 @@ public final class HapHypercalls {
   }
 
   /**
-   * The HAP declares that its page {@code gvaPage} should hold {@code offset} of object {@code
-   * objectId} (a secure file's OID, or 0 for anonymous memory): {@code Ok(token)}, the token a
-   * strategy checks the kernel's mappings against. {@code Refused}: the strategy keeps no intents.
+   * The HAP declares that its pages {@code [gva, gva + length)} (page-aligned) should hold object
+   * {@code objectId} (a secure file's OID, or 0 for anonymous memory) from {@code offset} on:
+   * {@code Ok(token)}, the intent a strategy checks the kernel's mappings against. {@code Refused}:
+   * the strategy keeps no intents.
    */
-  public record DeclareIntent(long gvaPage, long objectId, long offset) implements HapHypercall {
+  public record DeclareIntent(long gva, long length, long objectId, long offset) implements HapHypercall {
     @Override
     public String name() {
       return "declare-intent";
     }
   }
 
+  /** The HAP no longer maps the range it declared at {@code gva} (it unmapped it). {@code Refused}: none there. */
+  public record RevokeIntent(long gva) implements HapHypercall {
+    @Override
+    public String name() {
+      return "revoke-intent";
+    }
+  }
+
   /**
-   * Binds secure-file {@code name} of the calling HAP's namespace to an object: {@code Ok(oid)},
-   * the existing OID if the name is bound, else a new one. {@code Refused}: no secure files here
+   * Binds secure-file {@code path} of the calling HAP's namespace to an object: {@code Ok(oid)},
+   * the existing OID if the path is bound, else a new one. {@code Refused}: no secure files here
    * (the library then uses ordinary files).
    */
-  public record BindSecureFile(String name) implements HapHypercall {
+  public record BindSecureFile(String path) implements HapHypercall {
     @Override
     public String name() {
       return "secure-file-bind";
     }
   }
 
-  /** Removes {@code name} from the HAP's secure namespace; its OID never returns. {@code Refused}: not bound. */
-  public record UnbindSecureFile(String name) implements HapHypercall {
+  /** Removes {@code path} from the HAP's secure namespace; its OID never returns. {@code Refused}: not bound. */
+  public record UnbindSecureFile(String path) implements HapHypercall {
     @Override
     public String name() {
       return "secure-file-unbind";
+    }
+  }
+
+  /** Renames {@code from} to {@code to} in the HAP's secure namespace (what {@code to} named is unbound). {@code Refused}: not bound. */
+  public record RenameSecureFile(String from, String to) implements HapHypercall {
+    @Override
+    public String name() {
+      return "secure-file-rename";
     }
   }
 

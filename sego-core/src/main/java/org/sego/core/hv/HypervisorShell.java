@@ -206,6 +206,9 @@ public final class HypervisorShell {
 
   private void contextSwitch(int vcpu, int pid) {
     services.switchTo(vcpu, pid, strategy.onContextSwitch(vcpu, pid));
+    if (pid >= 0 && strategy.isProtected(pid)) {
+      strategy.resuming(vcpu, pid);
+    }
     chargeEptChanges(vcpu);
   }
 
@@ -412,6 +415,10 @@ public final class HypervisorShell {
     if (saved != null) {
       sim.charge(CostCategory.VMEXIT, Principal.HV, vmexitNanos);
       System.arraycopy(saved, 0, registers, 0, Registers.COUNT);
+    }
+    if (strategy.isProtected(pid)) {
+      strategy.resuming(sim.currentCpu(), pid);
+      chargeEptChanges(sim.currentCpu());
     }
   }
 

@@ -170,8 +170,12 @@ public final class Judge {
     Map<String, Object> tree = new LinkedHashMap<>();
     tree.put("system", new LinkedHashMap<>(Map.of("seed", seed, "memory", "128 MiB")));
     tree.put("strategy", new LinkedHashMap<>(Map.of("name", strategy)));
-    tree.put("devices", new LinkedHashMap<>(Map.of("swap", Map.of("model", "nvme", "size", "64 MiB"),
-        "disk", Map.of("model", "nvme", "size", "64 MiB"))));
+    Map<String, Object> devices = new LinkedHashMap<>();
+    devices.put("swap", Map.of("model", "nvme", "size", "64 MiB"));
+    devices.put("disk", Map.of("model", "nvme", "size", "64 MiB"));
+    // The hypervisor's own device, for a strategy's metadata store (the guest cannot address it).
+    devices.put("hvstore", Map.of("model", "sata-ssd", "size", "16 MiB", "access", "hypervisor"));
+    tree.put("devices", devices);
     tree.put("guest", new LinkedHashMap<>(Map.of("name", "linuxlike")));
     return tree;
   }

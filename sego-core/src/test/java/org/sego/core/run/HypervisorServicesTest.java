@@ -175,7 +175,7 @@ class HypervisorServicesTest {
   void theExitOfAProcessIsReportedAndItsIntentsGo() {
     try (SystemRun run = start()) {
       run.boot(TestKernel::new);
-      int pid = run.start(u -> probe().hv.intents().declare(u.pid(), GVA, 9, 0));
+      int pid = run.start(u -> probe().hv.intents().declare(u.pid(), GVA, 4096, 9, 0));
       run.run();
       assertTrue(probe().calls.contains("exited " + pid));
       assertEquals(0, probe().hv.intents().size());

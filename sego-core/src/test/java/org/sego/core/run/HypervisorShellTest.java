@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -125,19 +126,24 @@ class HypervisorShellTest {
     long token;
     try (SystemRun run = system("none", new GuardStrategy(), false).start()) {
       MappingIntents intents = run.shell().intents();
-      MappingIntents.Intent i = intents.declare(7, 0x1000, 99, 4096);
+      MappingIntents.Intent i = intents.declare(7, 0x1000, 0x2000, 99, 4096);
       token = i.token();
-      intents.declare(7, 0x2000, 99, 8192);
-      intents.declare(8, 0x1000, 5, 0);
-      assertEquals(i, intents.lookup(7, 0x1000));
-      assertNull(intents.lookup(7, 0x3000));
-      assertTrue(intents.revoke(7, 0x1000));
+      intents.declare(7, 0x8000, 0x1000, 99, 8192);
+      intents.declare(8, 0x1000, 0x1000, 5, 0);
+      assertEquals(i, intents.lookup(7, 0x2000), "a page inside the range");
+      assertEquals(4096 + 0x1000, intents.lookup(7, 0x2000).offsetOf(0x2000));
+      assertNull(intents.lookup(7, 0x3000), "past its end");
+      intents.declare(7, 0x2000, 0x1000, 42, 0);
+      assertNull(intents.lookup(7, 0x1000), "an overlapping declaration replaces the range");
+      assertEquals(42, intents.lookup(7, 0x2000).objectId());
+      assertThrows(IllegalArgumentException.class, () -> intents.declare(7, 0x1001, 0x1000, 1, 0));
+      assertTrue(intents.revoke(7, 0x2000));
       assertEquals(1, intents.revokeAll(7));
       assertEquals(1, intents.size());
     }
     try (SystemRun run = system("none", new GuardStrategy(), false).start()) {
-      assertEquals(token, run.shell().intents().declare(7, 0x1000, 99, 4096).token(), "same seed, same token");
-      assertNotEquals(token, run.shell().intents().declare(7, 0x1000, 99, 4096).token());
+      assertEquals(token, run.shell().intents().declare(7, 0x1000, 0x2000, 99, 4096).token(), "same seed, same token");
+      assertNotEquals(token, run.shell().intents().declare(7, 0x1000, 0x2000, 99, 4096).token());
     }
   }
 

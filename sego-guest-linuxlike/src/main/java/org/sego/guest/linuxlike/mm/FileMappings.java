@@ -26,6 +26,11 @@ final class FileMappings {
       mm.ports.cpu().invalidatePage(as.cr3, page);
       return MemoryManager.OK;
     }
+    boolean secure = mm.filePages != null && mm.hap.hapSpace(as) && mm.hap.offers(org.sego.api.hypercall.Capabilities.SECURE_FILES);
+    if (secure) {
+      // Before the page is read: a secure file's blocks come in only by the read-in hypercall.
+      mm.filePages.markSecure(vma.fileIno);
+    }
     long frame = mm.filePages == null ? -Errno.ENODEV : mm.filePages.frame(vma.fileIno, vma.fileOffsetOf(page), write && vma.shared);
     if (frame < 0) {
       return MemoryManager.SEGV;
@@ -49,9 +54,6 @@ final class FileMappings {
     if (mm.hap.hapSpace(as)) {
       // A HAP's secure file: its frames are released before reuse, its pages moved by hypercall.
       mm.frames.addFlag(frame, FrameTable.HAP);
-      if (mm.hap.offers(org.sego.api.hypercall.Capabilities.SECURE_FILES)) {
-        mm.filePages.markSecure(vma.fileIno);
-      }
     }
     mm.frames.map(frame, as.pid, page >>> X86.PAGE_SHIFT);
     return MemoryManager.OK;

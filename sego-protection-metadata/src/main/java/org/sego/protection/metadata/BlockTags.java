@@ -1,0 +1,193 @@
+package org.sego.protection.metadata;
+
+import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.TreeMap;
+import org.sego.api.cost.CostProfile;
+import org.sego.api.hv.HypervisorServices;
+import org.sego.api.sim.StatsSink;
+import org.sego.api.storage.MetadataStore;
+import org.sego.support.LongLongMap;
+
+/**
+ * The tag of every protected block of the guest's devices, binding the block to what it holds: an
+ * anonymous page {@code (HAP, vpn)} or a secure-file page {@code (OID, page)}, at a version. Held in
+ * a bounded cache in hypervisor memory; with a metadata store, an evicted tag goes to the store and
+ * a miss reads it back, charged as one read of the store's device ({@code sego.tag-miss}). Without
+ * a store the cache is not bounded (the tags have nowhere else to live).
+ *
+ * <p>The virtual device drops a block's tag when anything but the hypervisor's own authorized
+ * transfer writes it, so a tag always describes bytes the hypervisor let through.
+ */
+final class BlockTags {
+  /** The kind bit of a tag's {@code who}: set for a secure-file page. */
+  static final long FILE = 1L << 63;
+  /** Store keys of tags: this prefix, the device index, the block. */
+  static final long STORE_PREFIX = 1L << 62;
+
+  private final HypervisorServices hv;
+  private final Map<String, Integer> deviceIndex = new TreeMap<>();
+  private final LongLongMap who = new LongLongMap(0);
+  private final LongLongMap version = new LongLongMap(0);
+  private final long[] ring;
+  private int ringHead;
+  private int ringSize;
+  private final MetadataStore store;
+  private final String storeDevice;
+  private final int missCategory;
+  private final int metadataCategory;
+  private final long recordNanos;
+  private final StatsSink.Counter misses;
+  private final StatsSink.Counter evictions;
+  private final StatsSink.Counter dropped;
+  private long stored;
+
+  BlockTags(HypervisorServices hv, MetadataStore store, String storeDevice, int capacity) {
+    this.hv = hv;
+    this.store = store;
+    this.storeDevice = storeDevice;
+    this.ring = new long[store == null ? 0 : capacity];
+    this.missCategory = hv.category("sego.tag-miss");
+    this.metadataCategory = hv.category("sego.metadata");
+    this.recordNanos = hv.costs().duration(CostProfile.HV_METADATA_RECORD).nanos();
+    String p = hv.path();
+    misses = hv.stats().counter(p + ".tag-cache-misses", "tags", "block tags read back from the metadata store");
+    evictions = hv.stats().counter(p + ".tag-cache-evictions", "tags", "block tags evicted from the cache to the metadata store");
+    dropped = hv.stats().counter(p + ".tags-dropped", "tags", "block tags dropped because something other than an authorized transfer wrote the block");
+  }
+
+  static long anonymous(int pid, long vpn) {
+    return SegoFrames.pageKey(pid, vpn);
+  }
+
+  static long file(long oid, long page) {
+    return FILE | oid << 34 | page;
+  }
+
+  /** The block's key: a small index per device name, in the order devices were first seen, and the block. */
+  long key(String device, long block) {
+    Integer d = deviceIndex.get(device);
+    if (d == null) {
+      d = deviceIndex.size() + 1;
+      deviceIndex.put(device, d);
+    }
+    return (long) d << 48 | block;
+  }
+
+  /** Tags {@code key} as holding {@code whom} at {@code v}. */
+  void put(long key, long whom, long v) {
+    hv.charge(metadataCategory, recordNanos);
+    boolean fresh = !who.containsKey(key);
+    who.put(key, whom);
+    version.put(key, v);
+    if (store != null) {
+      if (fresh) {
+        admit(key);
+      }
+    }
+  }
+
+  private void admit(long key) {
+    if (ringSize == ring.length) {
+      evictOldest();
+    }
+    ring[(ringHead + ringSize) % ring.length] = key;
+    ringSize++;
+  }
+
+  private void evictOldest() {
+    while (ringSize > 0) {
+      long k = ring[ringHead];
+      ringHead = (ringHead + 1) % ring.length;
+      ringSize--;
+      if (who.containsKey(k)) {
+        store.put(STORE_PREFIX | k, record(who.get(k), version.get(k)));
+        who.remove(k);
+        version.remove(k);
+        evictions.add(1);
+        stored++;
+        hv.charge(metadataCategory, recordNanos);
+        return;
+      }
+    }
+  }
+
+  static byte[] record(long whom, long v) {
+    return ByteBuffer.allocate(16).putLong(whom).putLong(v).array();
+  }
+
+  /** Brings {@code key}'s tag into the cache from the store, if it is there: true if the block has a tag. */
+  private boolean load(long key) {
+    if (who.containsKey(key)) {
+      return true;
+    }
+    if (store == null || stored == 0) {
+      return false;
+    }
+    byte[] r = store.get(STORE_PREFIX | key);
+    // A miss reads one block of the store's device, whether or not the tag is there.
+    long done = hv.storage().volume(storeDevice).read(0, new byte[hv.storage().volume(storeDevice).blockSize()], 0);
+    hv.charge(missCategory, Math.max(0, done - hv.clock().nowNanos()));
+    misses.add(1);
+    if (r == null) {
+      return false;
+    }
+    store.remove(STORE_PREFIX | key);
+    stored--;
+    ByteBuffer b = ByteBuffer.wrap(r);
+    put(key, b.getLong(), b.getLong());
+    return true;
+  }
+
+  /** Whether {@code key} is tagged as holding exactly {@code whom} at {@code v}. */
+  boolean matches(long key, long whom, long v) {
+    return load(key) && who.get(key) == whom && version.get(key) == v;
+  }
+
+  /** What {@code key} is tagged as holding (0 when untagged), for evidence. */
+  long whom(long key) {
+    return load(key) ? who.get(key) : 0;
+  }
+
+  long version(long key) {
+    return load(key) ? version.get(key) : 0;
+  }
+
+  boolean tagged(long key) {
+    return load(key);
+  }
+
+  /** Drops {@code key}'s tag (the block was overwritten, or its page is gone); {@code foreign}: by a write the hypervisor did not authorize. */
+  void drop(long key, boolean foreign) {
+    if (who.containsKey(key)) {
+      who.remove(key);
+      version.remove(key);
+      if (foreign) {
+        dropped.add(1);
+      }
+    } else if (store != null && stored > 0 && store.get(STORE_PREFIX | key) != null) {
+      store.remove(STORE_PREFIX | key);
+      stored--;
+      if (foreign) {
+        dropped.add(1);
+      }
+    }
+  }
+
+  /** Tags in hypervisor memory now. */
+  int cached() {
+    return who.size();
+  }
+
+  /** Host memory the cache holds: two maps of 16 bytes per entry, twice over for their load factor, and the ring. */
+  long ramBytes() {
+    return 64L * who.size() + 8L * ring.length;
+  }
+
+  void clear() {
+    who.clear();
+    version.clear();
+    ringHead = 0;
+    ringSize = 0;
+  }
+}

@@ -1,0 +1,298 @@
+package org.sego.protection.metadata;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.sego.api.cost.CostProfile;
+import org.sego.api.hv.HypervisorServices;
+import org.sego.api.hw.X86;
+import org.sego.api.sim.StatsSink;
+import org.sego.support.LongObjectMap;
+
+/**
+ * Paraverified page tables. Every frame of a HAP's page tables (all four levels) is write-protected
+ * in the OS's view and snapshotted in hypervisor memory. The kernel still writes them itself (to
+ * age, unmap or swap out a page): its first write to a table exits, and the table is unprotected
+ * and marked changed. Before the HAP runs again ({@code resuming}), every changed table is compared
+ * with its snapshot, each entry that changed is checked by the {@link LeafCheck} (a new table below
+ * is adopted and checked whole), the HAP's TLB entries through the old entry are invalidated by the
+ * hypervisor (so a change whose invalidation the kernel skipped takes effect anyway), and the table
+ * is protected again. The kernel's own way to map a HAP's page, {@code install-pte}, is checked
+ * before the entry is written.
+ */
+final class PageGuard {
+  /** Bits of an entry that the MMU sets by itself: not a change of the mapping. */
+  private static final long HW_BITS = X86.PTE_A | X86.PTE_D;
+
+  /** Checks a leaf: null if {@code pid} may map {@code gfn} at page {@code gvaPage} ({@code writable}), else the evidence. */
+  @FunctionalInterface
+  interface LeafCheck {
+    String check(int pid, long gvaPage, long gfn, boolean writable);
+  }
+
+  /** What changes of a leaf the guard reports (to flush the HAP's TLB through the old frame). */
+  @FunctionalInterface
+  interface LeafGone {
+    void gone(int pid, long gvaPage, long oldGfn);
+  }
+
+  private static final class Table {
+    final int pid;
+    final long gfn;
+    final int level;
+    final long base;
+    final long[] snapshot = new long[X86.ENTRIES_PER_TABLE];
+    boolean dirty;
+
+    Table(int pid, long gfn, int level, long base) {
+      this.pid = pid;
+      this.gfn = gfn;
+      this.level = level;
+      this.base = base;
+    }
+  }
+
+  private final HypervisorServices hv;
+  private final LeafCheck check;
+  private final LeafGone gone;
+  private final LongObjectMap<Table> tables = new LongObjectMap<>();
+  private final Map<Integer, List<Table>> dirty = new TreeMap<>();
+  private final int category;
+  private final long compareNanos;
+  private final long walkStepNanos;
+  private final byte[] buffer = new byte[X86.PAGE_SIZE];
+  private final StatsSink.Counter writes;
+  private final StatsSink.Counter compared;
+  private final StatsSink.Counter changed;
+
+  PageGuard(HypervisorServices hv, LeafCheck check, LeafGone gone) {
+    this.hv = hv;
+    this.check = check;
+    this.gone = gone;
+    this.category = hv.category("sego.paraverify");
+    this.compareNanos = hv.costs().bandwidth(CostProfile.HV_COPY).nanosFor(X86.PAGE_SIZE);
+    this.walkStepNanos = hv.costs().duration(CostProfile.MEM_WALK_STEP).nanos();
+    String p = hv.path();
+    writes = hv.stats().counter(p + ".table-write-exits", "exits", "kernel writes to a HAP's write-protected page table (first per table between checks)");
+    compared = hv.stats().counter(p + ".tables-compared", "tables", "changed HAP page tables compared with their snapshot before the HAP ran");
+    changed = hv.stats().counter(p + ".entries-checked", "entries", "changed HAP page-table entries checked against the metadata and intents");
+  }
+
+  private static int shift(int level) {
+    return X86.PAGE_SHIFT + 9 * (level - 1);
+  }
+
+  private long host(long gfn) {
+    return hv.views().os().frame(gfn);
+  }
+
+  private long[] read(long gfn, long[] into) {
+    hv.memory().read(host(gfn) << X86.PAGE_SHIFT, buffer, 0, buffer.length);
+    java.nio.ByteBuffer.wrap(buffer).order(java.nio.ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(into);
+    hv.charge(category, compareNanos);
+    return into;
+  }
+
+  /** Whether {@code gfn} is one of the guarded tables. */
+  boolean guards(long gfn) {
+    return tables.containsKey(gfn);
+  }
+
+  /** Whether {@code gfn} is one of {@code pid}'s tables. */
+  boolean tableOf(long gfn, int pid) {
+    Table t = tables.get(gfn);
+    return t != null && t.pid == pid;
+  }
+
+  /** Starts guarding {@code pid}'s page tables from {@code cr3}: every table adopted, every leaf checked. */
+  void adopt(int pid, long cr3) {
+    adopt(pid, (cr3 & X86.PTE_ADDR) >>> X86.PAGE_SHIFT, 4, 0);
+  }
+
+  private void adopt(int pid, long gfn, int level, long base) {
+    Table existing = tables.get(gfn);
+    if (existing != null) {
+      return; // (a table linked twice: guarded once)
+    }
+    Table t = new Table(pid, gfn, level, base);
+    tables.put(gfn, t);
+    long[] now = read(gfn, t.snapshot);
+    hv.views().os().setPermissions(gfn, X86.EPT_R);
+    for (int i = 0; i < now.length; i++) {
+      if ((now[i] & X86.PTE_P) != 0) {
+        arrived(t, i, now[i]);
+      }
+    }
+  }
+
+  private void arrived(Table t, int i, long entry) {
+    long gva = t.base + ((long) i << shift(t.level));
+    if (t.level > 1 && (entry & X86.PTE_PS) == 0) {
+      adopt(t.pid, (entry & X86.PTE_ADDR) >>> X86.PAGE_SHIFT, t.level - 1, gva);
+    } else if (t.level <= 2) {
+      checkLeaf(t.pid, gva, entry, t.level);
+    }
+  }
+
+  private void checkLeaf(int pid, long gva, long entry, int level) {
+    boolean huge = level == 2;
+    long first = (huge ? entry & X86.PTE_ADDR_2M : entry & X86.PTE_ADDR) >>> X86.PAGE_SHIFT;
+    boolean writable = (entry & X86.PTE_RW) != 0;
+    for (int k = 0, n = huge ? X86.ENTRIES_PER_TABLE : 1; k < n; k++) {
+      changed.add(1);
+      String evidence = check.check(pid, gva + ((long) k << X86.PAGE_SHIFT), first + k, writable);
+      if (evidence != null) {
+        hv.violation(pid, evidence);
+        return;
+      }
+    }
+  }
+
+  private void left(Table t, int i, long entry) {
+    long gva = t.base + ((long) i << shift(t.level));
+    if (t.level > 1 && (entry & X86.PTE_PS) == 0) {
+      drop((entry & X86.PTE_ADDR) >>> X86.PAGE_SHIFT);
+    } else if (t.level <= 2) {
+      long first = (t.level == 2 ? entry & X86.PTE_ADDR_2M : entry & X86.PTE_ADDR) >>> X86.PAGE_SHIFT;
+      for (int k = 0, n = t.level == 2 ? X86.ENTRIES_PER_TABLE : 1; k < n; k++) {
+        gone.gone(t.pid, gva + ((long) k << X86.PAGE_SHIFT), first + k);
+      }
+    }
+  }
+
+  /** Stops guarding table {@code gfn} and every table below it. */
+  private void drop(long gfn) {
+    Table t = tables.remove(gfn);
+    if (t == null) {
+      return;
+    }
+    if (t.level > 1) {
+      for (long e : t.snapshot) {
+        if ((e & X86.PTE_P) != 0 && (e & X86.PTE_PS) == 0) {
+          drop((e & X86.PTE_ADDR) >>> X86.PAGE_SHIFT);
+        }
+      }
+    }
+    hv.views().os().setPermissions(gfn, X86.EPT_RWX);
+  }
+
+  /** A kernel or DMA write hit {@code gfn}: if it is a guarded table, it is unprotected and marked changed (true). */
+  boolean written(long gfn) {
+    Table t = tables.get(gfn);
+    if (t == null) {
+      return false;
+    }
+    writes.add(1);
+    hv.views().os().setPermissions(gfn, X86.EPT_RWX);
+    if (!t.dirty) {
+      t.dirty = true;
+      dirty.computeIfAbsent(t.pid, p -> new ArrayList<>()).add(t);
+    }
+    return true;
+  }
+
+  /** {@code pid} is about to run: every table of it that changed is compared, checked and protected again. */
+  void resuming(int pid) {
+    List<Table> list = dirty.remove(pid);
+    if (list == null) {
+      return;
+    }
+    list.sort((a, b) -> Integer.compare(b.level, a.level)); // parents first: a dropped child is not compared
+    long[] now = new long[X86.ENTRIES_PER_TABLE];
+    for (Table t : list) {
+      if (tables.get(t.gfn) != t) {
+        continue; // dropped by its parent's change
+      }
+      compared.add(1);
+      read(t.gfn, now);
+      t.dirty = false;
+      hv.views().os().setPermissions(t.gfn, X86.EPT_R);
+      for (int i = 0; i < now.length; i++) {
+        long old = t.snapshot[i];
+        if ((old & ~HW_BITS) == (now[i] & ~HW_BITS)) {
+          continue;
+        }
+        t.snapshot[i] = now[i];
+        if ((old & X86.PTE_P) != 0) {
+          left(t, i, old);
+        }
+        if ((now[i] & X86.PTE_P) != 0) {
+          arrived(t, i, now[i]);
+        }
+      }
+    }
+  }
+
+  /**
+   * {@code install-pte}: the entry for {@code gva} of {@code pid} (4 KiB, or 2 MiB with {@code
+   * PTE_PS}) is checked and, if it passes, written by the hypervisor. Returns null when written,
+   * else the evidence (nothing written); "no table" when the tables above it are missing.
+   */
+  String install(int pid, long cr3, long gva, long pte) {
+    boolean huge = (pte & X86.PTE_PS) != 0;
+    int level = huge ? 2 : 1;
+    long table = (cr3 & X86.PTE_ADDR) >>> X86.PAGE_SHIFT;
+    for (int l = 4; l > level; l--) {
+      hv.charge(category, walkStepNanos);
+      long e = hv.memory().load64((host(table) << X86.PAGE_SHIFT) + 8L * X86.tableIndex(gva, l));
+      if ((e & X86.PTE_P) == 0 || (e & X86.PTE_PS) != 0) {
+        return "no table";
+      }
+      table = (e & X86.PTE_ADDR) >>> X86.PAGE_SHIFT;
+    }
+    int i = X86.tableIndex(gva, level);
+    long slot = (host(table) << X86.PAGE_SHIFT) + 8L * i;
+    long old = hv.memory().load64(slot);
+    if ((pte & X86.PTE_P) != 0) {
+      long first = (huge ? pte & X86.PTE_ADDR_2M : pte & X86.PTE_ADDR) >>> X86.PAGE_SHIFT;
+      for (int k = 0, n = huge ? X86.ENTRIES_PER_TABLE : 1; k < n; k++) {
+        changed.add(1);
+        String evidence = check.check(pid, X86.pageBase(gva) + ((long) k << X86.PAGE_SHIFT), first + k,
+            (pte & X86.PTE_RW) != 0);
+        if (evidence != null) {
+          return evidence;
+        }
+      }
+    }
+    hv.memory().store64(slot, pte);
+    Table t = tables.get(table);
+    if (t != null && !t.dirty) {
+      t.snapshot[i] = pte;
+      if ((old & X86.PTE_P) != 0) {
+        left(t, i, old);
+      }
+    }
+    return null;
+  }
+
+  /** Process {@code pid} is gone: its tables are no longer guarded. */
+  void forget(int pid) {
+    List<Long> mine = new ArrayList<>();
+    tables.forEach((gfn, t) -> {
+      if (t.pid == pid) {
+        mine.add(gfn);
+      }
+    });
+    for (long gfn : mine) {
+      tables.remove(gfn);
+      hv.views().os().setPermissions(gfn, X86.EPT_RWX);
+    }
+    dirty.remove(pid);
+  }
+
+  void clear() {
+    List<Long> all = new ArrayList<>();
+    tables.forEach((gfn, t) -> all.add(gfn));
+    for (long gfn : all) {
+      hv.views().os().setPermissions(gfn, X86.EPT_RWX);
+    }
+    tables.clear();
+    dirty.clear();
+  }
+
+  /** Host memory for the snapshots: a page per guarded table. */
+  long ramBytes() {
+    return (long) tables.size() * (X86.PAGE_SIZE + 64);
+  }
+}

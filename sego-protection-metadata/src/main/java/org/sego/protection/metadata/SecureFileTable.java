@@ -1,0 +1,270 @@
+package org.sego.protection.metadata;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.TreeMap;
+import org.sego.api.cost.CostProfile;
+import org.sego.api.hv.HypervisorServices;
+import org.sego.api.storage.MetadataStore;
+import org.sego.support.LongLongMap;
+import org.sego.support.LongObjectMap;
+
+/**
+ * The hypervisor's trusted view of the secure files: the namespace (name to OID; an unbound name's
+ * OID never returns), each file's length as the HAP set it, each page's version and the block it
+ * was last written to, and which inode of the guest's file system holds which OID (learned from the
+ * first write-back of a page the hypervisor bound itself). With a metadata store every change is a
+ * record there, made durable by {@link #sync}; {@link #recover} rebuilds the view from the store
+ * after a power failure.
+ *
+ * <p>Record keys: {@code 2<<58 | oid} the name, {@code 3<<58 | oid} the length, {@code 4<<58 | oid
+ * << 30 | page} a page's version and block, {@code 5<<58} the next OID, {@code 6<<58} the
+ * file-system device's name.
+ */
+final class SecureFileTable {
+  private static final long NAME = 2L << 58;
+  private static final long LENGTH = 3L << 58;
+  private static final long PAGE = 4L << 58;
+  private static final long NEXT_OID = 5L << 58;
+  private static final long DEVICE = 6L << 58;
+  static final int PAGE_BITS = 30;
+  static final long MAX_OID = (1L << 28) - 1;
+
+  private final HypervisorServices hv;
+  private final MetadataStore store;
+  private final int metadataCategory;
+  private final long recordNanos;
+  private final Map<String, Long> oids = new TreeMap<>();
+  private final LongObjectMap<String> names = new LongObjectMap<>();
+  private final LongLongMap lengths = new LongLongMap(-1);
+  /** {@link #pageKey} to the page's version. */
+  private final LongLongMap versions = new LongLongMap(0);
+  /** {@link #pageKey} to the block it was last written to. */
+  private final LongLongMap blocks = new LongLongMap(-1);
+  private final LongLongMap inodeOid = new LongLongMap(0);
+  private final LongLongMap oidInode = new LongLongMap(-1);
+  private long nextOid = 1;
+  private String device;
+
+  SecureFileTable(HypervisorServices hv, MetadataStore store) {
+    this.hv = hv;
+    this.store = store;
+    this.metadataCategory = hv.category("sego.metadata");
+    this.recordNanos = hv.costs().duration(CostProfile.HV_METADATA_RECORD).nanos();
+  }
+
+  static long pageKey(long oid, long page) {
+    return oid << PAGE_BITS | page;
+  }
+
+  private void record(long key, byte[] value) {
+    hv.charge(metadataCategory, recordNanos);
+    if (store != null) {
+      if (value == null) {
+        store.remove(key);
+      } else {
+        store.put(key, value);
+      }
+    }
+  }
+
+  private static byte[] longs(long... values) {
+    ByteBuffer b = ByteBuffer.allocate(8 * values.length);
+    for (long v : values) {
+      b.putLong(v);
+    }
+    return b.array();
+  }
+
+  /** The OID bound to {@code name}, binding a new one if it has none. */
+  long bind(String name) {
+    Long oid = oids.get(name);
+    if (oid != null) {
+      return oid;
+    }
+    if (nextOid > MAX_OID) {
+      throw new IllegalStateException("secure-file OIDs exhausted (" + MAX_OID + ")");
+    }
+    long o = nextOid++;
+    oids.put(name, o);
+    names.put(o, name);
+    lengths.put(o, 0);
+    record(NAME | o, name.getBytes(StandardCharsets.UTF_8));
+    record(LENGTH | o, longs(0));
+    record(NEXT_OID, longs(nextOid));
+    return o;
+  }
+
+  /** The OID of {@code name}, or 0. */
+  long oid(String name) {
+    Long o = oids.get(name);
+    return o == null ? 0 : o;
+  }
+
+  boolean known(long oid) {
+    return names.containsKey(oid);
+  }
+
+  /**
+   * Removes {@code name}: its OID, length and page versions are gone for good, so none of its
+   * blocks is ever accepted again. Returns the OID, or 0 if the name was not bound. With {@code
+   * secureDelete} off only the name goes: the OID's pages stay valid, and a name bound later to
+   * the same OID (none is, here) would see them.
+   */
+  long unbind(String name, boolean secureDelete, java.util.function.LongConsumer forgetBlock) {
+    Long o = oids.remove(name);
+    if (o == null) {
+      return 0;
+    }
+    names.remove(o);
+    record(NAME | o, null);
+    if (secureDelete) {
+      lengths.remove(o);
+      record(LENGTH | o, null);
+      java.util.List<Long> pages = new java.util.ArrayList<>();
+      versions.forEach((k, v) -> {
+        if (k >>> PAGE_BITS == o) {
+          pages.add(k);
+        }
+      });
+      for (long k : pages) {
+        long b = blocks.remove(k);
+        if (b >= 0) {
+          forgetBlock.accept(b);
+        }
+        versions.remove(k);
+        record(PAGE | k, null);
+      }
+      long ino = oidInode.remove(o);
+      if (ino >= 0) {
+        inodeOid.remove(ino);
+      }
+    }
+    return o;
+  }
+
+  /** Renames {@code from} to {@code to} (replacing what {@code to} named): false if {@code from} is not bound. */
+  boolean rename(String from, String to, boolean secureDelete, java.util.function.LongConsumer forgetBlock) {
+    Long o = oids.get(from);
+    if (o == null) {
+      return false;
+    }
+    if (oids.containsKey(to)) {
+      unbind(to, secureDelete, forgetBlock);
+    }
+    oids.remove(from);
+    oids.put(to, o);
+    names.put(o, to);
+    record(NAME | o, to.getBytes(StandardCharsets.UTF_8));
+    return true;
+  }
+
+  long length(long oid) {
+    return lengths.get(oid);
+  }
+
+  void setLength(long oid, long length) {
+    lengths.put(oid, length);
+    record(LENGTH | oid, longs(length));
+  }
+
+  /** The version page {@code page} of {@code oid} was last written at; 0 if it never was. */
+  long version(long oid, long page) {
+    return versions.get(pageKey(oid, page));
+  }
+
+  long block(long oid, long page) {
+    return blocks.get(pageKey(oid, page));
+  }
+
+  /** The device the secure files live on (the guest's file-system device), or null before the first write. */
+  String device() {
+    return device;
+  }
+
+  /** Page {@code page} of {@code oid} is written to {@code block} of {@code dev} at {@code v}. */
+  void written(String dev, long oid, long page, long block, long v) {
+    if (!dev.equals(device)) {
+      device = dev;
+      record(DEVICE, dev.getBytes(StandardCharsets.UTF_8));
+    }
+    long k = pageKey(oid, page);
+    versions.put(k, v);
+    blocks.put(k, block);
+    record(PAGE | k, longs(v, block));
+  }
+
+  /** The OID {@code inode} holds, or 0 when not learned yet. */
+  long oidOfInode(long inode) {
+    return inodeOid.get(inode);
+  }
+
+  long inodeOf(long oid) {
+    return oidInode.get(oid);
+  }
+
+  void bindInode(long inode, long oid) {
+    inodeOid.put(inode, oid);
+    oidInode.put(oid, inode);
+  }
+
+  /** Makes every change so far durable; returns when the store's flush completes (now without a store). */
+  long sync() {
+    return store == null ? hv.clock().nowNanos() : store.sync(true);
+  }
+
+  /** Rebuilds the view from the store (after a power failure); {@code tag} re-tags each page's block. */
+  void recover(PageTag tag) {
+    if (store == null) {
+      return;
+    }
+    store.forEach((key, r) -> {
+      long kind = key & (7L << 58);
+      long rest = key & ((1L << 58) - 1);
+      ByteBuffer b = ByteBuffer.wrap(r);
+      if (kind == NAME) {
+        String name = new String(r, StandardCharsets.UTF_8);
+        oids.put(name, rest);
+        names.put(rest, name);
+      } else if (kind == LENGTH) {
+        lengths.put(rest, b.getLong());
+      } else if (kind == PAGE) {
+        long v = b.getLong();
+        long block = b.getLong();
+        versions.put(rest, v);
+        blocks.put(rest, block);
+      } else if (key == NEXT_OID) {
+        nextOid = b.getLong();
+      } else if (key == DEVICE) {
+        device = new String(r, StandardCharsets.UTF_8);
+      }
+    });
+    store.forEach((key, r) -> {
+      if ((key & (7L << 58)) == PAGE) {
+        long rest = key & ((1L << 58) - 1);
+        tag.tag(device, rest >>> PAGE_BITS, rest & ((1L << PAGE_BITS) - 1), blocks.get(rest), versions.get(rest));
+      }
+    });
+  }
+
+  @FunctionalInterface
+  interface PageTag {
+    void tag(String device, long oid, long page, long block, long version);
+  }
+
+  int files() {
+    return names.size();
+  }
+
+  /** Host memory for the view: about 48 bytes per page and 128 per file. */
+  long ramBytes() {
+    return 48L * versions.size() + 128L * names.size();
+  }
+
+  /** The inode bindings are the guest's: a new guest's file system numbers them anew. */
+  void guestCrashed() {
+    inodeOid.clear();
+    oidInode.clear();
+  }
+}

@@ -1,0 +1,15 @@
+package org.sego.protection.metadata;
+
+import java.util.Set;
+
+/**
+ * The sego strategy's validated parameters: an off-switch per check (true: the check runs), the
+ * scope of page sharing, the tag cache's bound and the metadata store's device ("" for none).
+ */
+record SegoSettings(boolean checkVersion, boolean checkBinding, boolean checkIntent,
+    boolean secureDelete, boolean deviceRefusal, boolean registerScrub, Set<String> libraryChecks, String sharing,
+    int tagCacheEntries, String metadataDevice) {
+  static final String SHARE_OFF = "off";
+  static final String SHARE_WITHIN = "within-hap";
+  static final String SHARE_ACROSS = "across-haps";
+}
