@@ -52,11 +52,11 @@ public interface ProtectionStrategy {
   }
 
   /**
-   * Process {@code pid}, one {@link #isProtected} protects, is about to run in user mode on {@code
-   * vcpu} again: after a kernel entry (system call, fault, preemption) or when it is switched in.
-   * The hypervisor's last word before the process uses what the kernel did meanwhile (a strategy
-   * that lets the kernel write a HAP's page tables verifies the changes here). Never called for an
-   * unprotected process.
+   * Process {@code pid} is about to run in user mode on {@code vcpu} again: when it is switched in
+   * (a preempted process resumes without a kernel exit) and at the end of every kernel entry
+   * (system call, fault), for every process. The hypervisor's last word
+   * before the process uses what the kernel did meanwhile (a strategy that lets the kernel write a
+   * HAP's page tables verifies the changes here).
    */
   default void resuming(int vcpu, int pid) {}
 

@@ -206,7 +206,7 @@ public final class HypervisorShell {
 
   private void contextSwitch(int vcpu, int pid) {
     services.switchTo(vcpu, pid, strategy.onContextSwitch(vcpu, pid));
-    if (pid >= 0 && strategy.isProtected(pid)) {
+    if (pid >= 0) {
       strategy.resuming(vcpu, pid);
     }
     chargeEptChanges(vcpu);
@@ -416,10 +416,8 @@ public final class HypervisorShell {
       sim.charge(CostCategory.VMEXIT, Principal.HV, vmexitNanos);
       System.arraycopy(saved, 0, registers, 0, Registers.COUNT);
     }
-    if (strategy.isProtected(pid)) {
-      strategy.resuming(sim.currentCpu(), pid);
-      chargeEptChanges(sim.currentCpu());
-    }
+    strategy.resuming(sim.currentCpu(), pid);
+    chargeEptChanges(sim.currentCpu());
   }
 
   /**
