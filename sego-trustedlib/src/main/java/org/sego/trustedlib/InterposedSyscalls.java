@@ -177,7 +177,11 @@ final class InterposedSyscalls implements Syscalls {
     interpose("munmap");
     int r = kernel.munmap(address, length);
     if (r == 0) {
-      runtime.checks.unsecureRange(address, (length + 4095) & ~4095L);
+      long pages = (length + 4095) & ~4095L;
+      runtime.checks.unsecureRange(address, pages);
+      if (runtime.registered() && (address & 4095) == 0 && pages > 0) {
+        user.hypercalls().call(new HapHypercalls.RevokeIntent(address, pages)); // what is mapped here next is not secure
+      }
     }
     return r;
   }

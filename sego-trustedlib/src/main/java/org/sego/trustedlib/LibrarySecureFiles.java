@@ -100,10 +100,7 @@ final class LibrarySecureFiles implements SecureFiles {
 
   private void unmap(Open f) {
     if (f.map != 0) {
-      sys.munmap(f.map, f.mapped);
-      if (f.oid != 0) {
-        user.hypercalls().call(new HapHypercalls.RevokeIntent(f.map));
-      }
+      sys.munmap(f.map, f.mapped); // (the interposed munmap revokes the file's intent)
       f.map = 0;
       f.mapped = 0;
     }

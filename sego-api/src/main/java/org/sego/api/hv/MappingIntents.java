@@ -21,7 +21,8 @@ public interface MappingIntents {
   }
 
   /**
-   * Records the intent for {@code owner}'s page-aligned range; an intent it overlaps is replaced.
+   * Records the intent for {@code owner}'s page-aligned range; the parts of earlier intents it
+   * overlaps are replaced (what lies outside it stays).
    *
    * @throws IllegalArgumentException naming the value when the range is empty or not page-aligned
    */
@@ -30,8 +31,8 @@ public interface MappingIntents {
   /** The intent covering {@code owner}'s page {@code gvaPage}, or {@code null}. */
   Intent lookup(int owner, long gvaPage);
 
-  /** Drops {@code owner}'s intent that starts at {@code gva}; false if there is none. */
-  boolean revoke(int owner, long gva);
+  /** Drops {@code owner}'s intents over {@code [gva, gva + length)} (page-aligned); false if none was there. */
+  boolean revoke(int owner, long gva, long length);
 
   /** Drops every intent of {@code owner} (the process exited). */
   int revokeAll(int owner);

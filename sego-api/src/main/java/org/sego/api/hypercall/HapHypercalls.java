@@ -55,8 +55,8 @@ public final class HapHypercalls {
     }
   }
 
-  /** The HAP no longer maps the range it declared at {@code gva} (it unmapped it). {@code Refused}: none there. */
-  public record RevokeIntent(long gva) implements HapHypercall {
+  /** The HAP unmapped {@code [gva, gva + length)} (page-aligned): no intent holds there any more. {@code Refused}: none there. */
+  public record RevokeIntent(long gva, long length) implements HapHypercall {
     @Override
     public String name() {
       return "revoke-intent";

@@ -22,24 +22,43 @@ final class IntentRegistry implements MappingIntents {
 
   @Override
   public Intent declare(int owner, long gva, long length, long objectId, long offset) {
-    if (length <= 0 || ((gva | length) & X86.PAGE_MASK) != 0) {
-      throw new IllegalArgumentException("an intent covers whole pages: gva 0x" + Long.toHexString(gva) + ", length "
-          + length + " (both multiples of " + X86.PAGE_SIZE + ", length > 0)");
-    }
+    check(gva, length);
     TreeMap<Long, Intent> mine = intents.computeIfAbsent(owner, o -> new TreeMap<>());
-    Map.Entry<Long, Intent> before = mine.lowerEntry(gva);
-    if (before != null && before.getValue().gva() + before.getValue().length() > gva) {
-      mine.remove(before.getKey());
-      size--;
-    }
-    for (Long start : new ArrayList<>(mine.subMap(gva, true, gva + length, false).keySet())) {
-      mine.remove(start);
-      size--;
-    }
+    cut(mine, gva, gva + length);
     Intent i = new Intent(owner, gva, length, objectId, offset, tokens.nextLong());
     mine.put(gva, i);
     size++;
     return i;
+  }
+
+  private static void check(long gva, long length) {
+    if (length <= 0 || ((gva | length) & X86.PAGE_MASK) != 0) {
+      throw new IllegalArgumentException("an intent covers whole pages: gva 0x" + Long.toHexString(gva) + ", length "
+          + length + " (both multiples of " + X86.PAGE_SIZE + ", length > 0)");
+    }
+  }
+
+  /** Removes {@code [start, end)} from {@code owner}'s ranges, keeping the parts of each outside it; true if any was cut. */
+  private boolean cut(TreeMap<Long, Intent> mine, long start, long end) {
+    boolean any = false;
+    Map.Entry<Long, Intent> e = mine.lowerEntry(end);
+    while (e != null && e.getValue().gva() + e.getValue().length() > start) {
+      Intent old = e.getValue();
+      long oldEnd = old.gva() + old.length();
+      mine.remove(e.getKey());
+      size--;
+      any = true;
+      if (old.gva() < start) {
+        mine.put(old.gva(), new Intent(old.owner(), old.gva(), start - old.gva(), old.objectId(), old.offset(), old.token()));
+        size++;
+      }
+      if (oldEnd > end) {
+        mine.put(end, new Intent(old.owner(), end, oldEnd - end, old.objectId(), old.offsetOf(end), old.token()));
+        size++;
+      }
+      e = mine.lowerEntry(e.getKey());
+    }
+    return any;
   }
 
   @Override
@@ -50,13 +69,10 @@ final class IntentRegistry implements MappingIntents {
   }
 
   @Override
-  public boolean revoke(int owner, long gva) {
+  public boolean revoke(int owner, long gva, long length) {
+    check(gva, length);
     TreeMap<Long, Intent> mine = intents.get(owner);
-    if (mine == null || mine.remove(gva) == null) {
-      return false;
-    }
-    size--;
-    return true;
+    return mine != null && cut(mine, gva, gva + length);
   }
 
   @Override

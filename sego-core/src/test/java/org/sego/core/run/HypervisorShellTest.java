@@ -3,6 +3,7 @@ package org.sego.core.run;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -134,11 +135,16 @@ class HypervisorShellTest {
       assertEquals(4096 + 0x1000, intents.lookup(7, 0x2000).offsetOf(0x2000));
       assertNull(intents.lookup(7, 0x3000), "past its end");
       intents.declare(7, 0x2000, 0x1000, 42, 0);
-      assertNull(intents.lookup(7, 0x1000), "an overlapping declaration replaces the range");
+      assertEquals(99, intents.lookup(7, 0x1000).objectId(), "an overlapping declaration replaces only what it covers");
+      assertEquals(4096, intents.lookup(7, 0x1000).offsetOf(0x1000));
       assertEquals(42, intents.lookup(7, 0x2000).objectId());
       assertThrows(IllegalArgumentException.class, () -> intents.declare(7, 0x1001, 0x1000, 1, 0));
-      assertTrue(intents.revoke(7, 0x2000));
-      assertEquals(1, intents.revokeAll(7));
+      intents.declare(7, 0x10000, 0x4000, 5, 0);
+      assertTrue(intents.revoke(7, 0x11000, 0x1000), "a hole in the middle");
+      assertNull(intents.lookup(7, 0x11000));
+      assertEquals(0x2000, intents.lookup(7, 0x12000).offsetOf(0x12000), "the part after the hole keeps its offsets");
+      assertFalse(intents.revoke(7, 0x40000, 0x1000));
+      assertEquals(5, intents.revokeAll(7));
       assertEquals(1, intents.size());
     }
     try (SystemRun run = system("none", new GuardStrategy(), false).start()) {

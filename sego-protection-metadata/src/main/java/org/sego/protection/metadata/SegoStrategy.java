@@ -67,6 +67,8 @@ final class SegoStrategy implements ProtectionStrategy {
   private final LongLongMap authorizedIn = new LongLongMap(-1);
   /** Secure-file frames the HAP wrote since their last write-back, to their OID. */
   private final LongLongMap dirtyFile = new LongLongMap(0);
+  /** The pid whose page tables {@code hap-register} is adopting now (its inherited mappings are a fork's), or -1. */
+  private int adopting = -1;
   private final int copyCategory;
   private final long copyNanos;
   private final byte[] pageA = new byte[X86.PAGE_SIZE];
@@ -260,6 +262,9 @@ final class SegoStrategy implements ProtectionStrategy {
 
   private String mappingProblem(int pid, long gvaPage, long gfn, boolean writable) {
     long vpn = gvaPage >>> X86.PAGE_SHIFT;
+    if (pid == adopting && !writable && frames.bound(gfn) && inherit(pid, gvaPage, gfn)) {
+      return null;
+    }
     MappingIntents.Intent intent = hv.intents().lookup(pid, gvaPage);
     PageMetadata m = frames.meta;
     if (intent == null) {
@@ -311,6 +316,43 @@ final class SegoStrategy implements ProtectionStrategy {
     freshPage(gfn);
     frames.bindFile(gfn, pid, oid, page);
     return null;
+  }
+
+  /**
+   * A HAP registering maps, read-only at the same address, a page another HAP holds: a fork's
+   * child inheriting its parent's memory copy-on-write. It inherits the parent's intent there and
+   * becomes a holder of the frame. False if the frame is not such a page.
+   */
+  private boolean inherit(int child, long gvaPage, long gfn) {
+    long vpn = gvaPage >>> X86.PAGE_SHIFT;
+    int parent = -1;
+    if (frames.meta.filePage(gfn)) {
+      for (int p : viewOf.keySet()) {
+        MappingIntents.Intent i = p == child ? null : hv.intents().lookup(p, gvaPage);
+        if (i != null && i.objectId() == frames.meta.oid(gfn) && i.offsetOf(gvaPage) >>> X86.PAGE_SHIFT == frames.meta.where(gfn)) {
+          parent = p;
+          break;
+        }
+      }
+    } else {
+      for (long k : frames.pagesOf(gfn)) {
+        if (SegoFrames.pidOf(k) != child && SegoFrames.vpnOf(k) == vpn) {
+          parent = SegoFrames.pidOf(k);
+          break;
+        }
+      }
+    }
+    MappingIntents.Intent from = parent < 0 ? null : hv.intents().lookup(parent, gvaPage);
+    if (from == null) {
+      return false;
+    }
+    if (hv.intents().lookup(child, gvaPage) == null) {
+      hv.intents().declare(child, from.gva(), from.length(), from.objectId(), from.offset());
+    }
+    if (!frames.meta.filePage(gfn) && !frames.holds(gfn, child, vpn)) {
+      frames.addHolder(gfn, child, vpn);
+    }
+    return true;
   }
 
   /** A new page arrives in an OS frame: the hypervisor zeroes it first (the OS chose its bytes). */
@@ -457,7 +499,7 @@ final class SegoStrategy implements ProtectionStrategy {
     if ((whom & BlockTags.FILE) != 0) {
       long oid = (whom & ~BlockTags.FILE) >>> 34;
       long page = whom & ((1L << 34) - 1);
-      return files.version(oid, page) == tags.version(key);
+      return files.version(oid, page) == tags.version(key) && files.block(oid, page) == (key & ((1L << 48) - 1));
     }
     return swappedBlock.get(whom) == key && swappedVersion.get(whom) == tags.version(key);
   }
@@ -487,7 +529,12 @@ final class SegoStrategy implements ProtectionStrategy {
       EptView view = hv.views().create("sego-hap-" + pid);
       viewOf.put(pid, view.id());
       hv.setView(pid, view.id());
-      guard.adopt(pid, hv.processes().cr3(pid));
+      adopting = pid;
+      try {
+        guard.adopt(pid, hv.processes().cr3(pid));
+      } finally {
+        adopting = -1;
+      }
     }
     return new HypercallResult.Ok(viewOf.get(pid));
   }
@@ -500,8 +547,9 @@ final class SegoStrategy implements ProtectionStrategy {
       if (end <= start) {
         return new HypercallResult.Refused("an empty range");
       }
-      if (hv.intents().lookup(pid, start) == null) {
-        hv.intents().declare(pid, start, end - start, 0, start);
+      MappingIntents.Intent there = hv.intents().lookup(pid, start);
+      if (there == null || there.objectId() == 0) {
+        hv.intents().declare(pid, start, end - start, 0, start); // (a secure file's mapping keeps the intent declared for it)
       }
       return HypercallResult.ok();
     }
@@ -517,8 +565,12 @@ final class SegoStrategy implements ProtectionStrategy {
       }
     }
     if (call instanceof HapHypercalls.RevokeIntent) {
-      return hv.intents().revoke(pid, ((HapHypercalls.RevokeIntent) call).gva()) ? HypercallResult.ok()
-          : new HypercallResult.Refused("no intent at that address");
+      HapHypercalls.RevokeIntent r = (HapHypercalls.RevokeIntent) call;
+      try {
+        return hv.intents().revoke(pid, r.gva(), r.length()) ? HypercallResult.ok() : new HypercallResult.Refused("no intent there");
+      } catch (IllegalArgumentException e) {
+        return new HypercallResult.Refused(e.getMessage());
+      }
     }
     if (call instanceof HapHypercalls.Interpose) {
       return HypercallResult.ok();

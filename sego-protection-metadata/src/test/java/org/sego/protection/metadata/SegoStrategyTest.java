@@ -1,0 +1,87 @@
+package org.sego.protection.metadata;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.sego.core.SegoSystem;
+import org.sego.core.compose.PluginRegistry;
+import org.sego.core.run.SystemRun;
+
+/**
+ * Functional equivalence: every built-in workload as a HAP under {@code sego} gives the output it
+ * gives under {@code none}, exits 0, raises no violation, and has its memory services done by
+ * hypercall on S-pages the kernel never touches — with no crypto cost charged anywhere.
+ */
+class SegoStrategyTest {
+  record Outcome(int status, List<String> output, SystemRun run) {
+    long stat(String path) {
+      return run.stats().value(path);
+    }
+  }
+
+  static Outcome run(String strategy, String workload, Map<String, ?> params, Map<String, ?> guest) {
+    SegoSystem s = SegoSystem.builder(PluginRegistry.discover()).memory("128 MiB").seed(11).strategy(strategy)
+        .device("swap", "nvme", Map.of("size", "128 MiB")).device("disk", "nvme", Map.of("size", "64 MiB"))
+        .device("hvstore", "sata-ssd", Map.of("size", "16 MiB", "access", "hypervisor"))
+        .guest("linuxlike", guest).workload(workload, new LinkedHashMap<>(params)).workloadAsHap(true).build();
+    try (SystemRun run = s.start()) {
+      run.bootGuest();
+      int pid = run.startWorkload();
+      run.run();
+      return new Outcome(run.exitStatuses().get(pid), run.hapOutput(), run);
+    }
+  }
+
+  static Stream<Arguments> workloads() {
+    return Stream.of(
+        Arguments.of("memory-pressure", Map.of("working-set", "12 MiB"),
+            Map.of("memory-limit", "6 MiB", "swap-device", "swap"),
+            List.of("system.guest.hypercalls.swap-out", "system.strategy.swap-ins", "system.strategy.frames-scrubbed")),
+        Arguments.of("fork-cow", Map.of("children", 3, "size", "1 MiB"), Map.of("sharing", "aware"),
+            List.of("system.guest.hypercalls.copy-page", "system.strategy.copies")),
+        Arguments.of("page-sharing", Map.of("pages", 512, "distinct", 4), Map.of("sharing", "aware", "thp", false),
+            List.of("system.guest.hypercalls.share-pages", "system.strategy.shares", "system.guest.sharing.merged")),
+        Arguments.of("page-sharing", Map.of("pages", 512, "distinct", 4), Map.of("sharing", "oblivious", "thp", false),
+            List.of("system.strategy.frames-bound")),
+        Arguments.of("fragmentation", Map.of("fragment", "56 MiB", "region", "8 MiB", "accesses", 20_000),
+            Map.of("memory-limit", "64 MiB", "compaction", "aware"),
+            List.of("system.guest.hypercalls.move-page", "system.strategy.moves", "system.guest.compaction.collapses")),
+        Arguments.of("fragmentation", Map.of("fragment", "56 MiB", "region", "8 MiB", "accesses", 20_000),
+            Map.of("memory-limit", "64 MiB", "compaction", "oblivious"), List.of("system.strategy.frames-bound")),
+        Arguments.of("file-heavy", Map.of("files", 12, "file-size", "96 KiB"), Map.of("fs-device", "disk"),
+            List.of("system.guest.hypercalls.file-write-back", "system.strategy.file-write-backs")),
+        Arguments.of("file-heavy", Map.of("files", 12, "file-size", "96 KiB"), Map.of("fs-device", "disk", "fs-journal", "journal"),
+            List.of("system.guest.hypercalls.block-copy", "system.strategy.block-copies")));
+  }
+
+  @ParameterizedTest(name = "{0} {2}")
+  @MethodSource("workloads")
+  void everyWorkloadAsAHapGivesTheOutputItGivesUnderNone(String workload, Map<String, ?> params, Map<String, ?> guest,
+      List<String> counters) {
+    Outcome none = run("none", workload, params, guest);
+    Outcome sego = run("sego", workload, params, guest);
+    assertEquals(0, none.status());
+    assertEquals(0, sego.status(), () -> "the HAP's self-check under sego; violations "
+        + sego.run().violations().subList(0, Math.min(3, sego.run().violations().size()))
+        + ", refused hypercalls " + sego.stat("system.hv.hypercalls-refused"));
+    assertEquals(none.output(), sego.output(), "identical output");
+    assertEquals(0, sego.stat("system.hv.violations"), sego.run().violations().toString());
+    assertTrue(sego.stat("system.strategy.frames-bound") > 0, "its protected memory became S-pages");
+    assertEquals(0, sego.stat("system.strategy.dma-refused"), "no block request moved an S-page unasked");
+    assertTrue(sego.stat("system.guest.hypercalls.install-pte") > 0, "the HAP's entries went through the hypervisor");
+    for (String c : counters) {
+      assertTrue(sego.stat(c) > 0, c + " = " + sego.stat(c));
+    }
+    Map<String, Long> time = sego.run().simulation().timeByCategory(0);
+    time.forEach((category, nanos) -> assertTrue(!category.startsWith("crypto.") || nanos == 0,
+        "sego is never charged crypto: " + category + " = " + nanos));
+    assertTrue(time.keySet().stream().anyMatch(c -> c.startsWith("sego.")), "sego charges its own work: " + time.keySet());
+  }
+}
