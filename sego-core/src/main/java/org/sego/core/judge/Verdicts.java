@@ -55,8 +55,13 @@ final class Verdicts {
           + ": " + run.violations().get(0));
     } else if (run.log().entries().stream().anyMatch(Verdicts::isAttempt)) {
       outcome = Outcome.PREVENTED;
-      run.log().entries().stream().filter(e -> isAttempt(e) && !e.effect() && e.op().startsWith("write")).limit(3)
+      // What stopped it, as the log has it: the first operations the hardware or the hypervisor refused.
+      run.log().entries().stream().filter(e -> isAttempt(e) && !e.effect() && refused(e)).limit(3)
           .forEach(e -> evidence.add(e.op() + " of " + e.target() + ": " + e.result()));
+      if (evidence.isEmpty()) {
+        run.log().entries().stream().filter(e -> isAttempt(e) && !e.effect() && e.op().startsWith("write")).limit(3)
+            .forEach(e -> evidence.add(e.op() + " of " + e.target() + ": " + e.result()));
+      }
       if (evidence.isEmpty()) {
         evidence.add("the adversary's operations had no effect the HAP could reach ("
             + run.log().entries().size() + " operations" + (stoppedEarly ? ")" : ", outputs identical to the twin's)"));
@@ -103,6 +108,11 @@ final class Verdicts {
           + " boot(s), the attack run " + run.boots() + "; the twin must crash wherever the attack run crashes (a crash "
           + "alone is a denial of service, not corruption)")));
     }
+  }
+
+  /** An operation the virtual device, the OS view or the hypervisor refused (its logged result says so). */
+  private static boolean refused(AdversaryLog.Entry e) {
+    return e.result() != null && (e.result().contains("refused") || e.result().contains("denied"));
   }
 
   /** An operation that tried something (not a note, a listing or a refused stale call). */

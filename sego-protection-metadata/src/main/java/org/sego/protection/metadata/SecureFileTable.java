@@ -108,50 +108,47 @@ final class SecureFileTable {
 
   /**
    * Removes {@code name}: its OID, length and page versions are gone for good, so none of its
-   * blocks is ever accepted again. Returns the OID, or 0 if the name was not bound. With {@code
-   * secureDelete} off only the name goes: the OID's pages stay valid, and a name bound later to
-   * the same OID (none is, here) would see them.
+   * blocks is ever accepted again, and {@code block} is told each block its pages were last
+   * written to. Returns the OID, or 0 if the name was not bound.
    */
-  long unbind(String name, boolean secureDelete, java.util.function.LongConsumer forgetBlock) {
+  long unbind(String name, java.util.function.LongConsumer block) {
     Long o = oids.remove(name);
     if (o == null) {
       return 0;
     }
     names.remove(o);
     record(NAME | o, null);
-    if (secureDelete) {
-      lengths.remove(o);
-      record(LENGTH | o, null);
-      java.util.List<Long> pages = new java.util.ArrayList<>();
-      versions.forEach((k, v) -> {
-        if (k >>> PAGE_BITS == o) {
-          pages.add(k);
-        }
-      });
-      for (long k : pages) {
-        long b = blocks.remove(k);
-        if (b >= 0) {
-          forgetBlock.accept(b);
-        }
-        versions.remove(k);
-        record(PAGE | k, null);
+    lengths.remove(o);
+    record(LENGTH | o, null);
+    java.util.List<Long> pages = new java.util.ArrayList<>();
+    versions.forEach((k, v) -> {
+      if (k >>> PAGE_BITS == o) {
+        pages.add(k);
       }
-      long ino = oidInode.remove(o);
-      if (ino >= 0) {
-        inodeOid.remove(ino);
+    });
+    for (long k : pages) {
+      long b = blocks.remove(k);
+      if (b >= 0) {
+        block.accept(b);
       }
+      versions.remove(k);
+      record(PAGE | k, null);
+    }
+    long ino = oidInode.remove(o);
+    if (ino >= 0) {
+      inodeOid.remove(ino);
     }
     return o;
   }
 
   /** Renames {@code from} to {@code to} (replacing what {@code to} named): false if {@code from} is not bound. */
-  boolean rename(String from, String to, boolean secureDelete, java.util.function.LongConsumer forgetBlock) {
+  boolean rename(String from, String to, java.util.function.LongConsumer block) {
     Long o = oids.get(from);
     if (o == null) {
       return false;
     }
     if (oids.containsKey(to)) {
-      unbind(to, secureDelete, forgetBlock);
+      unbind(to, block);
     }
     oids.remove(from);
     oids.put(to, o);

@@ -140,7 +140,7 @@ final class SegoStrategy implements ProtectionStrategy {
 
   @Override
   public void recover() {
-    open();
+    // (start() opened the store for this boot: its recovery and epoch are done.)
     if (store != null) {
       // Swap does not survive a power failure, and tag-cache spills name this boot's device indices.
       List<Long> spilled = new ArrayList<>();
@@ -198,7 +198,7 @@ final class SegoStrategy implements ProtectionStrategy {
         new Check(CHECK_VERSION, "check-version", "a swapped-in or read-in block carries the page's current version"),
         new Check(CHECK_BINDING, "check-binding", "a swapped-in or read-in block is tagged with that page of that owner, or that (OID, offset)"),
         new Check(CHECK_INTENT, "check-intent", "a HAP's page-table entries agree with its intents and the frames' metadata"),
-        new Check(CHECK_SECURE_DELETE, "secure-delete", "an unbound secure file's blocks never come back"),
+        new Check(CHECK_SECURE_DELETE, "secure-delete", "a deleted secure file's blocks stay unreadable to the OS until overwritten, and never come back as the file's"),
         new Check(CHECK_DEVICE_REFUSAL, "device-refusal", "the OS cannot read a tagged block or write a live one"),
         new Check(CHECK_REGISTER_SCRUB, "register-scrub", "a HAP's registers are scrubbed on every kernel entry")));
     for (String l : Capabilities.LIBRARY_CHECKS) {
@@ -579,7 +579,7 @@ final class SegoStrategy implements ProtectionStrategy {
       return new HypercallResult.Ok(files.bind(((HapHypercalls.BindSecureFile) call).path()));
     }
     if (call instanceof HapHypercalls.UnbindSecureFile) {
-      long oid = files.unbind(((HapHypercalls.UnbindSecureFile) call).path(), settings.secureDelete(), this::forgetBlock);
+      long oid = files.unbind(((HapHypercalls.UnbindSecureFile) call).path(), this::deletedBlock);
       if (oid == 0) {
         return new HypercallResult.Refused("not bound");
       }
@@ -589,7 +589,7 @@ final class SegoStrategy implements ProtectionStrategy {
     if (call instanceof HapHypercalls.RenameSecureFile) {
       HapHypercalls.RenameSecureFile r = (HapHypercalls.RenameSecureFile) call;
       long replaced = files.oid(r.to());
-      if (!files.rename(r.from(), r.to(), settings.secureDelete(), this::forgetBlock)) {
+      if (!files.rename(r.from(), r.to(), this::deletedBlock)) {
         return new HypercallResult.Refused("not bound");
       }
       if (replaced != 0 && replaced != files.oid(r.to())) {
@@ -630,8 +630,12 @@ final class SegoStrategy implements ProtectionStrategy {
     }
   }
 
-  private void forgetBlock(long block) {
-    if (files.device() != null) {
+  /**
+   * A deleted file's block: with secure delete its tag stays (stale: the OS may overwrite the block
+   * but never read what the file left there); without it the tag goes and the OS reads the remnant.
+   */
+  private void deletedBlock(long block) {
+    if (!settings.secureDelete() && files.device() != null) {
       tags.drop(tags.key(files.device(), block), false);
     }
   }
@@ -997,7 +1001,8 @@ final class SegoStrategy implements ProtectionStrategy {
       }
     });
     for (long page : swapped) {
-      tags.drop(swappedBlock.remove(page), false);
+      // The slot's tag stays (stale): the OS may overwrite the block, never read what the HAP left there.
+      swappedBlock.remove(page);
       swappedVersion.remove(page);
     }
     guard.forget(pid);
@@ -1009,8 +1014,7 @@ final class SegoStrategy implements ProtectionStrategy {
     frames.releaseAll();
     guard.clear();
     viewOf.clear();
-    swappedBlock.forEach((page, key) -> tags.drop(key, false));
-    swappedBlock.clear();
+    swappedBlock.clear(); // (the slots' tags stay: what the HAPs left in swap stays unreadable)
     swappedVersion.clear();
     authorizedIn.clear();
     authorizedOut.clear();

@@ -43,7 +43,7 @@ public final class SegoStrategyProvider implements PluginProvider {
         Parameter.bool("check-version", true, "a swap-in's block must hold the page's current version (false: an older one is accepted)"),
         Parameter.bool("check-binding", true, "a swap-in's or read-in's block must be tagged with that page of that owner or file (false: any block is accepted)"),
         Parameter.bool("check-intent", true, "every HAP page-table entry must agree with the HAP's intents and the frame's metadata (false: any mapping is accepted)"),
-        Parameter.bool("secure-delete", true, "unbinding a secure file forgets its OID's page versions, so its old blocks never come back (false: only the name goes)"),
+        Parameter.bool("secure-delete", true, "a deleted secure file's blocks stay tagged, so the OS can overwrite but never read what the file left on disk (false: their tags go, and the remnants are readable)"),
         Parameter.bool("device-refusal", true, "the virtual device refuses the OS every read of a tagged block and every write of a live one (false: it lets them through and drops the tag of a block the OS wrote)"),
         Parameter.bool("register-scrub", true, "a HAP's registers are saved and scrubbed on every kernel entry (false: the kernel sees them)"),
         Parameter.choice("sharing", SegoSettings.SHARE_WITHIN, "which identical protected pages the hypervisor merges for the kernel: none, a HAP's own, or also across HAPs",

@@ -1,0 +1,169 @@
+package org.sego.protection.metadata;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.sego.api.attack.AdversaryOps;
+import org.sego.api.attack.KernelHooks;
+import org.sego.api.hap.HapProgram;
+import org.sego.api.hap.SecureFiles;
+import org.sego.api.posix.Fcntl;
+import org.sego.api.storage.PowerFailure;
+import org.sego.core.SegoSystem;
+import org.sego.core.compose.PluginRegistry;
+import org.sego.core.run.AdversaryLog;
+import org.sego.core.run.SystemRun;
+import org.sego.support.SeededCases;
+
+/**
+ * Secure files under {@code sego}: what a deleted file left on disk stays unreadable to the OS
+ * (secure delete, and its off-switch), and after a power failure at seeded points the strategy
+ * recovers its metadata from the store: the HAP reopens its files, reads back every one whose fsync
+ * returned, and no check raises an alarm.
+ */
+class SegoSecureFilesTest {
+  static final long MAGIC = 0x5EC0_DE00_0000_0000L;
+  static final int PAGES = 4;
+
+  static SegoSystem system(Map<String, ?> strategy) {
+    return SegoSystem.builder(PluginRegistry.discover()).memory("128 MiB").seed(5).strategy("sego", strategy)
+        .device("disk", "nvme", Map.of("size", "64 MiB"))
+        .device("hvstore", "sata-ssd", Map.of("size", "16 MiB", "access", "hypervisor"))
+        .guest("linuxlike", Map.of("fs-device", "disk")).build();
+  }
+
+  /** Writes {@code name} with words {@code MAGIC | tag << 32 | i}, fsyncs it; true if every step succeeded. */
+  static boolean writeFile(SecureFiles fs, org.sego.api.hap.TrustedRuntime t, long buf, String name, long tag) {
+    byte[] page = new byte[4096];
+    ByteBuffer b = ByteBuffer.wrap(page).order(ByteOrder.LITTLE_ENDIAN);
+    for (int p = 0; p < PAGES; p++) {
+      for (int i = 0; i < 512; i++) {
+        b.putLong(8 * i, MAGIC | tag << 32 | (p * 512L + i));
+      }
+      t.user().write(buf + 4096L * p, page, 0, page.length);
+    }
+    int sfd = fs.open(name, Fcntl.O_CREAT);
+    boolean ok = sfd >= 0 && fs.write(sfd, buf, 4096L * PAGES) == 4096L * PAGES && fs.fsync(sfd) == 0;
+    fs.close(sfd);
+    return ok;
+  }
+
+  /** Whether {@code name} reads back as {@link #writeFile} wrote it with {@code tag}. */
+  static boolean readsBack(SecureFiles fs, org.sego.api.hap.TrustedRuntime t, long buf, String name, long tag) {
+    int sfd = fs.open(name, 0);
+    if (sfd < 0 || fs.length(sfd) != 4096L * PAGES || fs.read(sfd, buf, 4096L * PAGES) != 4096L * PAGES) {
+      return false;
+    }
+    fs.close(sfd);
+    byte[] all = new byte[4096 * PAGES];
+    t.user().read(buf, all, 0, all.length);
+    ByteBuffer b = ByteBuffer.wrap(all).order(ByteOrder.LITTLE_ENDIAN);
+    for (int i = 0; i < 512 * PAGES; i++) {
+      if (b.getLong(8 * i) != (MAGIC | tag << 32 | i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** After the HAP unlinked its file, the adversary scans the disk for the file's words. */
+  static long[] scanAfterDelete(boolean secureDelete) {
+    try (SystemRun run = system(Map.of("secure-delete", secureDelete)).start()) {
+      run.bootGuest();
+      HapProgram hap = t -> {
+        long buf = t.allocateSecure(4096L * PAGES);
+        writeFile(t.files(), t, buf, "/gone", 7);
+        t.files().commit();
+        t.files().unlink("/gone");
+        t.syscalls().getpid(); // the adversary looks now
+      };
+      int pid = run.startHap(hap, (p, l, v) -> {});
+      AdversaryLog log = new AdversaryLog();
+      AdversaryOps ops = run.adversary(log, pid);
+      long[] found = {0, 0};
+      run.installHooks(new KernelHooks() {
+        @Override
+        public void syscallEntry(int p, String syscall) {
+          if (p != pid || !syscall.equals("getpid")) {
+            return;
+          }
+          for (long block = 0; block < 4096; block++) {
+            byte[] b = ops.readBlock("disk", block);
+            if (b == null) {
+              found[1]++;
+            } else if ((ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).getLong(0) & 0xFFFF_FFFF_0000_0000L) == (MAGIC | 7L << 32)) {
+              found[0]++;
+            }
+          }
+        }
+      }, log);
+      run.run();
+      assertEquals(0, run.exitStatuses().get(pid));
+      return found;
+    }
+  }
+
+  @Test
+  void aDeletedFilesBlocksStayUnreadableUnlessSecureDeleteIsOff() {
+    long[] on = scanAfterDelete(true);
+    assertEquals(0, on[0], "no block of the deleted file is readable");
+    assertTrue(on[1] >= PAGES, "its blocks are refused to the OS: " + on[1]);
+    long[] off = scanAfterDelete(false);
+    assertEquals(PAGES, off[0], "with secure-delete off the OS reads what the deleted file left");
+  }
+
+  static LongStream seeds() {
+    return SeededCases.seeds(91, 6);
+  }
+
+  /**
+   * Writes files in rounds (each fsynced and committed), crashes by power failure at a seeded
+   * time, reboots, and reads back every file whose fsync had returned.
+   */
+  @ParameterizedTest(name = "seed {0}")
+  @MethodSource("seeds")
+  void afterAPowerFailureEveryFileWhoseFsyncReturnedReadsBackWhole(long seed) {
+    SplittableRandom r = new SplittableRandom(seed);
+    List<Integer> durable = new ArrayList<>();
+    SystemRun first = system(Map.of()).start();
+    first.bootGuest();
+    int pid = first.startHap(t -> {
+      long buf = t.allocateSecure(4096L * PAGES);
+      for (int k = 0; k < 40; k++) {
+        if (writeFile(t.files(), t, buf, "/f" + k, k) && t.files().commit() == 0) {
+          durable.add(k);
+        }
+      }
+    }, (p, l, v) -> {});
+    assertTrue(first.runUntil(2_000_000 + r.nextLong(40_000_000)), "the crash came before the HAP was done");
+    first.crash(true, PowerFailure.random(new SplittableRandom(seed + 1)));
+    List<Integer> before = List.copyOf(durable);
+    try (SystemRun second = SystemRun.reboot(first)) {
+      second.bootGuest();
+      List<Integer> bad = new ArrayList<>();
+      int pid2 = second.startHap(t -> {
+        long buf = t.allocateSecure(4096L * PAGES);
+        for (int k : before) {
+          if (!readsBack(t.files(), t, buf, "/f" + k, k)) {
+            bad.add(k);
+          }
+        }
+      }, (p, l, v) -> {});
+      second.run();
+      assertEquals(List.of(), second.violations(), "recovery raises no alarm");
+      assertEquals(0, second.exitStatuses().get(pid2));
+      assertEquals(List.of(), bad, "files whose fsync returned before the crash (" + before.size() + ")");
+    }
+    assertTrue(pid > 0);
+  }
+}
