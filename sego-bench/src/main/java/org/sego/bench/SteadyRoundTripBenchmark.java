@@ -17,6 +17,8 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 import org.sego.api.posix.Mman;
 import org.sego.api.sim.Program;
+import org.sego.api.sim.UserContext;
+import org.sego.core.SegoSystem;
 import org.sego.core.run.SystemRun;
 
 /**
@@ -39,41 +41,55 @@ public class SteadyRoundTripBenchmark {
   private final Semaphore done = new Semaphore(0);
   private volatile boolean stop;
   private volatile long swapIns;
+  private volatile long hypercallSwapIns;
   private Thread driver;
   private volatile Throwable failure;
   private volatile boolean ended;
 
   /** Writes every page once, then accesses cycling through them, {@link #BATCH} per permit. */
   Program program() {
-    return u -> {
-      int pages = RoundTripBenchmark.PAGES;
-      long base = u.syscalls().mmap(0, (long) pages << 12, Mman.PROT_READ | Mman.PROT_WRITE,
-          Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS);
-      for (int p = 0; p < pages; p++) {
-        u.store64(base + ((long) p << 12), p);
-      }
-      for (long r = 0; ; r++) {
-        if (r % BATCH == 0) {
-          done.release();
-          go.acquireUninterruptibly();
-          if (stop) {
-            u.syscalls().exit(0);
-          }
+    return u -> cycle(u, u.syscalls().mmap(0, (long) RoundTripBenchmark.PAGES << 12, Mman.PROT_READ | Mman.PROT_WRITE,
+        Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS));
+  }
+
+  /** The loop of {@link #program()} over the pages at {@code base}. */
+  final void cycle(UserContext u, long base) {
+    int pages = RoundTripBenchmark.PAGES;
+    for (int p = 0; p < pages; p++) {
+      u.store64(base + ((long) p << 12), p);
+    }
+    for (long r = 0; ; r++) {
+      if (r % BATCH == 0) {
+        done.release();
+        go.acquireUninterruptibly();
+        if (stop) {
+          u.syscalls().exit(0);
         }
-        long a = base + ((r % pages) << 12);
-        u.store64(a, u.load64(a) + 1);
       }
-    };
+      long a = base + ((r % pages) << 12);
+      u.store64(a, u.load64(a) + 1);
+    }
+  }
+
+  /** The system the trial runs. */
+  SegoSystem system() {
+    return RoundTripBenchmark.system();
+  }
+
+  /** Starts the looping process on the booted {@code run}. */
+  void startProcess(SystemRun run) {
+    run.start(program());
   }
 
   @Setup(Level.Trial)
   public void start() {
     driver = new Thread(() -> {
-      try (SystemRun run = RoundTripBenchmark.system().start()) {
+      try (SystemRun run = system().start()) {
         run.bootGuest();
-        run.start(program());
+        startProcess(run);
         run.run();
         swapIns = run.stats().value("system.guest.swap.ins");
+        hypercallSwapIns = run.stats().has("system.strategy.swap-ins") ? run.stats().value("system.strategy.swap-ins") : 0;
         if (!stop) {
           failure = new IllegalStateException("the process ended before the benchmark stopped it: "
               + run.exitStatuses());
@@ -123,5 +139,10 @@ public class SteadyRoundTripBenchmark {
   /** Swap-ins of the whole run, after {@link #stop} (for the test that checks what this measures). */
   long swapIns() {
     return swapIns;
+  }
+
+  /** Swap-ins the strategy answered by hypercall, after {@link #stop}. */
+  long hypercallSwapIns() {
+    return hypercallSwapIns;
   }
 }

@@ -27,6 +27,8 @@ final class BlockTags {
 
   private final HypervisorServices hv;
   private final Map<String, Integer> deviceIndex = new TreeMap<>();
+  private String lastDevice;
+  private long lastIndex;
   private final LongLongMap who = new LongLongMap(0);
   private final LongLongMap version = new LongLongMap(0);
   private final long[] ring;
@@ -66,12 +68,16 @@ final class BlockTags {
 
   /** The block's key: a small index per device name, in the order devices were first seen, and the block. */
   long key(String device, long block) {
-    Integer d = deviceIndex.get(device);
-    if (d == null) {
-      d = deviceIndex.size() + 1;
-      deviceIndex.put(device, d);
+    if (device != lastDevice) { // (the same name object comes back request after request)
+      Integer d = deviceIndex.get(device);
+      if (d == null) {
+        d = deviceIndex.size() + 1;
+        deviceIndex.put(device, d);
+      }
+      lastDevice = device;
+      lastIndex = d;
     }
-    return (long) d << 48 | block;
+    return (long) lastIndex << 48 | block;
   }
 
   /** Tags {@code key} as holding {@code whom} at {@code v}. */

@@ -42,7 +42,16 @@ final class PageGuard {
     final long gfn;
     final int level;
     final long base;
-    final long[] snapshot = new long[X86.ENTRIES_PER_TABLE];
+    /** The table as the guard last checked it (its 4 KiB, little-endian entries). */
+    final byte[] snapshot = new byte[X86.PAGE_SIZE];
+
+    long entry(int i) {
+      return (long) LONGS.get(snapshot, 8 * i);
+    }
+
+    void set(int i, long e) {
+      LONGS.set(snapshot, 8 * i, e);
+    }
     boolean dirty;
 
     Table(int pid, long gfn, int level, long base) {
@@ -57,6 +66,7 @@ final class PageGuard {
   private final LeafCheck check;
   private final LeafGone gone;
   private final LongObjectMap<Table> tables = new LongObjectMap<>();
+  /** Per HAP, its tables written since it last ran (the lists are kept and reused). */
   private final Map<Integer, List<Table>> dirty = new TreeMap<>();
   private final int category;
   private final long compareNanos;
@@ -87,9 +97,12 @@ final class PageGuard {
     return hv.views().os().frame(gfn);
   }
 
-  private long[] read(long gfn, long[] into) {
-    hv.memory().read(host(gfn) << X86.PAGE_SHIFT, buffer, 0, buffer.length);
-    java.nio.ByteBuffer.wrap(buffer).order(java.nio.ByteOrder.LITTLE_ENDIAN).asLongBuffer().get(into);
+  static final java.lang.invoke.VarHandle LONGS =
+      java.lang.invoke.MethodHandles.byteArrayViewVarHandle(long[].class, java.nio.ByteOrder.LITTLE_ENDIAN);
+
+  /** Reads table {@code gfn} into {@code into} (one 4 KiB read by the hypervisor, charged). */
+  private byte[] read(long gfn, byte[] into) {
+    hv.memory().read(host(gfn) << X86.PAGE_SHIFT, into, 0, into.length);
     hv.charge(category, compareNanos);
     return into;
   }
@@ -117,11 +130,12 @@ final class PageGuard {
     }
     Table t = new Table(pid, gfn, level, base);
     tables.put(gfn, t);
-    long[] now = read(gfn, t.snapshot);
+    read(gfn, t.snapshot);
     hv.views().os().setPermissions(gfn, X86.EPT_R);
-    for (int i = 0; i < now.length; i++) {
-      if ((now[i] & X86.PTE_P) != 0) {
-        arrived(t, i, now[i]);
+    for (int i = 0; i < X86.ENTRIES_PER_TABLE; i++) {
+      long e = t.entry(i);
+      if ((e & X86.PTE_P) != 0) {
+        arrived(t, i, e);
       }
     }
   }
@@ -168,7 +182,8 @@ final class PageGuard {
       return;
     }
     if (t.level > 1) {
-      for (long e : t.snapshot) {
+      for (int i = 0; i < X86.ENTRIES_PER_TABLE; i++) {
+        long e = t.entry(i);
         if ((e & X86.PTE_P) != 0 && (e & X86.PTE_PS) == 0) {
           drop((e & X86.PTE_ADDR) >>> X86.PAGE_SHIFT);
         }
@@ -194,35 +209,56 @@ final class PageGuard {
 
   /** {@code pid} is about to run: every table of it that changed is compared, checked and protected again. */
   void resuming(int pid) {
-    List<Table> list = dirty.remove(pid);
-    if (list == null) {
+    List<Table> list = dirty.get(pid);
+    if (list == null || list.isEmpty()) {
       return;
     }
-    list.sort((a, b) -> Integer.compare(b.level, a.level)); // parents first: a dropped child is not compared
-    long[] now = new long[X86.ENTRIES_PER_TABLE];
-    for (Table t : list) {
-      if (tables.get(t.gfn) != t) {
-        continue; // dropped by its parent's change
+    if (list.size() > 1) {
+      list.sort(PARENTS_FIRST); // a child its parent's change dropped is not compared
+    }
+    try {
+      for (int n = 0; n < list.size(); n++) {
+        compare(list.get(n));
       }
-      compared.add(1);
-      read(t.gfn, now);
-      t.dirty = false;
-      hv.views().os().setPermissions(t.gfn, X86.EPT_R);
-      for (int i = 0; i < now.length; i++) {
-        long old = t.snapshot[i];
-        if ((old & ~HW_BITS) == (now[i] & ~HW_BITS)) {
-          continue;
-        }
-        t.snapshot[i] = now[i];
+    } finally {
+      list.clear();
+    }
+  }
+
+  private void compare(Table t) {
+    if (tables.get(t.gfn) != t) {
+      return; // dropped by its parent's change
+    }
+    compared.add(1);
+    read(t.gfn, buffer);
+    t.dirty = false;
+    hv.views().os().setPermissions(t.gfn, X86.EPT_R);
+    // Only the entries whose bytes differ are looked at (a vectorized scan finds them).
+    for (int at = java.util.Arrays.mismatch(t.snapshot, buffer); at >= 0; ) {
+      int i = at >>> 3;
+      long old = t.entry(i);
+      long cur = (long) LONGS.get(buffer, 8 * i);
+      if ((old & ~HW_BITS) != (cur & ~HW_BITS)) {
+        t.set(i, cur);
         if ((old & X86.PTE_P) != 0) {
           left(t, i, old);
         }
-        if ((now[i] & X86.PTE_P) != 0) {
-          arrived(t, i, now[i]);
+        if ((cur & X86.PTE_P) != 0) {
+          arrived(t, i, cur);
         }
+      } else {
+        t.set(i, cur); // only the accessed and dirty bits the MMU sets
       }
+      int from = 8 * (i + 1);
+      if (from >= X86.PAGE_SIZE) {
+        break;
+      }
+      int next = java.util.Arrays.mismatch(t.snapshot, from, X86.PAGE_SIZE, buffer, from, X86.PAGE_SIZE);
+      at = next < 0 ? -1 : from + next;
     }
   }
+
+  private static final java.util.Comparator<Table> PARENTS_FIRST = (a, b) -> Integer.compare(b.level, a.level);
 
   /**
    * {@code install-pte}: the entry for {@code gva} of {@code pid} (4 KiB, or 2 MiB with {@code
@@ -258,7 +294,7 @@ final class PageGuard {
     hv.memory().store64(slot, pte);
     Table t = tables.get(table);
     if (t != null && !t.dirty) {
-      t.snapshot[i] = pte;
+      t.set(i, pte);
       if ((old & X86.PTE_P) != 0) {
         left(t, i, old);
       }

@@ -1,6 +1,5 @@
 package org.sego.protection.metadata;
 
-import java.util.Map;
 import org.sego.api.cost.CostProfile;
 import org.sego.api.hv.HypervisorServices;
 import org.sego.api.hw.X86;
@@ -20,7 +19,7 @@ final class SegoFrames {
 
   final PageMetadata meta;
   private final HypervisorServices hv;
-  private final Map<Integer, Integer> viewOf;
+  private final HapViews viewOf;
   /** {@link #pageKey} to the frame holding that page. */
   private final LongLongMap resident = new LongLongMap(-1);
   /** A frame merged copy-on-write to the page keys of all that map it (its owner's first). */
@@ -33,7 +32,7 @@ final class SegoFrames {
   private final StatsSink.Counter scrubbed;
   int epoch;
 
-  SegoFrames(HypervisorServices hv, Map<Integer, Integer> viewOf) {
+  SegoFrames(HypervisorServices hv, HapViews viewOf) {
     this.hv = hv;
     this.viewOf = viewOf;
     this.meta = new PageMetadata(hv.guestFrames());
@@ -126,8 +125,8 @@ final class SegoFrames {
 
   /** Maps {@code gfn} in {@code pid}'s view with {@code permissions} (nothing if {@code pid} has no view). */
   void map(int pid, long gfn, int permissions) {
-    Integer v = viewOf.get(pid);
-    if (v != null) {
+    int v = viewOf.view(pid);
+    if (v >= 0) {
       hv.views().get(v).map(gfn, host(gfn), permissions);
     }
   }
@@ -161,8 +160,8 @@ final class SegoFrames {
     if (resident.get(key) == gfn) {
       resident.remove(key);
     }
-    Integer v = viewOf.get(pid);
-    if (v != null && java.util.Arrays.stream(left).noneMatch(k -> pidOf(k) == pid)) {
+    int v = viewOf.view(pid);
+    if (v >= 0 && java.util.Arrays.stream(left).noneMatch(k -> pidOf(k) == pid)) {
       hv.views().get(v).unmap(gfn);
     }
     if (left.length == 1) {
@@ -189,14 +188,20 @@ final class SegoFrames {
     if (!bound(gfn)) {
       return;
     }
-    for (long k : pagesOf(gfn)) {
+    if (meta.state(gfn) == PageMetadata.SHARED_COW) {
+      for (long k : holders.remove(gfn)) {
+        if (resident.get(k) == gfn) {
+          resident.remove(k);
+        }
+      }
+    } else if (!meta.filePage(gfn)) {
+      long k = pageKey(meta.owner(gfn), meta.where(gfn));
       if (resident.get(k) == gfn) {
         resident.remove(k);
       }
     }
-    holders.remove(gfn);
-    for (int v : viewOf.values()) {
-      hv.views().get(v).unmap(gfn);
+    for (int i = 0; i < viewOf.count(); i++) {
+      hv.views().get(viewOf.viewAt(i)).unmap(gfn);
     }
     meta.release(gfn);
     hv.memory().zeroFrame(host(gfn));

@@ -3,9 +3,7 @@ package org.sego.protection.metadata;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.TreeMap;
 import org.sego.api.cost.CostProfile;
 import org.sego.api.guest.KernelUserWrite;
 import org.sego.api.hv.BlockIo;
@@ -51,7 +49,7 @@ final class SegoStrategy implements ProtectionStrategy {
   private final HypervisorServices hv;
   private final SegoSettings settings;
   private final Capabilities capabilities;
-  private final Map<Integer, Integer> viewOf = new TreeMap<>();
+  private final HapViews viewOf = new HapViews();
   private final SegoFrames frames;
   private final PageGuard guard;
   private BlockTags tags;
@@ -223,12 +221,12 @@ final class SegoStrategy implements ProtectionStrategy {
 
   @Override
   public int onContextSwitch(int vcpu, int pid) {
-    return viewOf.getOrDefault(pid, 0);
+    return Math.max(0, viewOf.view(pid));
   }
 
   @Override
   public boolean isProtected(int pid) {
-    return settings.registerScrub() && viewOf.containsKey(pid);
+    return settings.registerScrub() && viewOf.has(pid);
   }
 
   @Override
@@ -327,7 +325,8 @@ final class SegoStrategy implements ProtectionStrategy {
     long vpn = gvaPage >>> X86.PAGE_SHIFT;
     int parent = -1;
     if (frames.meta.filePage(gfn)) {
-      for (int p : viewOf.keySet()) {
+      for (int n = 0; n < viewOf.count(); n++) {
+        int p = viewOf.pidAt(n);
         MappingIntents.Intent i = p == child ? null : hv.intents().lookup(p, gvaPage);
         if (i != null && i.objectId() == frames.meta.oid(gfn) && i.offsetOf(gvaPage) >>> X86.PAGE_SHIFT == frames.meta.where(gfn)) {
           parent = p;
@@ -373,8 +372,8 @@ final class SegoStrategy implements ProtectionStrategy {
 
   /** A leaf of {@code pid} that mapped {@code oldGfn} changed: its TLB entries through that frame go. */
   private void leafGone(int pid, long gvaPage, long oldGfn) {
-    Integer v = viewOf.get(pid);
-    if (v == null || oldGfn >= hv.guestFrames()) {
+    int v = viewOf.view(pid);
+    if (v < 0 || oldGfn >= hv.guestFrames()) {
       return;
     }
     EptView view = hv.views().get(v);
@@ -399,8 +398,8 @@ final class SegoStrategy implements ProtectionStrategy {
       return ExitAnswer.DENY;
     }
     int pid = exit.pid();
-    Integer v = viewOf.get(pid);
-    if (v == null || exit.view().id() != v) {
+    int v = viewOf.view(pid);
+    if (v < 0 || exit.view().id() != v) {
       return ExitAnswer.DENY;
     }
     EptView view = hv.views().get(v);
@@ -515,7 +514,7 @@ final class SegoStrategy implements ProtectionStrategy {
     if (call instanceof KernelHypercall) {
       return kernelCall(call);
     }
-    if (!viewOf.containsKey(pid)) {
+    if (!viewOf.has(pid)) {
       return new HypercallResult.Refused("process " + pid + " is not a registered HAP");
     }
     return hapCall(pid, call);
@@ -525,7 +524,7 @@ final class SegoStrategy implements ProtectionStrategy {
     if (pid > PageMetadata.MAX_OWNER) {
       return new HypercallResult.Refused("pid " + pid + " above the metadata's owner range 1.." + PageMetadata.MAX_OWNER);
     }
-    if (!viewOf.containsKey(pid)) {
+    if (!viewOf.has(pid)) {
       EptView view = hv.views().create("sego-hap-" + pid);
       viewOf.put(pid, view.id());
       hv.setView(pid, view.id());
@@ -536,7 +535,7 @@ final class SegoStrategy implements ProtectionStrategy {
         adopting = -1;
       }
     }
-    return new HypercallResult.Ok(viewOf.get(pid));
+    return new HypercallResult.Ok(viewOf.view(pid));
   }
 
   private HypercallResult hapCall(int pid, Hypercall call) {
@@ -695,7 +694,7 @@ final class SegoStrategy implements ProtectionStrategy {
       frames.release(z.gfn());
       hv.memory().zeroFrame(frames.host(z.gfn()));
       hv.charge(hv.category("sego.scrub"), hv.costs().bandwidth(CostProfile.HV_SCRUB).nanosFor(X86.PAGE_SIZE));
-      if (z.pid() >= 0 && viewOf.containsKey(z.pid()) && hv.intents().lookup(z.pid(), z.vpn() << X86.PAGE_SHIFT) != null
+      if (z.pid() >= 0 && viewOf.has(z.pid()) && hv.intents().lookup(z.pid(), z.vpn() << X86.PAGE_SHIFT) != null
           && frames.frameOf(z.pid(), z.vpn()) < 0) {
         frames.bindAnonymous(z.gfn(), z.pid(), z.vpn());
       }
@@ -848,7 +847,7 @@ final class SegoStrategy implements ProtectionStrategy {
         frames.dropHolder(c.srcGfn(), c.pid(), c.vpn());
       }
       frames.bindAnonymous(c.dstGfn(), c.pid(), c.vpn());
-    } else if (viewOf.containsKey(c.pid()) && hv.intents().lookup(c.pid(), c.vpn() << X86.PAGE_SHIFT) != null) {
+    } else if (viewOf.has(c.pid()) && hv.intents().lookup(c.pid(), c.vpn() << X86.PAGE_SHIFT) != null) {
       frames.bindAnonymous(c.dstGfn(), c.pid(), c.vpn());
     }
     copies.add(1);
@@ -922,8 +921,8 @@ final class SegoStrategy implements ProtectionStrategy {
     files.written(w.device(), oid, page, w.block(), v);
     authorizedOut.put(gfn, key);
     dirtyFile.remove(gfn);
-    for (int vid : viewOf.values()) {
-      EptView ev = hv.views().get(vid);
+    for (int n = 0; n < viewOf.count(); n++) {
+      EptView ev = hv.views().get(viewOf.viewAt(n));
       if (ev.entry(gfn) != 0) {
         ev.setPermissions(gfn, X86.EPT_R | X86.EPT_X); // the next write marks it dirty again
       }
@@ -966,14 +965,14 @@ final class SegoStrategy implements ProtectionStrategy {
 
   /** The owner recorded for a secure-file frame: the namespace is shared by the HAPs, so the first HAP's id stands for it. */
   private int ownerFor() {
-    return viewOf.isEmpty() ? 1 : viewOf.keySet().iterator().next();
+    return viewOf.count() == 0 ? 1 : viewOf.pidAt(0);
   }
 
   // ---- lifecycle ----------------------------------------------------------------------------------
 
   @Override
   public void processExited(int pid) {
-    if (!viewOf.containsKey(pid)) {
+    if (!viewOf.has(pid)) {
       return;
     }
     List<Long> mine = new ArrayList<>();

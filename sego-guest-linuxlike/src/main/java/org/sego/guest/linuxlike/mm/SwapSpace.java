@@ -144,7 +144,10 @@ public final class SwapSpace {
         return false;
       }
     }
-    mm.tables.write(ptSlot, PageTables.swapEntry(slot));
+    // A HAP's entry through the hypervisor (its tables are the hypervisor's to change), else directly.
+    if (!mm.hap.installPte(as, vpn << X86.PAGE_SHIFT, ptSlot, PageTables.swapEntry(slot))) {
+      mm.tables.write(ptSlot, PageTables.swapEntry(slot)); // (refused only without a table: checked when the HAP next runs)
+    }
     mm.ports.cpu().invalidatePage(as.cr3, vpn << X86.PAGE_SHIFT);
     mm.frames.unmap(f, pid, vpn);
     mm.reclaimer.forget(f);
@@ -227,10 +230,8 @@ public final class SwapSpace {
     if (vma == null || mm.slotOf(pid, vpn) != ptSlot || mm.tables.read(ptSlot) != PageTables.swapEntry(slot)) {
       return false;
     }
-    mm.tables.write(ptSlot, 0);
     if (!mm.mapNew(as, vma, ptSlot, page, f)) {
-      mm.tables.write(ptSlot, PageTables.swapEntry(slot));
-      return false;
+      return false; // nothing was written: the swap entry stays
     }
     mm.ports.cpu().invalidatePage(as.cr3, page);
     release(slot);
@@ -282,10 +283,8 @@ public final class SwapSpace {
       mm.freeFrame(f);
       return MemoryManager.SEGV;
     }
-    mm.tables.write(ptSlot, 0);
     if (!mm.mapNew(as, vma, ptSlot, page, f)) {
-      mm.tables.write(ptSlot, pte); // still swapped out: the slot keeps the page
-      mm.freeFrame(f);
+      mm.freeFrame(f); // nothing was written: still swapped out, the slot keeps the page
       return MemoryManager.SEGV;
     }
     release(slot);
