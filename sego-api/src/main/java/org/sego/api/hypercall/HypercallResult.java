@@ -14,7 +14,10 @@ public sealed interface HypercallResult {
   /** The request broke the strategy's rules; evidence says how. */
   record Violation(String evidence) implements HypercallResult {}
 
+  /** {@code Ok(0)}: one shared instance (records compare by value). */
+  HypercallResult OK = new Ok(0);
+
   static HypercallResult ok() {
-    return new Ok(0);
+    return OK;
   }
 }

@@ -59,7 +59,9 @@ public final class HypervisorShell {
   private final SystemSpec spec;
   private BlockDevices blocks;
   private HvStorage storage;
-  private final Map<Integer, long[]> savedRegisters = new TreeMap<>();
+  /** Per pid, the registers saved at a protected process's kernel entry (arrays reused), and whether they are. */
+  private long[][] savedRegisters = new long[64][];
+  private boolean[] saved = new boolean[64];
   private final StatsSink.Counter exits;
   private final StatsSink.Counter denied;
   private final StatsSink.Counter hypercalls;
@@ -153,7 +155,7 @@ public final class HypervisorShell {
 
   /** The guest died: the strategy and the hypervisor stay, the guest's processes, TLB entries and pending work go. */
   public void guestCrashed() {
-    savedRegisters.clear();
+    java.util.Arrays.fill(saved, false);
     intents.clear();
     services.guestGone();
     mmu.flushAll();
@@ -362,7 +364,9 @@ public final class HypervisorShell {
 
   /** Process {@code pid} ended: the strategy releases what it holds for it, its intents go. */
   public void processExited(int pid) {
-    savedRegisters.remove(pid);
+    if (pid < saved.length) {
+      saved[pid] = false;
+    }
     strategy.processExited(pid);
     intents.revokeAll(pid);
     services.exited(pid);
@@ -403,7 +407,15 @@ public final class HypervisorShell {
       return;
     }
     sim.charge(CostCategory.VMEXIT, Principal.HV, vmexitNanos);
-    savedRegisters.put(pid, registers.clone());
+    if (pid >= saved.length) {
+      savedRegisters = Arrays.copyOf(savedRegisters, Math.max(pid + 1, 2 * saved.length));
+      saved = Arrays.copyOf(saved, savedRegisters.length);
+    }
+    if (savedRegisters[pid] == null) {
+      savedRegisters[pid] = new long[Registers.COUNT];
+    }
+    System.arraycopy(registers, 0, savedRegisters[pid], 0, Registers.COUNT);
+    saved[pid] = true;
     Arrays.fill(registers, 0, Registers.RIP, 0L);
     scrubs.add(1);
   }
@@ -411,10 +423,10 @@ public final class HypervisorShell {
   /** Kernel exit to process {@code pid}: restores what {@link #kernelEntry} saved. */
   public void kernelExit(int pid, long[] registers) {
     services.transition(sim.currentCpu(), pid, false);
-    long[] saved = savedRegisters.remove(pid);
-    if (saved != null) {
+    if (pid >= 0 && pid < saved.length && saved[pid]) {
+      saved[pid] = false;
       sim.charge(CostCategory.VMEXIT, Principal.HV, vmexitNanos);
-      System.arraycopy(saved, 0, registers, 0, Registers.COUNT);
+      System.arraycopy(savedRegisters[pid], 0, registers, 0, Registers.COUNT);
     }
     strategy.resuming(sim.currentCpu(), pid);
     chargeEptChanges(sim.currentCpu());

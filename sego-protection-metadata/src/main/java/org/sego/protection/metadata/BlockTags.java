@@ -68,7 +68,7 @@ final class BlockTags {
 
   /** The block's key: a small index per device name, in the order devices were first seen, and the block. */
   long key(String device, long block) {
-    if (device != lastDevice) { // (the same name object comes back request after request)
+    if (!device.equals(lastDevice)) { // (one device, request after request)
       Integer d = deviceIndex.get(device);
       if (d == null) {
         d = deviceIndex.size() + 1;

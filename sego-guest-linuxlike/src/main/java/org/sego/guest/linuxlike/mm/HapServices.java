@@ -81,15 +81,22 @@ public final class HapServices {
 
   /** Sends a service hypercall, counted by name; a refusal or violation counted too. */
   public HypercallResult call(Hypercall call) {
-    sent.computeIfAbsent(call.name(), n -> ports.stats().counter("system.guest.hypercalls." + n, "calls",
-        "'" + n + "' hypercalls the kernel sent for a HAP's page or secure file")).add(1);
+    String name = call.name();
+    StatsSink.Counter c = sent.get(name);
+    if (c == null) { // (looked up, not computeIfAbsent: a capturing lambda per hypercall)
+      c = ports.stats().counter("system.guest.hypercalls." + name, "calls",
+          "'" + name + "' hypercalls the kernel sent for a HAP's page or secure file");
+      sent.put(name, c);
+    }
+    c.add(1);
     HypercallResult r = ports.hypercalls().call(call);
     if (!(r instanceof HypercallResult.Ok)) {
-      refused.computeIfAbsent(call.name(), n -> ports.stats().counter("system.guest.hypercalls." + n + "-refused", "calls",
+      refused.computeIfAbsent(name, n -> ports.stats().counter("system.guest.hypercalls." + n + "-refused", "calls",
           "'" + n + "' hypercalls the hypervisor refused or found a violation in (the service was skipped)")).add(1);
     }
     return r;
   }
+
 
   /**
    * Writes the leaf entry {@code pte} (4 KiB, or 2 MiB with {@code PTE_PS}) mapping {@code gva} of

@@ -28,6 +28,13 @@ public final class Tlb {
   private long fractured;
   private long hits;
   private long misses;
+  /**
+   * Valid 4 KiB entries per {@code gfn & FILTER_MASK}: an EPT change of a frame no entry can
+   * hold is invalidated without scanning the TLB (EPT changes are frequent under a protecting
+   * strategy). Exact: it changes exactly when an entry becomes valid or invalid.
+   */
+  private final int[] byFrame = new int[FILTER_MASK + 1];
+  private static final int FILTER_MASK = 4095;
 
   public Tlb(int sets, int ways) {
     this.sets = sets;
@@ -111,6 +118,12 @@ public final class Tlb {
         victim = i;
       }
     }
+    if (l == small) {
+      if (l.tag[victim] != 0) {
+        byFrame[(int) (l.gfn[victim] & FILTER_MASK)]--;
+      }
+      byFrame[(int) (gfn & FILTER_MASK)]++;
+    }
     l.tag[victim] = t;
     l.cr3[victim] = cr3;
     l.data[victim] = hpaPage | flags;
@@ -158,10 +171,24 @@ public final class Tlb {
         for (int i = base; i < base + ways; i++) {
           if (small.tag[i] != 0 && small.cr3[i] == cr3 && (small.tag[i] & ((1L << 40) - 1)) == vpn
               && (small.data[i] & F_FRACTURED) != 0) {
-            small.tag[i] = 0;
+            dropSmall(i);
           }
         }
       }
+    }
+  }
+
+  /** Invalidates 4 KiB entry {@code i} (valid). */
+  private void dropSmall(int i) {
+    byFrame[(int) (small.gfn[i] & FILTER_MASK)]--;
+    small.tag[i] = 0;
+  }
+
+  private void drop(Level l, int i) {
+    if (l == small) {
+      dropSmall(i);
+    } else {
+      l.tag[i] = 0;
     }
   }
 
@@ -170,7 +197,7 @@ public final class Tlb {
     int base = (int) (vpn & (n - 1)) * ways;
     for (int i = base; i < base + ways; i++) {
       if (l.tag[i] != 0 && l.cr3[i] == cr3 && (l.tag[i] & ((1L << 40) - 1)) == vpn) {
-        l.tag[i] = 0;
+        drop(l, i);
       }
     }
   }
@@ -178,8 +205,8 @@ public final class Tlb {
   public void invalidateAddressSpace(long cr3) {
     for (Level l : new Level[] {small, large}) {
       for (int i = 0; i < l.tag.length; i++) {
-        if (l.cr3[i] == cr3) {
-          l.tag[i] = 0;
+        if (l.tag[i] != 0 && l.cr3[i] == cr3) {
+          drop(l, i);
         }
       }
     }
@@ -190,9 +217,9 @@ public final class Tlb {
    * KiB entries of that frame and the 2 MiB entries of its region.
    */
   public void invalidateGfn(int view, long gfn) {
-    for (int i = 0; i < small.tag.length; i++) {
+    for (int i = 0; byFrame[(int) (gfn & FILTER_MASK)] > 0 && i < small.tag.length; i++) {
       if (small.tag[i] != 0 && small.gfn[i] == gfn && viewOf(small.tag[i]) == view) {
-        small.tag[i] = 0;
+        dropSmall(i);
       }
     }
     invalidateLarge(view, gfn);
@@ -203,7 +230,7 @@ public final class Tlb {
     long region = gfn >>> 9;
     for (int i = 0; i < small.tag.length; i++) {
       if (small.tag[i] != 0 && (small.gfn[i] >>> 9) == region && viewOf(small.tag[i]) == view) {
-        small.tag[i] = 0;
+        dropSmall(i);
       }
     }
     invalidateLarge(view, gfn);
@@ -225,6 +252,7 @@ public final class Tlb {
   public void flushAll() {
     Arrays.fill(small.tag, 0);
     Arrays.fill(large.tag, 0);
+    Arrays.fill(byFrame, 0);
     fractured = 0;
   }
 }
