@@ -35,6 +35,9 @@ public interface ProtectionStrategy {
   /** The guest kernel and all its processes are gone; a new guest will boot on the same hypervisor. */
   default void guestCrashed() {}
 
+  /** The run is over: the last moment to set the strategy's end-of-run stats (its trusted state, say). */
+  default void finish() {}
+
   /** Process {@code pid} ended: release what the strategy holds for it (its frames' metadata, its view). */
   default void processExited(int pid) {}
 

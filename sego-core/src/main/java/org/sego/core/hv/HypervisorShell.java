@@ -474,6 +474,7 @@ public final class HypervisorShell {
 
   /** End-of-run stats. */
   public void finish() {
+    strategy.finish();
     blocks.finish(sim.completionNanos());
     storage.finish(sim, sim.completionNanos());
     sim.stats().set("system.memory.resident-frames", "frames", "host frames holding bytes at the end",

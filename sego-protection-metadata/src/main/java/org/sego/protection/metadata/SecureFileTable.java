@@ -254,6 +254,11 @@ final class SecureFileTable {
     return names.size();
   }
 
+  /** Secure-file pages with a version (written at least once). */
+  long pages() {
+    return versions.size();
+  }
+
   /** Host memory for the view: about 48 bytes per page and 128 per file. */
   long ramBytes() {
     return 48L * versions.size() + 128L * names.size();

@@ -31,6 +31,9 @@ final class SegoFrames {
   private final StatsSink.Counter bound;
   private final StatsSink.Counter scrubbed;
   int epoch;
+  /** S-pages bound now, and the most there were. */
+  private long boundNow;
+  private long boundPeak;
 
   SegoFrames(HypervisorServices hv, HapViews viewOf) {
     this.hv = hv;
@@ -120,6 +123,7 @@ final class SegoFrames {
   private void withhold(long gfn) {
     hv.charge(metadataCategory, recordNanos);
     bound.add(1);
+    boundPeak = Math.max(boundPeak, ++boundNow);
     hv.views().os().setPermissions(gfn, 0);
   }
 
@@ -204,6 +208,7 @@ final class SegoFrames {
       hv.views().get(viewOf.viewAt(i)).unmap(gfn);
     }
     meta.release(gfn);
+    boundNow--;
     hv.memory().zeroFrame(host(gfn));
     hv.charge(scrubCategory, scrubNanos);
     scrubbed.add(1);
@@ -229,6 +234,14 @@ final class SegoFrames {
     for (long k : pages) {
       resident.put(k, dst);
     }
+  }
+
+  long boundPeak() {
+    return boundPeak;
+  }
+
+  long boundNow() {
+    return boundNow;
   }
 
   /** Every bound frame back to the OS (the guest is gone). */

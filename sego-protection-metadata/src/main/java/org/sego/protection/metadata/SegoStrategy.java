@@ -67,7 +67,13 @@ final class SegoStrategy implements ProtectionStrategy {
   private final LongLongMap dirtyFile = new LongLongMap(0);
   /** The pid whose page tables {@code hap-register} is adopting now (its inherited mappings are a fork's), or -1. */
   private int adopting = -1;
+  /** The most anonymous pages protected at once: S-pages resident plus pages swapped out. */
+  private long protectedPeak;
   private final int copyCategory;
+  private final int shareCategory;
+  private final int scrubCategory;
+  private final long scrubNanos;
+  private final int storeCategory;
   private final long copyNanos;
   private final byte[] pageA = new byte[X86.PAGE_SIZE];
   private final byte[] pageB = new byte[X86.PAGE_SIZE];
@@ -99,6 +105,10 @@ final class SegoStrategy implements ProtectionStrategy {
     this.frames = new SegoFrames(hv, viewOf);
     this.guard = new PageGuard(hv, this::checkLeaf, this::leafGone);
     this.copyCategory = hv.category("sego.copy");
+    this.shareCategory = hv.category("sego.share-scan");
+    this.scrubCategory = hv.category("sego.scrub");
+    this.scrubNanos = hv.costs().bandwidth(CostProfile.HV_SCRUB).nanosFor(X86.PAGE_SIZE);
+    this.storeCategory = hv.category("sego.store");
     this.copyNanos = hv.costs().bandwidth(CostProfile.HV_COPY).nanosFor(X86.PAGE_SIZE);
     String p = hv.path();
     StatsSink s = hv.stats();
@@ -164,7 +174,7 @@ final class SegoStrategy implements ProtectionStrategy {
       frames.epoch = (int) Math.min(PageMetadata.MAX_EPOCH, store.bootEpoch());
       long wait = store.readyAt() - hv.clock().nowNanos();
       if (wait > 0) {
-        hv.charge(hv.category("sego.store"), wait);
+        hv.charge(storeCategory, wait);
       }
     }
     tags = new BlockTags(hv, store, storeDevice, settings.tagCacheEntries());
@@ -357,7 +367,7 @@ final class SegoStrategy implements ProtectionStrategy {
   /** A new page arrives in an OS frame: the hypervisor zeroes it first (the OS chose its bytes). */
   private void freshPage(long gfn) {
     hv.memory().zeroFrame(frames.host(gfn));
-    hv.charge(hv.category("sego.scrub"), hv.costs().bandwidth(CostProfile.HV_SCRUB).nanosFor(X86.PAGE_SIZE));
+    hv.charge(scrubCategory, scrubNanos);
     freshZeroed.add(1);
   }
 
@@ -655,7 +665,7 @@ final class SegoStrategy implements ProtectionStrategy {
     long done = files.sync();
     long wait = done - hv.clock().nowNanos();
     if (wait > 0) {
-      hv.charge(hv.category("sego.store"), wait);
+      hv.charge(storeCategory, wait);
     }
     return HypercallResult.ok();
   }
@@ -693,7 +703,7 @@ final class SegoStrategy implements ProtectionStrategy {
       KernelHypercalls.ZeroPage z = (KernelHypercalls.ZeroPage) call;
       frames.release(z.gfn());
       hv.memory().zeroFrame(frames.host(z.gfn()));
-      hv.charge(hv.category("sego.scrub"), hv.costs().bandwidth(CostProfile.HV_SCRUB).nanosFor(X86.PAGE_SIZE));
+      hv.charge(scrubCategory, scrubNanos);
       if (z.pid() >= 0 && viewOf.has(z.pid()) && hv.intents().lookup(z.pid(), z.vpn() << X86.PAGE_SHIFT) != null
           && frames.frameOf(z.pid(), z.vpn()) < 0) {
         frames.bindAnonymous(z.gfn(), z.pid(), z.vpn());
@@ -788,6 +798,7 @@ final class SegoStrategy implements ProtectionStrategy {
     tags.put(key, BlockTags.anonymous(s.pid(), s.vpn()), v);
     swappedBlock.put(page, key);
     swappedVersion.put(page, v);
+    protectedPeak = Math.max(protectedPeak, frames.boundNow() - 1 + swappedBlock.size());
     authorizedOut.put(gfn, key);
     swapOuts.add(1);
     return HypercallResult.ok();
@@ -881,8 +892,11 @@ final class SegoStrategy implements ProtectionStrategy {
     }
     hv.memory().read(frames.host(keep) << X86.PAGE_SHIFT, pageA, 0, X86.PAGE_SIZE);
     hv.memory().read(frames.host(drop) << X86.PAGE_SHIFT, pageB, 0, X86.PAGE_SIZE);
-    hv.charge(hv.category("sego.share-scan"), 2 * copyNanos);
-    if (!java.util.Arrays.equals(pageA, pageB)) {
+    int differ = java.util.Arrays.mismatch(pageA, pageB);
+    // A comparison reads both pages up to the first cache line that differs (all of them if equal).
+    long lines = differ < 0 ? X86.PAGE_SIZE / 64 : differ / 64 + 1;
+    hv.charge(shareCategory, 2 * copyNanos * lines / (X86.PAGE_SIZE / 64));
+    if (differ >= 0) {
       return new HypercallResult.Refused("the pages differ");
     }
     frames.release(drop);
@@ -969,6 +983,32 @@ final class SegoStrategy implements ProtectionStrategy {
   }
 
   // ---- lifecycle ----------------------------------------------------------------------------------
+
+  /**
+   * The trusted state, at the end: what the hypervisor holds in RAM (page metadata, tags, table
+   * snapshots, the secure-file view, the store's index) and durably (the store's log), and per GiB
+   * of protected data at its peak (S-pages resident, plus pages swapped out and secure-file pages).
+   */
+  @Override
+  public void finish() {
+    long ram = frames.meta.trustedBytes() + tags.ramBytes() + guard.ramBytes() + files.ramBytes()
+        + (store == null ? 0 : store.ramBytes());
+    long durable = store == null ? 0 : store.logBlocks() * hv.storage().volume(storeDevice).blockSize();
+    long protectedPages = Math.max(1, Math.max(protectedPeak, frames.boundPeak()) + files.pages());
+    String p = hv.path();
+    stat(p + ".trusted-ram-bytes", "bytes", "trusted state in hypervisor memory at the end (metadata, tags, snapshots, file view, store index)", ram);
+    stat(p + ".trusted-durable-bytes", "bytes", "the metadata store's log on its device at the end", durable);
+    stat(p + ".protected-pages", "pages", "protected pages: the peak of S-pages resident and swapped out, plus the secure-file pages written", protectedPages);
+    long gib = 1L << 30;
+    stat(p + ".trusted-ram-bytes-per-protected-gib", "bytes", "trusted RAM per GiB of protected data (SEV-SNP's RMP: 4 MiB per GiB)", ram * (gib / X86.PAGE_SIZE) / protectedPages);
+    stat(p + ".trusted-durable-bytes-per-protected-gib", "bytes", "durable trusted state per GiB of protected data", durable * (gib / X86.PAGE_SIZE) / protectedPages);
+  }
+  /** An end-of-run figure (a counter set once: the stats port has counters only). */
+  private void stat(String path, String unit, String description, long value) {
+    StatsSink.Counter c = hv.stats().counter(path, unit, description);
+    c.add(value - c.value());
+  }
+
 
   @Override
   public void processExited(int pid) {
