@@ -192,9 +192,10 @@ final class SegoStrategy implements ProtectionStrategy {
     c.add(Claim.againstOs("integrity", "tags bind blocks to owner, page or (OID, offset) (" + CHECK_BINDING
         + "); page tables are paraverified (" + CHECK_INTENT + "); the library trusts the hypervisor's file length"));
     c.add(Claim.againstOs("freshness", "versions in tags (" + CHECK_VERSION + ")",
-        store == null && hv.storage().devices().size() != 1 && settings.metadataDevice().isEmpty()
-            ? "within one boot: no metadata store, so nothing survives a power failure"
-            : "across reboots: versions and tags durable in the metadata store at confirm-durable"));
+        "across power failures only with a metadata store (metadata-device, or the only hypervisor device): without one, within one boot"));
+    c.add(Claim.againstOs("crash-consistency", "a HAP's fsync returns only after confirm-durable made its pages' tags, versions and length durable",
+        "after a guest crash the hypervisor keeps its state; after a power failure it recovers it from the store",
+        "tags are not written atomically with the data (no write-ahead buffer or out-of-place writes yet): a page written but not yet confirmed may come back newer under its older tag"));
     c.add(Claim.againstOs("sharing", "identical protected pages are merged and compacted by the hypervisor (sharing = "
         + settings.sharing() + ")"));
     return c;
