@@ -19,6 +19,10 @@ final class IagoChecks {
   static final String PID_STABLE = Capabilities.CHECK_PID_STABLE;
   static final String IO_LENGTH = Capabilities.CHECK_IO_LENGTH;
   static final String FILE_LENGTH = Capabilities.CHECK_FILE_LENGTH;
+  static final String LSEEK_RESULT = Capabilities.CHECK_LSEEK_RESULT;
+  static final String CLOCK_MONOTONIC = Capabilities.CHECK_CLOCK_MONOTONIC;
+  static final String RANDOM_SOURCE = Capabilities.CHECK_RANDOM_SOURCE;
+  private long lastClock = Long.MIN_VALUE;
 
   private final Set<String> enabled = new TreeSet<>();
   private final List<long[]> secure = new ArrayList<>();
@@ -92,6 +96,26 @@ final class IagoChecks {
   /** A transfer's answer never exceeds the piece the library asked for (else the copy would overrun). */
   boolean ioLengthOk(long result, long requested) {
     return !on(IO_LENGTH) || fail(IO_LENGTH, result <= requested, "the kernel claimed " + result + " bytes of " + requested);
+  }
+
+  /** An lseek answer: never negative, and with {@code SEEK_SET} the offset asked for (an error passes). */
+  boolean lseekOk(long result, long offset, int whence) {
+    if (!on(LSEEK_RESULT) || (result < 0 && result >= -4095)) {
+      return true;
+    }
+    return fail(LSEEK_RESULT, result >= 0 && (whence != org.sego.api.posix.Fcntl.SEEK_SET || result == offset),
+        "lseek to " + offset + " (whence " + whence + ") answered " + result);
+  }
+
+  /** The clock never goes backwards. */
+  boolean clockOk(long now) {
+    if (!on(CLOCK_MONOTONIC)) {
+      return true;
+    }
+    boolean ok = now >= lastClock;
+    long before = lastClock;
+    lastClock = Math.max(lastClock, now);
+    return fail(CLOCK_MONOTONIC, ok, "the clock went back from " + before + " to " + now + " ns");
   }
 
   /** A secure file's length from the kernel agrees with the hypervisor's ({@code trusted}). */
