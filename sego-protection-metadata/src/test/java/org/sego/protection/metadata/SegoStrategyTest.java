@@ -27,7 +27,13 @@ class SegoStrategyTest {
   }
 
   static Outcome run(String strategy, String workload, Map<String, ?> params, Map<String, ?> guest) {
-    SegoSystem s = SegoSystem.builder(PluginRegistry.discover()).memory("128 MiB").seed(11).strategy(strategy)
+    return run(strategy, Map.of(), workload, params, guest);
+  }
+
+  static Outcome run(String strategy, Map<String, ?> strategyParams, String workload, Map<String, ?> params,
+      Map<String, ?> guest) {
+    SegoSystem s = SegoSystem.builder(PluginRegistry.discover()).memory("128 MiB").seed(11)
+        .strategy(strategy, strategyParams)
         .device("swap", "nvme", Map.of("size", "128 MiB")).device("disk", "nvme", Map.of("size", "64 MiB"))
         .device("hvstore", "sata-ssd", Map.of("size", "16 MiB", "access", "hypervisor"))
         .guest("linuxlike", guest).workload(workload, new LinkedHashMap<>(params)).workloadAsHap(true).build();
@@ -83,5 +89,23 @@ class SegoStrategyTest {
     time.forEach((category, nanos) -> assertTrue(!category.startsWith("crypto.") || nanos == 0,
         "sego is never charged crypto: " + category + " = " + nanos));
     assertTrue(time.keySet().stream().anyMatch(c -> c.startsWith("sego.")), "sego charges its own work: " + time.keySet());
+  }
+
+  @org.junit.jupiter.api.Test
+  void aSmallTagCacheSpillsToTheStoreAndEachMissIsCharged() {
+    Map<String, ?> params = Map.of("working-set", "12 MiB");
+    Map<String, ?> guest = Map.of("memory-limit", "6 MiB", "swap-device", "swap");
+    Outcome none = run("none", "memory-pressure", params, guest);
+    Outcome small = run("sego", Map.of("tag-cache-entries", 64), "memory-pressure", params, guest);
+    Outcome big = run("sego", "memory-pressure", params, guest);
+    assertEquals(none.output(), small.output(), "the same data with 64 tags in memory");
+    assertEquals(0, small.stat("system.hv.violations"));
+    assertTrue(small.stat("system.strategy.tag-cache-evictions") > 0);
+    assertTrue(small.stat("system.strategy.tag-cache-misses") > 0);
+    assertEquals(0, big.stat("system.strategy.tag-cache-misses"), "65,536 tags hold this run's");
+    long missNanos = small.run().simulation().timeByCategory(0).getOrDefault("sego.tag-miss.hv", 0L);
+    assertTrue(missNanos > 0, "each miss waits for the store's device: " + small.run().simulation().timeByCategory(0).keySet());
+    assertTrue(small.stat("system.devices.hvstore.reads") >= small.stat("system.strategy.tag-cache-misses"));
+    assertTrue(small.stat("system.strategy.trusted-ram-bytes") < big.stat("system.strategy.trusted-ram-bytes"));
   }
 }
