@@ -4,7 +4,6 @@ import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import org.sego.api.cost.CostProfile;
 import org.sego.api.guest.KernelUserWrite;
 import org.sego.api.hv.BlockIo;
 import org.sego.api.hv.Check;
@@ -46,89 +45,60 @@ final class SegoStrategy implements ProtectionStrategy {
   static final String CHECK_DEVICE_REFUSAL = "device-refusal";
   static final String CHECK_REGISTER_SCRUB = "register-scrub";
 
+  private final SegoState state;
   private final HypervisorServices hv;
   private final SegoSettings settings;
   private final Capabilities capabilities;
-  private final HapViews viewOf = new HapViews();
+  private final HapViews viewOf;
   private final SegoFrames frames;
+  private final MappingCheck mapping;
   private final PageGuard guard;
+  private final LongLongMap swappedBlock;
+  private final LongLongMap swappedVersion;
+  private final LongLongMap authorizedOut;
+  private final LongLongMap authorizedIn;
+  private final LongLongMap dirtyFile;
+  /** Made at {@code start}, with the store. */
   private BlockTags tags;
   private SecureFileTable files;
   private MetadataStore store;
   private String storeDevice;
-  /** A swapped-out page ({@link SegoFrames#pageKey}) to its block's key and the version it was written at. */
-  private final LongLongMap swappedBlock = new LongLongMap(-1);
-  private final LongLongMap swappedVersion = new LongLongMap(0);
-  /** A frame whose write the hypervisor authorized, to the block key. */
-  private final LongLongMap authorizedOut = new LongLongMap(-1);
-  /** A block key whose read into a frame the hypervisor authorized, to that frame. */
-  private final LongLongMap authorizedIn = new LongLongMap(-1);
-  /** Secure-file frames the HAP wrote since their last write-back, to their OID. */
-  private final LongLongMap dirtyFile = new LongLongMap(0);
-  /** The pid whose page tables {@code hap-register} is adopting now (its inherited mappings are a fork's), or -1. */
-  private int adopting = -1;
-  /** The most anonymous pages protected at once: S-pages resident plus pages swapped out. */
-  private long protectedPeak;
-  private final int copyCategory;
-  private final int shareCategory;
-  private final int scrubCategory;
-  private final long scrubNanos;
-  private final int storeCategory;
-  private final long copyNanos;
-  private final byte[] pageA = new byte[X86.PAGE_SIZE];
-  private final byte[] pageB = new byte[X86.PAGE_SIZE];
+  private MemoryServices memory;
+  private SecureFileService fileService;
   private final StatsSink.Counter osDenied;
   private final StatsSink.Counter dmaRefused;
   private final StatsSink.Counter adversaryRefused;
-  private final StatsSink.Counter swapOuts;
-  private final StatsSink.Counter swapIns;
-  private final StatsSink.Counter copies;
   private final StatsSink.Counter zeroes;
   private final StatsSink.Counter releases;
-  private final StatsSink.Counter shares;
   private final StatsSink.Counter moves;
-  private final StatsSink.Counter fileWriteBacks;
-  private final StatsSink.Counter fileReadIns;
-  private final StatsSink.Counter blockCopies;
   private final StatsSink.Counter installs;
-  private final StatsSink.Counter userWrites;
-  private final StatsSink.Counter freshZeroed;
-  private final StatsSink.Counter violations;
 
   @Inject
   SegoStrategy(HypervisorServices hv, SegoSettings settings) {
+    this.state = new SegoState(hv, settings);
     this.hv = hv;
     this.settings = settings;
     this.capabilities = new Capabilities(Set.of(Capabilities.SWAP, Capabilities.COPY, Capabilities.ZERO,
         Capabilities.RELEASE, Capabilities.SHARE, Capabilities.COMPACT, Capabilities.SECURE_FILES,
         Capabilities.PAGE_TABLES, Capabilities.BLOCK_COPY), settings.libraryChecks());
-    this.frames = new SegoFrames(hv, viewOf);
-    this.guard = new PageGuard(hv, this::checkLeaf, this::leafGone);
-    this.copyCategory = hv.category("sego.copy");
-    this.shareCategory = hv.category("sego.share-scan");
-    this.scrubCategory = hv.category("sego.scrub");
-    this.scrubNanos = hv.costs().bandwidth(CostProfile.HV_SCRUB).nanosFor(X86.PAGE_SIZE);
-    this.storeCategory = hv.category("sego.store");
-    this.copyNanos = hv.costs().bandwidth(CostProfile.HV_COPY).nanosFor(X86.PAGE_SIZE);
+    this.viewOf = state.viewOf;
+    this.frames = state.frames;
+    this.swappedBlock = state.swappedBlock;
+    this.swappedVersion = state.swappedVersion;
+    this.authorizedOut = state.authorizedOut;
+    this.authorizedIn = state.authorizedIn;
+    this.dirtyFile = state.dirtyFile;
+    this.mapping = new MappingCheck(state);
+    this.guard = new PageGuard(hv, mapping::checkLeaf, mapping::leafGone);
     String p = hv.path();
     StatsSink s = hv.stats();
     osDenied = s.counter(p + ".os-touches-denied", "accesses", "kernel accesses to an S-page, denied");
     dmaRefused = s.counter(p + ".dma-refused", "requests", "kernel block requests moving an S-page or a protected block without a hypercall, refused");
     adversaryRefused = s.counter(p + ".adversary-refused", "requests", "the adversary's raw reads and writes of protected blocks or S-pages, refused");
-    swapOuts = s.counter(p + ".swap-outs", "pages", "pages swapped out by hypercall (tagged)");
-    swapIns = s.counter(p + ".swap-ins", "pages", "pages swapped in by hypercall (tag checked)");
-    copies = s.counter(p + ".copies", "pages", "copy-on-write copies made by the hypervisor");
     zeroes = s.counter(p + ".zeroes", "pages", "frames zeroed for a HAP by the hypervisor");
     releases = s.counter(p + ".releases", "frames", "release hypercalls answered");
-    shares = s.counter(p + ".shares", "pages", "protected pages merged copy-on-write after the hypervisor compared them");
     moves = s.counter(p + ".moves", "pages", "protected pages moved for compaction");
-    fileWriteBacks = s.counter(p + ".file-write-backs", "pages", "secure-file pages written back (tagged with OID, page and version)");
-    fileReadIns = s.counter(p + ".file-read-ins", "pages", "secure-file pages read in (tag checked)");
-    blockCopies = s.counter(p + ".block-copies", "blocks", "journaled secure-file blocks copied home with their tags");
     installs = s.counter(p + ".ptes-installed", "entries", "HAP page-table entries checked and installed for the kernel");
-    userWrites = s.counter(p + ".user-writes", "writes", "kernel writes into a HAP's memory done by the hypervisor");
-    freshZeroed = s.counter(p + ".fresh-pages-zeroed", "pages", "OS frames mapped at a new protected page, zeroed by the hypervisor before the HAP used them");
-    violations = s.counter(p + ".violations", "violations", "checks that failed (each a violation for the judge)");
   }
 
   @Override
@@ -172,13 +142,14 @@ final class SegoStrategy implements ProtectionStrategy {
       store = hv.storage().metadataStore(device);
       storeDevice = device;
       frames.epoch = (int) Math.min(PageMetadata.MAX_EPOCH, store.bootEpoch());
-      long wait = store.readyAt() - hv.clock().nowNanos();
-      if (wait > 0) {
-        hv.charge(storeCategory, wait);
-      }
+      state.waitForStore(store.readyAt());
     }
     tags = new BlockTags(hv, store, storeDevice, settings.tagCacheEntries());
     files = new SecureFileTable(hv, store);
+    state.tags = tags;
+    state.files = files;
+    memory = new MemoryServices(state);
+    fileService = new SecureFileService(state);
   }
 
   @Override
@@ -245,154 +216,14 @@ final class SegoStrategy implements ProtectionStrategy {
     guard.resuming(pid);
   }
 
-  private HypercallResult violation(int pid, String check, String evidence) {
-    violations.add(1);
-    String e = "check " + check + ": " + evidence;
-    hv.violation(pid, e);
-    return new HypercallResult.Violation(e);
-  }
 
   // ---- paraverification ---------------------------------------------------------------------------
 
-  /** Whether {@code pid} may map frame {@code gfn} at {@code gvaPage}: null, or the evidence. */
-  private String checkLeaf(int pid, long gvaPage, long gfn, boolean writable) {
-    if (gfn >= hv.guestFrames()) {
-      return settings.checkIntent() ? "check " + CHECK_INTENT + ": pid " + pid + " maps 0x" + Long.toHexString(gvaPage)
-          + " to gfn " + gfn + ", outside guest memory" : null;
-    }
-    String why = mappingProblem(pid, gvaPage, gfn, writable);
-    if (why == null) {
-      return null;
-    }
-    violations.add(1);
-    return settings.checkIntent() ? "check " + CHECK_INTENT + ": pid " + pid + " page 0x" + Long.toHexString(gvaPage)
-        + " -> gfn " + gfn + ": " + why : null;
-  }
 
-  private String mappingProblem(int pid, long gvaPage, long gfn, boolean writable) {
-    long vpn = gvaPage >>> X86.PAGE_SHIFT;
-    if (pid == adopting && !writable && frames.bound(gfn) && inherit(pid, gvaPage, gfn)) {
-      return null;
-    }
-    MappingIntents.Intent intent = hv.intents().lookup(pid, gvaPage);
-    PageMetadata m = frames.meta;
-    if (intent == null) {
-      // Unprotected memory: it must not alias an S-page.
-      if (frames.bound(gfn)) {
-        return m.filePage(gfn) ? "holds page " + m.where(gfn) + " of secure file " + m.oid(gfn) + ", mapped outside a declared range"
-            : "holds page 0x" + Long.toHexString(m.where(gfn) << X86.PAGE_SHIFT) + " of HAP " + m.owner(gfn)
-                + ", mapped outside protected memory";
-      }
-      return null;
-    }
-    if (intent.objectId() == 0) {
-      if (frames.holds(gfn, pid, vpn)) {
-        if (writable && m.state(gfn) == PageMetadata.SHARED_COW) {
-          return "a writable mapping of a frame merged copy-on-write";
-        }
-        settle(pid, vpn);
-        return null;
-      }
-      if (frames.bound(gfn)) {
-        return m.filePage(gfn) ? "holds page " + m.where(gfn) + " of secure file " + m.oid(gfn)
-            : "holds page 0x" + Long.toHexString(m.where(gfn) << X86.PAGE_SHIFT) + " of HAP " + m.owner(gfn);
-      }
-      long elsewhere = frames.frameOf(pid, vpn);
-      if (elsewhere >= 0) {
-        return "the page is in gfn " + elsewhere + ", not in this OS frame";
-      }
-      if (swappedBlock.containsKey(SegoFrames.pageKey(pid, vpn))) {
-        return "the page is swapped out: it comes back only by swap-in, not in an OS frame";
-      }
-      freshPage(gfn);
-      frames.bindAnonymous(gfn, pid, vpn);
-      return null;
-    }
-    long oid = intent.objectId();
-    long page = intent.offsetOf(gvaPage) >>> X86.PAGE_SHIFT;
-    if (frames.bound(gfn)) {
-      if (!m.filePage(gfn) || m.oid(gfn) != oid || m.where(gfn) != page) {
-        return "the intent is page " + page + " of secure file " + oid + "; the frame holds "
-            + (m.filePage(gfn) ? "page " + m.where(gfn) + " of secure file " + m.oid(gfn)
-                : "page 0x" + Long.toHexString(m.where(gfn) << X86.PAGE_SHIFT) + " of HAP " + m.owner(gfn));
-      }
-      return null;
-    }
-    if (files.version(oid, page) != 0) {
-      return "page " + page + " of secure file " + oid + " was written at version " + files.version(oid, page)
-          + "; it comes back only by a checked read-in, not in an OS frame";
-    }
-    freshPage(gfn);
-    frames.bindFile(gfn, pid, oid, page);
-    return null;
-  }
 
-  /**
-   * A HAP registering maps, read-only at the same address, a page another HAP holds: a fork's
-   * child inheriting its parent's memory copy-on-write. It inherits the parent's intent there and
-   * becomes a holder of the frame. False if the frame is not such a page.
-   */
-  private boolean inherit(int child, long gvaPage, long gfn) {
-    long vpn = gvaPage >>> X86.PAGE_SHIFT;
-    int parent = -1;
-    if (frames.meta.filePage(gfn)) {
-      for (int n = 0; n < viewOf.count(); n++) {
-        int p = viewOf.pidAt(n);
-        MappingIntents.Intent i = p == child ? null : hv.intents().lookup(p, gvaPage);
-        if (i != null && i.objectId() == frames.meta.oid(gfn) && i.offsetOf(gvaPage) >>> X86.PAGE_SHIFT == frames.meta.where(gfn)) {
-          parent = p;
-          break;
-        }
-      }
-    } else {
-      for (long k : frames.pagesOf(gfn)) {
-        if (SegoFrames.pidOf(k) != child && SegoFrames.vpnOf(k) == vpn) {
-          parent = SegoFrames.pidOf(k);
-          break;
-        }
-      }
-    }
-    MappingIntents.Intent from = parent < 0 ? null : hv.intents().lookup(parent, gvaPage);
-    if (from == null) {
-      return false;
-    }
-    if (hv.intents().lookup(child, gvaPage) == null) {
-      hv.intents().declare(child, from.gva(), from.length(), from.objectId(), from.offset());
-    }
-    if (!frames.meta.filePage(gfn) && !frames.holds(gfn, child, vpn)) {
-      frames.addHolder(gfn, child, vpn);
-    }
-    return true;
-  }
 
-  /** A new page arrives in an OS frame: the hypervisor zeroes it first (the OS chose its bytes). */
-  private void freshPage(long gfn) {
-    hv.memory().zeroFrame(frames.host(gfn));
-    hv.charge(scrubCategory, scrubNanos);
-    freshZeroed.add(1);
-  }
 
-  /** Page {@code vpn} of {@code pid} is mapped from its frame again: its swap slot no longer holds the current copy. */
-  private void settle(int pid, long vpn) {
-    long key = SegoFrames.pageKey(pid, vpn);
-    if (swappedBlock.containsKey(key)) {
-      swappedBlock.remove(key);
-      swappedVersion.remove(key);
-    }
-  }
 
-  /** A leaf of {@code pid} that mapped {@code oldGfn} changed: its TLB entries through that frame go. */
-  private void leafGone(int pid, long gvaPage, long oldGfn) {
-    int v = viewOf.view(pid);
-    if (v < 0 || oldGfn >= hv.guestFrames()) {
-      return;
-    }
-    EptView view = hv.views().get(v);
-    long e = view.entry(oldGfn);
-    if (e != 0) {
-      view.setPermissions(oldGfn, (int) (e & X86.EPT_RWX)); // invalidates the TLB entries that used it
-    }
-  }
 
   // ---- exits and I/O ------------------------------------------------------------------------------
 
@@ -503,6 +334,7 @@ final class SegoStrategy implements ProtectionStrategy {
     return BlockIo.Answer.PROCEED;
   }
 
+
   /** Whether block {@code key} holds the current copy of a page: a swapped-out page's, or a secure-file page's last write. */
   private boolean live(long key) {
     long whom = tags.whom(key);
@@ -539,11 +371,11 @@ final class SegoStrategy implements ProtectionStrategy {
       EptView view = hv.views().create("sego-hap-" + pid);
       viewOf.put(pid, view.id());
       hv.setView(pid, view.id());
-      adopting = pid;
+      mapping.adopting = pid;
       try {
         guard.adopt(pid, hv.processes().cr3(pid));
       } finally {
-        adopting = -1;
+        mapping.adopting = -1;
       }
     }
     return new HypercallResult.Ok(viewOf.view(pid));
@@ -585,43 +417,9 @@ final class SegoStrategy implements ProtectionStrategy {
     if (call instanceof HapHypercalls.Interpose) {
       return HypercallResult.ok();
     }
-    if (call instanceof HapHypercalls.BindSecureFile) {
-      return new HypercallResult.Ok(files.bind(((HapHypercalls.BindSecureFile) call).path()));
-    }
-    if (call instanceof HapHypercalls.UnbindSecureFile) {
-      long oid = files.unbind(((HapHypercalls.UnbindSecureFile) call).path(), this::deletedBlock);
-      if (oid == 0) {
-        return new HypercallResult.Refused("not bound");
-      }
-      releaseFile(oid);
-      return HypercallResult.ok();
-    }
-    if (call instanceof HapHypercalls.RenameSecureFile) {
-      HapHypercalls.RenameSecureFile r = (HapHypercalls.RenameSecureFile) call;
-      long replaced = files.oid(r.to());
-      if (!files.rename(r.from(), r.to(), this::deletedBlock)) {
-        return new HypercallResult.Refused("not bound");
-      }
-      if (replaced != 0 && replaced != files.oid(r.to())) {
-        releaseFile(replaced);
-      }
-      return HypercallResult.ok();
-    }
-    if (call instanceof HapHypercalls.SecureFileLength) {
-      HapHypercalls.SecureFileLength l = (HapHypercalls.SecureFileLength) call;
-      if (!files.known(l.objectId())) {
-        return new HypercallResult.Refused("OID " + l.objectId() + " is no secure file");
-      }
-      if (l.length() >= 0) {
-        if (l.length() < files.length(l.objectId())) {
-          return new HypercallResult.Refused("a secure file never shrinks (" + files.length(l.objectId()) + " -> " + l.length() + ")");
-        }
-        files.setLength(l.objectId(), l.length());
-      }
-      return new HypercallResult.Ok(files.length(l.objectId()));
-    }
-    if (call instanceof HapHypercalls.ConfirmDurable) {
-      return confirmDurable(((HapHypercalls.ConfirmDurable) call).objectId());
+    HypercallResult file = fileService.hapCall(call);
+    if (file != null) {
+      return file;
     }
     if (call instanceof HapHypercalls.Entropy) {
       return new HypercallResult.Ok(hv.random("entropy").nextLong());
@@ -629,54 +427,15 @@ final class SegoStrategy implements ProtectionStrategy {
     return new HypercallResult.Refused("sego offers no hypercall '" + call.name() + "'");
   }
 
-  /** The file is gone: its cached pages are scrubbed and given back to the OS, which may reuse their blocks at once. */
-  private void releaseFile(long oid) {
-    for (long gfn = 0; gfn < hv.guestFrames(); gfn++) {
-      if (frames.meta.filePage(gfn) && frames.meta.oid(gfn) == oid) {
-        frames.release(gfn);
-        dirtyFile.remove(gfn);
-        authorizedOut.remove(gfn);
-      }
-    }
-  }
 
-  /**
-   * A deleted file's block: with secure delete its tag stays (stale: the OS may overwrite the block
-   * but never read what the file left there); without it the tag goes and the OS reads the remnant.
-   */
-  private void deletedBlock(long block) {
-    if (!settings.secureDelete() && files.device() != null) {
-      tags.drop(tags.key(files.device(), block), false);
-    }
-  }
 
-  private HypercallResult confirmDurable(long oid) {
-    if (!files.known(oid)) {
-      return new HypercallResult.Refused("OID " + oid + " is no secure file");
-    }
-    int[] dirty = {0};
-    dirtyFile.forEach((gfn, o) -> {
-      if (o == oid) {
-        dirty[0]++;
-      }
-    });
-    if (dirty[0] > 0) {
-      return new HypercallResult.Refused(dirty[0] + " page(s) of secure file " + oid + " were written since their last write-back");
-    }
-    long done = files.sync();
-    long wait = done - hv.clock().nowNanos();
-    if (wait > 0) {
-      hv.charge(storeCategory, wait);
-    }
-    return HypercallResult.ok();
-  }
 
   private HypercallResult kernelCall(Hypercall call) {
     if (call instanceof KernelHypercalls.SwapOutPage) {
-      return swapOut((KernelHypercalls.SwapOutPage) call);
+      return memory.swapOut((KernelHypercalls.SwapOutPage) call);
     }
     if (call instanceof KernelHypercalls.SwapInPage) {
-      return swapIn((KernelHypercalls.SwapInPage) call);
+      return memory.swapIn((KernelHypercalls.SwapInPage) call);
     }
     if (call instanceof KernelHypercalls.InstallPte) {
       KernelHypercalls.InstallPte i = (KernelHypercalls.InstallPte) call;
@@ -698,13 +457,13 @@ final class SegoStrategy implements ProtectionStrategy {
       return new HypercallResult.Refused("sego lets the kernel write results into the library's bounce buffer");
     }
     if (call instanceof KernelHypercalls.CopyPage) {
-      return copyPage((KernelHypercalls.CopyPage) call);
+      return memory.copyPage((KernelHypercalls.CopyPage) call);
     }
     if (call instanceof KernelHypercalls.ZeroPage) {
       KernelHypercalls.ZeroPage z = (KernelHypercalls.ZeroPage) call;
       frames.release(z.gfn());
       hv.memory().zeroFrame(frames.host(z.gfn()));
-      hv.charge(scrubCategory, scrubNanos);
+      hv.charge(state.scrubCategory, state.scrubNanos);
       if (z.pid() >= 0 && viewOf.has(z.pid()) && hv.intents().lookup(z.pid(), z.vpn() << X86.PAGE_SHIFT) != null
           && frames.frameOf(z.pid(), z.vpn()) < 0) {
         frames.bindAnonymous(z.gfn(), z.pid(), z.vpn());
@@ -731,7 +490,7 @@ final class SegoStrategy implements ProtectionStrategy {
       return HypercallResult.ok();
     }
     if (call instanceof KernelHypercalls.SharePages) {
-      return share((KernelHypercalls.SharePages) call);
+      return memory.share((KernelHypercalls.SharePages) call);
     }
     if (call instanceof KernelHypercalls.MovePage) {
       KernelHypercalls.MovePage m = (KernelHypercalls.MovePage) call;
@@ -739,7 +498,7 @@ final class SegoStrategy implements ProtectionStrategy {
         return new HypercallResult.Refused("frame " + m.dstGfn() + " is an S-page, not free");
       }
       hv.memory().copyFrame(frames.host(m.srcGfn()), frames.host(m.dstGfn()));
-      hv.charge(copyCategory, copyNanos);
+      hv.charge(state.copyCategory, state.copyNanos);
       if (frames.bound(m.srcGfn())) {
         long dirtyOid = dirtyFile.remove(m.srcGfn());
         frames.move(m.srcGfn(), m.dstGfn());
@@ -751,237 +510,25 @@ final class SegoStrategy implements ProtectionStrategy {
       return HypercallResult.ok();
     }
     if (call instanceof KernelHypercalls.WriteBackFilePage) {
-      return writeBack((KernelHypercalls.WriteBackFilePage) call);
+      return fileService.writeBack((KernelHypercalls.WriteBackFilePage) call);
     }
     if (call instanceof KernelHypercalls.ReadInFilePage) {
-      return readIn((KernelHypercalls.ReadInFilePage) call);
+      return fileService.readIn((KernelHypercalls.ReadInFilePage) call);
     }
     if (call instanceof KernelHypercalls.BlockCopy) {
-      KernelHypercalls.BlockCopy c = (KernelHypercalls.BlockCopy) call;
-      for (int k = 0; k < c.count(); k++) {
-        long src = tags.key(c.device(), c.srcBlock() + k);
-        long dst = tags.key(c.device(), c.dstBlock() + k);
-        if (tags.tagged(src)) {
-          long whom = tags.whom(src);
-          long v = tags.version(src);
-          tags.put(dst, whom, v); // the page's tag moves with its bytes
-          if ((whom & BlockTags.FILE) != 0) {
-            long oid = (whom & ~BlockTags.FILE) >>> 34;
-            long page = whom & ((1L << 34) - 1);
-            if (files.version(oid, page) == v) {
-              files.written(c.device(), oid, page, c.dstBlock() + k, v);
-            }
-          }
-        } else {
-          tags.drop(dst, false);
-        }
-      }
-      blockCopies.add(c.count());
-      return HypercallResult.ok();
+      return fileService.blockCopy((KernelHypercalls.BlockCopy) call);
     }
     return new HypercallResult.Refused("sego offers no hypercall '" + call.name() + "'");
   }
 
-  private HypercallResult swapOut(KernelHypercalls.SwapOutPage s) {
-    long gfn = s.gfn();
-    if (!frames.bound(gfn)) {
-      swapOuts.add(1);
-      return HypercallResult.ok(); // not an S-page (unprotected memory of the HAP): nothing to tag
-    }
-    if (!frames.holds(gfn, s.pid(), s.vpn()) || frames.pagesOf(gfn).length != 1) {
-      return new HypercallResult.Refused("frame " + gfn + " does not hold page 0x" + Long.toHexString(s.vpn() << X86.PAGE_SHIFT)
-          + " of " + s.pid() + " alone");
-    }
-    long v = frames.meta.bumpVersion(gfn, frames.epoch);
-    frames.meta.setState(gfn, PageMetadata.IN_TRANSIT);
-    long key = tags.key(s.device(), s.block());
-    long page = SegoFrames.pageKey(s.pid(), s.vpn());
-    tags.put(key, BlockTags.anonymous(s.pid(), s.vpn()), v);
-    swappedBlock.put(page, key);
-    swappedVersion.put(page, v);
-    protectedPeak = Math.max(protectedPeak, frames.boundNow() - 1 + swappedBlock.size());
-    authorizedOut.put(gfn, key);
-    swapOuts.add(1);
-    return HypercallResult.ok();
-  }
 
-  private HypercallResult swapIn(KernelHypercalls.SwapInPage s) {
-    long page = SegoFrames.pageKey(s.pid(), s.vpn());
-    long key = tags.key(s.device(), s.block());
-    if (!swappedBlock.containsKey(page)) {
-      swapIns.add(1);
-      return HypercallResult.ok(); // a page the hypervisor never tagged (unprotected memory)
-    }
-    long whom = tags.whom(key);
-    String where = s.device() + " block " + s.block();
-    if (settings.checkBinding() && whom != BlockTags.anonymous(s.pid(), s.vpn())) {
-      return violation(s.pid(), CHECK_BINDING, where + (whom == 0 ? " carries no tag (the kernel wrote it itself)"
-          : " is tagged with " + describe(whom) + ", not page 0x" + Long.toHexString(s.vpn() << X86.PAGE_SHIFT) + " of pid " + s.pid()));
-    }
-    if (settings.checkVersion() && whom == BlockTags.anonymous(s.pid(), s.vpn()) && tags.version(key) != swappedVersion.get(page)) {
-      return violation(s.pid(), CHECK_VERSION, where + " holds version " + versionText(tags.version(key)) + " of page 0x"
-          + Long.toHexString(s.vpn() << X86.PAGE_SHIFT) + "; its current version is " + versionText(swappedVersion.get(page)));
-    }
-    if (frames.bound(s.gfn())) {
-      return new HypercallResult.Refused("frame " + s.gfn() + " is an S-page, not free");
-    }
-    frames.bindAnonymous(s.gfn(), s.pid(), s.vpn());
-    frames.meta.setState(s.gfn(), PageMetadata.IN_TRANSIT);
-    authorizedIn.put(key, s.gfn());
-    swapIns.add(1);
-    return HypercallResult.ok();
-  }
 
-  private static String versionText(long v) {
-    return "(" + PageMetadata.epochOf(v) + ", " + PageMetadata.counterOf(v) + ")";
-  }
 
-  private static String describe(long whom) {
-    if ((whom & BlockTags.FILE) != 0) {
-      return "page " + (whom & ((1L << 34) - 1)) + " of secure file " + ((whom & ~BlockTags.FILE) >>> 34);
-    }
-    return "page 0x" + Long.toHexString(SegoFrames.vpnOf(whom) << X86.PAGE_SHIFT) + " of pid " + SegoFrames.pidOf(whom);
-  }
 
-  private HypercallResult copyPage(KernelHypercalls.CopyPage c) {
-    if (frames.bound(c.dstGfn())) {
-      return new HypercallResult.Refused("frame " + c.dstGfn() + " is an S-page, not free");
-    }
-    boolean protectedSource = frames.bound(c.srcGfn());
-    if (protectedSource && !frames.holds(c.srcGfn(), c.pid(), c.vpn()) && !frames.heldBy(c.srcGfn(), c.pid())) {
-      return violation(c.pid(), CHECK_INTENT, "copy of gfn " + c.srcGfn() + " for page 0x" + Long.toHexString(c.vpn() << X86.PAGE_SHIFT)
-          + " of pid " + c.pid() + ": the frame holds " + describe(frames.pagesOf(c.srcGfn()).length > 0 ? frames.pagesOf(c.srcGfn())[0] : 0));
-    }
-    hv.memory().copyFrame(frames.host(c.srcGfn()), frames.host(c.dstGfn()));
-    hv.charge(copyCategory, copyNanos);
-    if (protectedSource) {
-      if (frames.holds(c.srcGfn(), c.pid(), c.vpn()) && frames.pagesOf(c.srcGfn()).length > 1) {
-        frames.dropHolder(c.srcGfn(), c.pid(), c.vpn());
-      }
-      frames.bindAnonymous(c.dstGfn(), c.pid(), c.vpn());
-    } else if (viewOf.has(c.pid()) && hv.intents().lookup(c.pid(), c.vpn() << X86.PAGE_SHIFT) != null) {
-      frames.bindAnonymous(c.dstGfn(), c.pid(), c.vpn());
-    }
-    copies.add(1);
-    return HypercallResult.ok();
-  }
 
-  private HypercallResult share(KernelHypercalls.SharePages s) {
-    long keep = s.keepGfn();
-    long drop = s.dropGfn();
-    if (settings.sharing().equals(SegoSettings.SHARE_OFF)) {
-      return new HypercallResult.Refused("sharing = off");
-    }
-    if (frames.bound(keep) != frames.bound(drop)) {
-      return new HypercallResult.Refused("one of the pages is protected and the other is not");
-    }
-    if (!frames.bound(keep)) {
-      return new HypercallResult.Refused("neither page is protected: the kernel can compare them itself");
-    }
-    PageMetadata m = frames.meta;
-    if (m.filePage(keep) || m.filePage(drop) || m.state(keep) == PageMetadata.IN_TRANSIT || m.state(drop) == PageMetadata.IN_TRANSIT) {
-      return new HypercallResult.Refused("only resident anonymous pages are merged");
-    }
-    long[] dropPages = frames.pagesOf(drop);
-    if (settings.sharing().equals(SegoSettings.SHARE_WITHIN)) {
-      int owner = SegoFrames.pidOf(frames.pagesOf(keep)[0]);
-      for (long k : dropPages) {
-        if (SegoFrames.pidOf(k) != owner) {
-          return new HypercallResult.Refused("the pages belong to different HAPs (sharing = within-hap)");
-        }
-      }
-    }
-    hv.memory().read(frames.host(keep) << X86.PAGE_SHIFT, pageA, 0, X86.PAGE_SIZE);
-    hv.memory().read(frames.host(drop) << X86.PAGE_SHIFT, pageB, 0, X86.PAGE_SIZE);
-    int differ = java.util.Arrays.mismatch(pageA, pageB);
-    // A comparison reads both pages up to the first cache line that differs (all of them if equal).
-    long lines = differ < 0 ? X86.PAGE_SIZE / 64 : differ / 64 + 1;
-    hv.charge(shareCategory, 2 * copyNanos * lines / (X86.PAGE_SIZE / 64));
-    if (differ >= 0) {
-      return new HypercallResult.Refused("the pages differ");
-    }
-    frames.release(drop);
-    for (long k : dropPages) {
-      frames.addHolder(keep, SegoFrames.pidOf(k), SegoFrames.vpnOf(k));
-    }
-    shares.add(1);
-    return HypercallResult.ok();
-  }
 
-  private HypercallResult writeBack(KernelHypercalls.WriteBackFilePage w) {
-    long gfn = w.gfn();
-    PageMetadata m = frames.meta;
-    if (!frames.bound(gfn)) {
-      fileWriteBacks.add(1);
-      return HypercallResult.ok(); // a page the HAP never mapped as a secure file's: the kernel's own
-    }
-    long page = w.offset() >>> X86.PAGE_SHIFT;
-    if (!m.filePage(gfn) || m.where(gfn) != page) {
-      return violation(-1, CHECK_BINDING, "write-back of gfn " + gfn + " as page " + page + " of inode " + w.inode()
-          + ": the frame holds " + (m.filePage(gfn) ? "page " + m.where(gfn) + " of secure file " + m.oid(gfn)
-              : describe(frames.pagesOf(gfn)[0])));
-    }
-    long oid = m.oid(gfn);
-    long known = files.oidOfInode(w.inode());
-    if (known != 0 && known != oid) {
-      return violation(-1, CHECK_BINDING, "inode " + w.inode() + " holds secure file " + known + ", not " + oid);
-    }
-    if (known == 0) {
-      files.bindInode(w.inode(), oid);
-    }
-    long v = m.bumpVersion(gfn, frames.epoch);
-    long key = tags.key(w.device(), w.block());
-    // (The page's older block, if the file system moved it, keeps its stale tag: it never passes as current.)
-    tags.put(key, BlockTags.file(oid, page), v);
-    files.written(w.device(), oid, page, w.block(), v);
-    authorizedOut.put(gfn, key);
-    dirtyFile.remove(gfn);
-    for (int n = 0; n < viewOf.count(); n++) {
-      EptView ev = hv.views().get(viewOf.viewAt(n));
-      if (ev.entry(gfn) != 0) {
-        ev.setPermissions(gfn, X86.EPT_R | X86.EPT_X); // the next write marks it dirty again
-      }
-    }
-    fileWriteBacks.add(1);
-    return HypercallResult.ok();
-  }
 
-  private HypercallResult readIn(KernelHypercalls.ReadInFilePage r) {
-    long key = tags.key(r.device(), r.block());
-    long page = r.offset() >>> X86.PAGE_SHIFT;
-    if (frames.bound(r.gfn())) {
-      return new HypercallResult.Refused("frame " + r.gfn() + " is an S-page, not free");
-    }
-    long whom = tags.whom(key);
-    if (whom == 0 || (whom & BlockTags.FILE) == 0) {
-      fileReadIns.add(1);
-      return HypercallResult.ok(); // not a tagged secure-file block: it arrives in an OS frame, and no intent accepts it
-    }
-    long oid = (whom & ~BlockTags.FILE) >>> 34;
-    long tagPage = whom & ((1L << 34) - 1);
-    long known = files.oidOfInode(r.inode());
-    String where = r.device() + " block " + r.block();
-    if (settings.checkBinding() && (tagPage != page || (known != 0 && known != oid))) {
-      return violation(-1, CHECK_BINDING, where + " is tagged with page " + tagPage + " of secure file " + oid
-          + "; the kernel reads it as page " + page + " of inode " + r.inode());
-    }
-    if (settings.checkVersion() && tags.version(key) != files.version(oid, tagPage)) {
-      return violation(-1, CHECK_VERSION, where + " holds version " + versionText(tags.version(key)) + " of page " + tagPage
-          + " of secure file " + oid + "; its current version is " + versionText(files.version(oid, tagPage)));
-    }
-    if (known == 0) {
-      files.bindInode(r.inode(), oid);
-    }
-    frames.bindFile(r.gfn(), ownerFor(), oid, tagPage);
-    authorizedIn.put(key, r.gfn());
-    fileReadIns.add(1);
-    return HypercallResult.ok();
-  }
 
-  /** The owner recorded for a secure-file frame: the namespace is shared by the HAPs, so the first HAP's id stands for it. */
-  private int ownerFor() {
-    return viewOf.count() == 0 ? 1 : viewOf.pidAt(0);
-  }
 
   // ---- lifecycle ----------------------------------------------------------------------------------
 
@@ -995,7 +542,7 @@ final class SegoStrategy implements ProtectionStrategy {
     long ram = frames.meta.trustedBytes() + tags.ramBytes() + guard.ramBytes() + files.ramBytes()
         + (store == null ? 0 : store.ramBytes());
     long durable = store == null ? 0 : store.logBlocks() * hv.storage().volume(storeDevice).blockSize();
-    long protectedPages = Math.max(1, Math.max(protectedPeak, frames.boundPeak()) + files.pages());
+    long protectedPages = Math.max(1, Math.max(memory.protectedPeak, frames.boundPeak()) + files.pages());
     String p = hv.path();
     stat(p + ".trusted-ram-bytes", "bytes", "trusted state in hypervisor memory at the end (metadata, tags, snapshots, file view, store index)", ram);
     stat(p + ".trusted-durable-bytes", "bytes", "the metadata store's log on its device at the end", durable);

@@ -1,0 +1,234 @@
+package org.sego.protection.metadata;
+
+import static org.sego.protection.metadata.SegoState.describe;
+import static org.sego.protection.metadata.SegoState.versionText;
+import static org.sego.protection.metadata.SegoStrategy.CHECK_BINDING;
+import static org.sego.protection.metadata.SegoStrategy.CHECK_VERSION;
+
+import org.sego.api.hv.HypervisorServices;
+import org.sego.api.hw.EptView;
+import org.sego.api.hw.X86;
+import org.sego.api.hypercall.HypercallResult;
+import org.sego.api.hypercall.KernelHypercalls;
+import org.sego.api.sim.StatsSink;
+import org.sego.protection.metadata.page.PageMetadata;
+import org.sego.support.LongLongMap;
+
+/**
+ * Sego's secure files, the hypervisor's side: the namespace hypercalls of a HAP (bind, unbind,
+ * rename, length, confirm-durable) and the kernel's page write-back, read-in and data=journal block
+ * copy, each tagged or checked against {@link SecureFileTable}.
+ */
+final class SecureFileService {
+  private final SegoState state;
+  private final HypervisorServices hv;
+  private final SegoSettings settings;
+  private final SegoFrames frames;
+  private final HapViews viewOf;
+  private final BlockTags tags;
+  private final SecureFileTable files;
+  private final LongLongMap dirtyFile;
+  private final LongLongMap authorizedOut;
+  private final LongLongMap authorizedIn;
+  private final StatsSink.Counter fileWriteBacks;
+  private final StatsSink.Counter fileReadIns;
+  private final StatsSink.Counter blockCopies;
+
+  SecureFileService(SegoState state) {
+    this.state = state;
+    this.hv = state.hv;
+    this.settings = state.settings;
+    this.frames = state.frames;
+    this.viewOf = state.viewOf;
+    this.tags = state.tags;
+    this.files = state.files;
+    this.dirtyFile = state.dirtyFile;
+    this.authorizedOut = state.authorizedOut;
+    this.authorizedIn = state.authorizedIn;
+    String p = hv.path();
+    StatsSink s = hv.stats();
+    fileWriteBacks = s.counter(p + ".file-write-backs", "pages", "secure-file pages written back (tagged with OID, page and version)");
+    fileReadIns = s.counter(p + ".file-read-ins", "pages", "secure-file pages read in (tag checked)");
+    blockCopies = s.counter(p + ".block-copies", "blocks", "journaled secure-file blocks copied home with their tags");
+  }
+
+  /** A HAP's secure-file hypercall, or null if {@code call} is not one. */
+  HypercallResult hapCall(org.sego.api.hypercall.Hypercall call) {
+    if (call instanceof org.sego.api.hypercall.HapHypercalls.BindSecureFile) {
+      return new HypercallResult.Ok(files.bind(((org.sego.api.hypercall.HapHypercalls.BindSecureFile) call).path()));
+    }
+    if (call instanceof org.sego.api.hypercall.HapHypercalls.UnbindSecureFile) {
+      long oid = files.unbind(((org.sego.api.hypercall.HapHypercalls.UnbindSecureFile) call).path(), this::deletedBlock);
+      if (oid == 0) {
+        return new HypercallResult.Refused("not bound");
+      }
+      releaseFile(oid);
+      return HypercallResult.ok();
+    }
+    if (call instanceof org.sego.api.hypercall.HapHypercalls.RenameSecureFile) {
+      org.sego.api.hypercall.HapHypercalls.RenameSecureFile r = (org.sego.api.hypercall.HapHypercalls.RenameSecureFile) call;
+      long replaced = files.oid(r.to());
+      if (!files.rename(r.from(), r.to(), this::deletedBlock)) {
+        return new HypercallResult.Refused("not bound");
+      }
+      if (replaced != 0 && replaced != files.oid(r.to())) {
+        releaseFile(replaced);
+      }
+      return HypercallResult.ok();
+    }
+    if (call instanceof org.sego.api.hypercall.HapHypercalls.SecureFileLength) {
+      org.sego.api.hypercall.HapHypercalls.SecureFileLength l = (org.sego.api.hypercall.HapHypercalls.SecureFileLength) call;
+      if (!files.known(l.objectId())) {
+        return new HypercallResult.Refused("OID " + l.objectId() + " is no secure file");
+      }
+      if (l.length() >= 0) {
+        if (l.length() < files.length(l.objectId())) {
+          return new HypercallResult.Refused("a secure file never shrinks (" + files.length(l.objectId()) + " -> " + l.length() + ")");
+        }
+        files.setLength(l.objectId(), l.length());
+      }
+      return new HypercallResult.Ok(files.length(l.objectId()));
+    }
+    if (call instanceof org.sego.api.hypercall.HapHypercalls.ConfirmDurable) {
+      return confirmDurable(((org.sego.api.hypercall.HapHypercalls.ConfirmDurable) call).objectId());
+    }
+    return null;
+  }
+
+  /** The file is gone: its cached pages are scrubbed and given back to the OS, which may reuse their blocks at once. */
+  void releaseFile(long oid) {
+    for (long gfn = 0; gfn < hv.guestFrames(); gfn++) {
+      if (frames.meta.filePage(gfn) && frames.meta.oid(gfn) == oid) {
+        frames.release(gfn);
+        dirtyFile.remove(gfn);
+        authorizedOut.remove(gfn);
+      }
+    }
+  }
+
+  /**
+   * A deleted file's block: with secure delete its tag stays (stale: the OS may overwrite the block
+   * but never read what the file left there); without it the tag goes and the OS reads the remnant.
+   */
+  void deletedBlock(long block) {
+    if (!settings.secureDelete() && files.device() != null) {
+      tags.drop(tags.key(files.device(), block), false);
+    }
+  }
+
+  HypercallResult confirmDurable(long oid) {
+    if (!files.known(oid)) {
+      return new HypercallResult.Refused("OID " + oid + " is no secure file");
+    }
+    int[] dirty = {0};
+    dirtyFile.forEach((gfn, o) -> {
+      if (o == oid) {
+        dirty[0]++;
+      }
+    });
+    if (dirty[0] > 0) {
+      return new HypercallResult.Refused(dirty[0] + " page(s) of secure file " + oid + " were written since their last write-back");
+    }
+    state.waitForStore(files.sync());
+    return HypercallResult.ok();
+  }
+
+  HypercallResult writeBack(KernelHypercalls.WriteBackFilePage w) {
+    long gfn = w.gfn();
+    PageMetadata m = frames.meta;
+    if (!frames.bound(gfn)) {
+      fileWriteBacks.add(1);
+      return HypercallResult.ok(); // a page the HAP never mapped as a secure file's: the kernel's own
+    }
+    long page = w.offset() >>> X86.PAGE_SHIFT;
+    if (!m.filePage(gfn) || m.where(gfn) != page) {
+      return state.violation(-1, CHECK_BINDING, "write-back of gfn " + gfn + " as page " + page + " of inode " + w.inode()
+          + ": the frame holds " + (m.filePage(gfn) ? "page " + m.where(gfn) + " of secure file " + m.oid(gfn)
+              : describe(frames.pagesOf(gfn)[0])));
+    }
+    long oid = m.oid(gfn);
+    long known = files.oidOfInode(w.inode());
+    if (known != 0 && known != oid) {
+      return state.violation(-1, CHECK_BINDING, "inode " + w.inode() + " holds secure file " + known + ", not " + oid);
+    }
+    if (known == 0) {
+      files.bindInode(w.inode(), oid);
+    }
+    long v = m.bumpVersion(gfn, frames.epoch);
+    long key = tags.key(w.device(), w.block());
+    // (The page's older block, if the file system moved it, keeps its stale tag: it never passes as current.)
+    tags.put(key, BlockTags.file(oid, page), v);
+    files.written(w.device(), oid, page, w.block(), v);
+    authorizedOut.put(gfn, key);
+    dirtyFile.remove(gfn);
+    for (int n = 0; n < viewOf.count(); n++) {
+      EptView ev = hv.views().get(viewOf.viewAt(n));
+      if (ev.entry(gfn) != 0) {
+        ev.setPermissions(gfn, X86.EPT_R | X86.EPT_X); // the next write marks it dirty again
+      }
+    }
+    fileWriteBacks.add(1);
+    return HypercallResult.ok();
+  }
+
+  HypercallResult readIn(KernelHypercalls.ReadInFilePage r) {
+    long key = tags.key(r.device(), r.block());
+    long page = r.offset() >>> X86.PAGE_SHIFT;
+    if (frames.bound(r.gfn())) {
+      return new HypercallResult.Refused("frame " + r.gfn() + " is an S-page, not free");
+    }
+    long whom = tags.whom(key);
+    if (whom == 0 || (whom & BlockTags.FILE) == 0) {
+      fileReadIns.add(1);
+      return HypercallResult.ok(); // not a tagged secure-file block: it arrives in an OS frame, and no intent accepts it
+    }
+    long oid = (whom & ~BlockTags.FILE) >>> 34;
+    long tagPage = whom & ((1L << 34) - 1);
+    long known = files.oidOfInode(r.inode());
+    String where = r.device() + " block " + r.block();
+    if (settings.checkBinding() && (tagPage != page || (known != 0 && known != oid))) {
+      return state.violation(-1, CHECK_BINDING, where + " is tagged with page " + tagPage + " of secure file " + oid
+          + "; the kernel reads it as page " + page + " of inode " + r.inode());
+    }
+    if (settings.checkVersion() && tags.version(key) != files.version(oid, tagPage)) {
+      return state.violation(-1, CHECK_VERSION, where + " holds version " + versionText(tags.version(key)) + " of page " + tagPage
+          + " of secure file " + oid + "; its current version is " + versionText(files.version(oid, tagPage)));
+    }
+    if (known == 0) {
+      files.bindInode(r.inode(), oid);
+    }
+    frames.bindFile(r.gfn(), ownerFor(), oid, tagPage);
+    authorizedIn.put(key, r.gfn());
+    fileReadIns.add(1);
+    return HypercallResult.ok();
+  }
+
+  /** The owner recorded for a secure-file frame: the namespace is shared by the HAPs, so the first HAP's id stands for it. */
+  private int ownerFor() {
+    return viewOf.count() == 0 ? 1 : viewOf.pidAt(0);
+  }
+
+  /** data=journal: the tags of {@code c}'s blocks move with their bytes (the virtual device copies those). */
+  HypercallResult blockCopy(KernelHypercalls.BlockCopy c) {
+    for (int k = 0; k < c.count(); k++) {
+      long src = tags.key(c.device(), c.srcBlock() + k);
+      long dst = tags.key(c.device(), c.dstBlock() + k);
+      if (tags.tagged(src)) {
+        long whom = tags.whom(src);
+        long v = tags.version(src);
+        tags.put(dst, whom, v); // the page's tag moves with its bytes
+        if ((whom & BlockTags.FILE) != 0) {
+          long oid = (whom & ~BlockTags.FILE) >>> 34;
+          long page = whom & ((1L << 34) - 1);
+          if (files.version(oid, page) == v) {
+            files.written(c.device(), oid, page, c.dstBlock() + k, v);
+          }
+        }
+      } else {
+        tags.drop(dst, false);
+      }
+    }
+    blockCopies.add(c.count());
+    return HypercallResult.ok();
+  }
+}

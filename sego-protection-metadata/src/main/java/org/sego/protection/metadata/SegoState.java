@@ -1,0 +1,80 @@
+package org.sego.protection.metadata;
+
+import org.sego.api.cost.CostProfile;
+import org.sego.api.hv.HypervisorServices;
+import org.sego.api.hw.X86;
+import org.sego.api.hypercall.HypercallResult;
+import org.sego.api.sim.StatsSink;
+import org.sego.protection.metadata.page.PageMetadata;
+import org.sego.support.LongLongMap;
+
+/**
+ * What the parts of the sego strategy share: the hypervisor's services and the settings, the HAPs'
+ * views, the frames, the tags and the secure-file view, the pages swapped out, the transfers the
+ * hypervisor authorized, the secure-file pages written since their write-back; and the violation
+ * every part raises the same way. One per strategy instance (a power failure builds a new one).
+ */
+final class SegoState {
+  final HypervisorServices hv;
+  final SegoSettings settings;
+  final HapViews viewOf = new HapViews();
+  final SegoFrames frames;
+  /** Made when the store is opened ({@code start}). */
+  BlockTags tags;
+  SecureFileTable files;
+  /** A swapped-out page ({@link SegoFrames#pageKey}) to its block's key and the version it was written at. */
+  final LongLongMap swappedBlock = new LongLongMap(-1);
+  final LongLongMap swappedVersion = new LongLongMap(0);
+  /** A frame whose write the hypervisor authorized, to the block key. */
+  final LongLongMap authorizedOut = new LongLongMap(-1);
+  /** A block key whose read into a frame the hypervisor authorized, to that frame. */
+  final LongLongMap authorizedIn = new LongLongMap(-1);
+  /** Secure-file frames the HAP wrote since their last write-back, to their OID. */
+  final LongLongMap dirtyFile = new LongLongMap(0);
+  final int scrubCategory;
+  final long scrubNanos;
+  final int copyCategory;
+  final long copyNanos;
+  final int storeCategory;
+  final StatsSink.Counter violations;
+
+  SegoState(HypervisorServices hv, SegoSettings settings) {
+    this.hv = hv;
+    this.settings = settings;
+    this.frames = new SegoFrames(hv, viewOf);
+    this.scrubCategory = hv.category("sego.scrub");
+    this.scrubNanos = hv.costs().bandwidth(CostProfile.HV_SCRUB).nanosFor(X86.PAGE_SIZE);
+    this.copyCategory = hv.category("sego.copy");
+    this.copyNanos = hv.costs().bandwidth(CostProfile.HV_COPY).nanosFor(X86.PAGE_SIZE);
+    this.storeCategory = hv.category("sego.store");
+    this.violations = hv.stats().counter(hv.path() + ".violations", "violations", "checks that failed (each a violation for the judge)");
+  }
+
+  /** A failed check for {@code pid} (-1: none named): logged for the judge, the HAP halted, the kernel answered. */
+  HypercallResult violation(int pid, String check, String evidence) {
+    violations.add(1);
+    String e = "check " + check + ": " + evidence;
+    hv.violation(pid, e);
+    return new HypercallResult.Violation(e);
+  }
+
+  /** Charges the wait until {@code doneAt}, when the store's device completes (nothing if that is past). */
+  void waitForStore(long doneAt) {
+    long wait = doneAt - hv.clock().nowNanos();
+    if (wait > 0) {
+      hv.charge(storeCategory, wait);
+    }
+  }
+
+  static String versionText(long v) {
+    return "(" + PageMetadata.epochOf(v) + ", " + PageMetadata.counterOf(v) + ")";
+  }
+
+  /** What a tag's {@code whom} names, for evidence. */
+  static String describe(long whom) {
+    if ((whom & BlockTags.FILE) != 0) {
+      return "page " + (whom & ((1L << 34) - 1)) + " of secure file " + ((whom & ~BlockTags.FILE) >>> 34);
+    }
+    return "page 0x" + Long.toHexString(SegoFrames.vpnOf(whom) << X86.PAGE_SHIFT) + " of pid " + SegoFrames.pidOf(whom);
+  }
+}
