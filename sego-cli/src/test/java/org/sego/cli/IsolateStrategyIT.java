@@ -3,12 +3,11 @@ package org.sego.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.sego.cli.PackagedModulePathIT.sego;
+import static org.sego.cli.PluginCheckIT.stat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.sego.cli.PackagedModulePathIT.Outcome;
@@ -21,11 +20,6 @@ import org.sego.cli.PackagedModulePathIT.Outcome;
 class IsolateStrategyIT {
   @TempDir
   Path dir;
-
-  private static long stat(String stats, String name) {
-    Matcher m = Pattern.compile("\"" + Pattern.quote(name) + "\"\\s*:\\s*\\{[^}]*\"value\"\\s*:\\s*(\\d+)").matcher(stats);
-    return m.find() ? Long.parseLong(m.group(1)) : -1;
-  }
 
   @Test
   void theShippedSpecRunsAHapTheKernelCannotTouch() throws Exception {

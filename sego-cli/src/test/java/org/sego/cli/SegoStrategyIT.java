@@ -3,6 +3,7 @@ package org.sego.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.sego.cli.PackagedModulePathIT.sego;
+import static org.sego.cli.PluginCheckIT.stat;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,11 +23,6 @@ import org.sego.cli.PackagedModulePathIT.Outcome;
 class SegoStrategyIT {
   @TempDir
   Path dir;
-
-  private static long stat(String stats, String name) {
-    Matcher m = Pattern.compile("\"" + Pattern.quote(name) + "\"\\s*:\\s*\\{[^}]*\"value\"\\s*:\\s*(\\d+)").matcher(stats);
-    return m.find() ? Long.parseLong(m.group(1)) : -1;
-  }
 
   @Test
   void theShippedSpecSwapsAHapByTaggedHypercalls() throws Exception {
