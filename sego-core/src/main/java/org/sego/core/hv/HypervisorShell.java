@@ -156,6 +156,7 @@ public final class HypervisorShell {
   /** The guest died: the strategy and the hypervisor stay, the guest's processes, TLB entries and pending work go. */
   public void guestCrashed() {
     java.util.Arrays.fill(saved, false);
+    signalContexts.clear();
     intents.clear();
     services.guestGone();
     mmu.flushAll();
@@ -367,6 +368,7 @@ public final class HypervisorShell {
     if (pid < saved.length) {
       saved[pid] = false;
     }
+    signalContexts.remove(pid);
     strategy.processExited(pid);
     intents.revokeAll(pid);
     services.exited(pid);
@@ -400,6 +402,17 @@ public final class HypervisorShell {
     }
   }
 
+  /**
+   * Zeroes the general-purpose registers of a protected process, all but the stack pointer: the
+   * kernel needs that one to place a signal frame on the (unprotected) stack, and what it holds is
+   * an address the kernel's own page tables give away anyway.
+   */
+  private static void scrub(long[] registers) {
+    long sp = registers[Registers.RSP];
+    Arrays.fill(registers, 0, Registers.RIP, 0L);
+    registers[Registers.RSP] = sp;
+  }
+
   /** Kernel entry from process {@code pid}: saves and scrubs its registers if the strategy protects it. */
   public void kernelEntry(int pid, long[] registers) {
     services.transition(sim.currentCpu(), pid, true);
@@ -416,7 +429,7 @@ public final class HypervisorShell {
     }
     System.arraycopy(registers, 0, savedRegisters[pid], 0, Registers.COUNT);
     saved[pid] = true;
-    Arrays.fill(registers, 0, Registers.RIP, 0L);
+    scrub(registers);
     scrubs.add(1);
   }
 
@@ -432,6 +445,33 @@ public final class HypervisorShell {
     chargeEptChanges(sim.currentCpu());
   }
 
+  /** Per pid, the register files a protected process was interrupted with when each pending signal's handler began. */
+  private final Map<Integer, java.util.ArrayDeque<long[]>> signalContexts = new TreeMap<>();
+
+  /**
+   * A signal's handler is about to run in protected process {@code pid}: the hypervisor keeps the
+   * registers it was interrupted with (the kernel's signal frame holds only what it was shown:
+   * scrubbed registers), to put them back at {@link #sigreturnExit}.
+   */
+  public void signalDelivered(int pid, long[] registers) {
+    if (strategy.isProtected(pid)) {
+      signalContexts.computeIfAbsent(pid, p -> new java.util.ArrayDeque<>()).push(registers.clone());
+    }
+  }
+
+  /**
+   * The return from {@code rt_sigreturn} to process {@code pid}: for a protected process, the
+   * registers {@link #signalDelivered} kept (not the handler's, which the entry saved, and not the
+   * frame's, which the kernel may not write); otherwise as {@link #kernelExit}.
+   */
+  public void sigreturnExit(int pid, long[] registers) {
+    kernelExit(pid, registers);
+    java.util.ArrayDeque<long[]> contexts = signalContexts.get(pid);
+    if (contexts != null && !contexts.isEmpty()) {
+      System.arraycopy(contexts.pop(), 0, registers, 0, Registers.COUNT);
+    }
+  }
+
   /**
    * A copy of process {@code pid}'s register file for the kernel: never the live array, and with
    * the general-purpose registers zeroed when the strategy protects the process (the kernel of a
@@ -441,7 +481,7 @@ public final class HypervisorShell {
   public long[] registersForKernel(int pid, long[] live) {
     long[] copy = live.clone();
     if (strategy.isProtected(pid)) {
-      Arrays.fill(copy, 0, Registers.RIP, 0L);
+      scrub(copy);
     }
     return copy;
   }

@@ -145,10 +145,11 @@ final class SyscallGate implements InvocationHandler {
     haltIfViolated();
     SignalDelivery d = kernel.takeSignal(pid);
     while (d != null) {
+      shell.signalDelivered(pid, user.registers());
       d.handler().handle(user, d.signal());
       enter("rt_sigreturn", List.of());
       kernel.sigreturn(pid);
-      shell.kernelExit(pid, user.registers());
+      shell.sigreturnExit(pid, user.registers());
       d = kernel.takeSignal(pid);
     }
     sim.checkpoint();
