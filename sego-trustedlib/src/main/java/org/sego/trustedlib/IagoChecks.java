@@ -22,6 +22,7 @@ final class IagoChecks {
   static final String LSEEK_RESULT = Capabilities.CHECK_LSEEK_RESULT;
   static final String CLOCK_MONOTONIC = Capabilities.CHECK_CLOCK_MONOTONIC;
   static final String RANDOM_SOURCE = Capabilities.CHECK_RANDOM_SOURCE;
+  static final String SYNC_EACH_WRITE = Capabilities.CHECK_SYNC_EACH_WRITE;
   private long lastClock = Long.MIN_VALUE;
 
   private final Set<String> enabled = new TreeSet<>();
@@ -118,10 +119,12 @@ final class IagoChecks {
     return fail(CLOCK_MONOTONIC, ok, "the clock went back from " + before + " to " + now + " ns");
   }
 
-  /** A secure file's length from the kernel agrees with the hypervisor's ({@code trusted}). */
+  /** A secure file's length from the kernel is not shorter than the hypervisor's ({@code trusted}). */
   boolean fileLengthOk(String path, long kernel, long trusted) {
-    return !on(FILE_LENGTH) || fail(FILE_LENGTH, kernel == trusted, "lseek says " + path + " is " + kernel
-        + " bytes; the hypervisor keeps " + trusted);
+    // Longer is no lie the HAP can be hurt by (it reads up to the trusted length; after a power
+    // failure the kernel may hold a length the hypervisor had not made durable yet); shorter is.
+    return !on(FILE_LENGTH) || fail(FILE_LENGTH, kernel >= trusted, "lseek says " + path + " is " + kernel
+        + " bytes, shorter than the " + trusted + " the hypervisor keeps");
   }
 
   private boolean fail(String check, boolean ok, String what) {

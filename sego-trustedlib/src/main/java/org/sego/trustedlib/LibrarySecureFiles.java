@@ -191,6 +191,12 @@ final class LibrarySecureFiles implements SecureFiles {
     copy(buffer, f.map + f.offset, length);
     f.offset += length;
     f.length = Math.max(f.length, f.offset);
+    if (f.oid != 0 && runtime.checks.on(IagoChecks.SYNC_EACH_WRITE)) {
+      int r = fsync(sfd); // S-files' rule: a write is durable before it returns
+      if (r < 0) {
+        return r;
+      }
+    }
     return length;
   }
 

@@ -38,6 +38,8 @@ public record Capabilities(Set<String> services, Set<String> libraryChecks,
   public static final String CHECK_LSEEK_RESULT = "lseek-result";
   public static final String CHECK_CLOCK_MONOTONIC = "clock-monotonic";
   public static final String CHECK_RANDOM_SOURCE = "getrandom-hypervisor";
+  /** Not a check of an answer but the library's S-file rule: each secure-file write is durable before it returns. */
+  public static final String CHECK_SYNC_EACH_WRITE = "sfile-sync-write";
 
   /**
    * The trusted library's checks as data: name, and what it refuses. A strategy enables those its
@@ -49,10 +51,11 @@ public record Capabilities(Set<String> services, Set<String> libraryChecks,
       CHECK_RANDOM_LENGTH, "getrandom claiming more bytes than were asked for",
       CHECK_PID_STABLE, "getpid answering a different pid than it first did",
       CHECK_IO_LENGTH, "read, write, pread, pwrite or readdir claiming more bytes than the buffer holds",
-      CHECK_FILE_LENGTH, "a secure file's length from lseek that differs from the length the hypervisor keeps",
+      CHECK_FILE_LENGTH, "a secure file's length from lseek shorter than the length the hypervisor keeps",
       CHECK_LSEEK_RESULT, "lseek answering a negative offset, or with SEEK_SET another offset than the one asked for",
       CHECK_CLOCK_MONOTONIC, "the clock going backwards",
-      CHECK_RANDOM_SOURCE, "randomness from the kernel: getrandom is served by the hypervisor's entropy hypercall instead");
+      CHECK_RANDOM_SOURCE, "randomness from the kernel: getrandom is served by the hypervisor's entropy hypercall instead",
+      CHECK_SYNC_EACH_WRITE, "a secure-file write returning before it is durable: each is synced and confirmed (S-files' sync rule)");
 
   public static final List<String> LIBRARY_CHECKS = List.copyOf(LIBRARY_CHECK_DESCRIPTIONS.keySet());
 

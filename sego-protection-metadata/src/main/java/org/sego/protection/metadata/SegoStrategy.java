@@ -44,6 +44,9 @@ final class SegoStrategy implements ProtectionStrategy {
   static final String CHECK_SECURE_DELETE = "secure-delete";
   static final String CHECK_DEVICE_REFUSAL = "device-refusal";
   static final String CHECK_REGISTER_SCRUB = "register-scrub";
+  /** The trusted library's checks, each with its off-switch ({@code sfile-sync-write} is the {@code sfile-sync} mode instead). */
+  static final List<String> LIBRARY_CHECKS = Capabilities.LIBRARY_CHECKS.stream()
+      .filter(c -> !c.equals(Capabilities.CHECK_SYNC_EACH_WRITE)).toList();
 
   private final SegoState state;
   private final HypervisorServices hv;
@@ -181,7 +184,7 @@ final class SegoStrategy implements ProtectionStrategy {
         new Check(CHECK_SECURE_DELETE, "secure-delete", "a deleted secure file's blocks stay unreadable to the OS until overwritten, and never come back as the file's"),
         new Check(CHECK_DEVICE_REFUSAL, "device-refusal", "the OS cannot read a tagged block or write a live one"),
         new Check(CHECK_REGISTER_SCRUB, "register-scrub", "a HAP's registers are scrubbed on every kernel entry")));
-    for (String l : Capabilities.LIBRARY_CHECKS) {
+    for (String l : LIBRARY_CHECKS) {
       c.add(new Check(l, SegoStrategyProvider.libraryParameter(l), "trusted library: refuses "
           + Capabilities.LIBRARY_CHECK_DESCRIPTIONS.get(l)));
     }

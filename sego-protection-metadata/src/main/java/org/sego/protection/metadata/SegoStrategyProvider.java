@@ -50,7 +50,9 @@ public final class SegoStrategyProvider implements PluginProvider {
             SegoSettings.SHARE_OFF, SegoSettings.SHARE_WITHIN, SegoSettings.SHARE_ACROSS),
         Parameter.integer("tag-cache-entries", 65536, 16, 1 << 26, "tags", "block tags kept in hypervisor memory; with a metadata store the rest live there and a miss reads them back (charged)"),
         Parameter.string("metadata-device", "", "the hypervisor-only device (access = \"hypervisor\") that holds the metadata store; empty: the only one if there is exactly one, else none (then no freshness across a power failure is claimed)")));
-    for (String c : Capabilities.LIBRARY_CHECKS) {
+    p.add(Parameter.choice("sfile-sync", "write", "when a secure-file write is durable: at the write itself (S-files' rule as "
+        + "reported for Sego: each write synced and confirmed before it returns), or at the HAP's fsync", "write", "fsync"));
+    for (String c : SegoStrategy.LIBRARY_CHECKS) {
       p.add(Parameter.bool(libraryParameter(c), true, "trusted-library check: refuses " + Capabilities.LIBRARY_CHECK_DESCRIPTIONS.get(c)));
     }
     return ParameterSchema.of(p.toArray(new Parameter[0]));
@@ -60,10 +62,13 @@ public final class SegoStrategyProvider implements PluginProvider {
   public Module module(PluginConfig config) {
     var q = config.parameters();
     Set<String> library = new TreeSet<>();
-    for (String c : Capabilities.LIBRARY_CHECKS) {
+    for (String c : SegoStrategy.LIBRARY_CHECKS) {
       if (q.bool(libraryParameter(c))) {
         library.add(c);
       }
+    }
+    if (q.string("sfile-sync").equals("write")) {
+      library.add(Capabilities.CHECK_SYNC_EACH_WRITE);
     }
     SegoSettings settings = new SegoSettings(q.bool("check-version"), q.bool("check-binding"), q.bool("check-intent"),
         q.bool("secure-delete"), q.bool("device-refusal"), q.bool("register-scrub"), library,

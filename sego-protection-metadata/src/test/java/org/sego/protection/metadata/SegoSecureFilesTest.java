@@ -166,4 +166,41 @@ class SegoSecureFilesTest {
     }
     assertTrue(pid > 0);
   }
+
+  /** Writes {@code /w} (no fsync), commits its name, loses power; true if it reads back whole after the reboot. */
+  static boolean survivesWithoutFsync(String sfileSync) {
+    SystemRun first = system(Map.of("sfile-sync", sfileSync)).start();
+    first.bootGuest();
+    first.startHap(t -> {
+      long buf = t.allocateSecure(4096L * PAGES);
+      byte[] page = new byte[4096];
+      ByteBuffer b = ByteBuffer.wrap(page).order(ByteOrder.LITTLE_ENDIAN);
+      for (int p = 0; p < PAGES; p++) {
+        for (int i = 0; i < 512; i++) {
+          b.putLong(8 * i, MAGIC | 3L << 32 | (p * 512L + i));
+        }
+        t.user().write(buf + 4096L * p, page, 0, page.length);
+      }
+      int sfd = t.files().open("/w", Fcntl.O_CREAT);
+      t.files().write(sfd, buf, 4096L * PAGES);
+      t.files().commit();
+      t.syscalls().getpid();
+    }, (p, l, v) -> {});
+    first.run();
+    first.crash(true, PowerFailure.loseAll());
+    boolean[] ok = {false};
+    try (SystemRun second = SystemRun.reboot(first)) {
+      second.bootGuest();
+      second.startHap(t -> ok[0] = readsBack(t.files(), t, t.allocateSecure(4096L * PAGES), "/w", 3), (p, l, v) -> {});
+      second.run();
+      assertEquals(List.of(), second.violations());
+    }
+    return ok[0];
+  }
+
+  @Test
+  void withSfileSyncWriteEachWriteIsDurableBeforeItReturns() {
+    assertTrue(survivesWithoutFsync("write"), "sfile-sync = write: the write was synced and confirmed");
+    assertTrue(!survivesWithoutFsync("fsync"), "sfile-sync = fsync: the unsynced write is lost, and no check cries wolf");
+  }
 }
