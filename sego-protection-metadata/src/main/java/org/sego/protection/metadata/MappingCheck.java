@@ -81,7 +81,7 @@ final class MappingCheck {
         if (writable && m.state(gfn) == PageMetadata.SHARED_COW) {
           return "a writable mapping of a frame merged copy-on-write";
         }
-        settle(pid, vpn);
+        settle(pid, vpn, gfn);
         return null;
       }
       if (frames.bound(gfn)) {
@@ -163,12 +163,18 @@ final class MappingCheck {
     freshZeroed.add(1);
   }
 
-  /** Page {@code vpn} of {@code pid} is mapped from its frame again: its swap slot no longer holds the current copy. */
-  private void settle(int pid, long vpn) {
+  /**
+   * Page {@code vpn} of {@code pid} is mapped from frame {@code gfn} again: a swap-in has landed, so
+   * its slot no longer holds the current copy and the frame is no longer in transit.
+   */
+  private void settle(int pid, long vpn, long gfn) {
     long key = SegoFrames.pageKey(pid, vpn);
     if (swappedBlock.containsKey(key)) {
       swappedBlock.remove(key);
       swappedVersion.remove(key);
+    }
+    if (frames.meta.state(gfn) == PageMetadata.IN_TRANSIT) {
+      frames.meta.setState(gfn, PageMetadata.PRIVATE);
     }
   }
 

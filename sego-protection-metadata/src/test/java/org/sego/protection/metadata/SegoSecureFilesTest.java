@@ -203,4 +203,36 @@ class SegoSecureFilesTest {
     assertTrue(survivesWithoutFsync("write"), "sfile-sync = write: the write was synced and confirmed");
     assertTrue(!survivesWithoutFsync("fsync"), "sfile-sync = fsync: the unsynced write is lost, and no check cries wolf");
   }
+
+  @Test
+  void afterAGuestCrashTheHypervisorKeepsItsViewAndTheHapReadsItsFilesBack() {
+    SystemRun first = system(Map.of()).start();
+    first.bootGuest();
+    first.startHap(t -> {
+      long buf = t.allocateSecure(4096L * PAGES);
+      for (int k = 0; k < 3; k++) {
+        assertTrue(writeFile(t.files(), t, buf, "/g" + k, 10 + k));
+      }
+      t.files().commit();
+      t.syscalls().getpid();
+    }, (p, l, v) -> {});
+    first.run();
+    first.crash(false, PowerFailure.keepAll());
+    List<Integer> bad = new ArrayList<>();
+    try (SystemRun second = SystemRun.reboot(first)) {
+      second.bootGuest();
+      int pid = second.startHap(t -> {
+        long buf = t.allocateSecure(4096L * PAGES);
+        for (int k = 0; k < 3; k++) {
+          if (!readsBack(t.files(), t, buf, "/g" + k, 10 + k)) {
+            bad.add(k);
+          }
+        }
+      }, (p, l, v) -> {});
+      second.run();
+      assertEquals(List.of(), second.violations());
+      assertEquals(0, second.exitStatuses().get(pid));
+    }
+    assertEquals(List.of(), bad, "every file reads back on the new guest, checked against the kept tags");
+  }
 }
