@@ -187,7 +187,10 @@ final class MappingCheck {
     EptView view = hv.views().get(v);
     long e = view.entry(oldGfn);
     if (e != 0) {
-      view.setPermissions(oldGfn, (int) (e & X86.EPT_RWX)); // invalidates the TLB entries that used it
+      // Out and back in: a change of the entry invalidates the TLB entries that used it (setting the
+      // same permissions would change nothing, and invalidate nothing).
+      view.unmap(oldGfn);
+      view.map(oldGfn, e >>> X86.PAGE_SHIFT, (int) (e & X86.EPT_RWX));
     }
   }
 }
