@@ -66,6 +66,21 @@ final class BlockTags {
     return FILE | oid << 34 | page;
   }
 
+  /** The OID a secure-file tag's {@code whom} names. */
+  static long oidOf(long whom) {
+    return (whom & ~FILE) >>> 34;
+  }
+
+  /** The page a secure-file tag's {@code whom} names. */
+  static long pageOf(long whom) {
+    return whom & ((1L << 34) - 1);
+  }
+
+  /** The block number in a {@link #key}. */
+  static long blockOf(long key) {
+    return key & ((1L << 48) - 1);
+  }
+
   /** The block's key: a small index per device name, in the order devices were first seen, and the block. */
   long key(String device, long block) {
     if (!device.equals(lastDevice)) { // (one device, request after request)
@@ -145,11 +160,6 @@ final class BlockTags {
     return true;
   }
 
-  /** Whether {@code key} is tagged as holding exactly {@code whom} at {@code v}. */
-  boolean matches(long key, long whom, long v) {
-    return load(key) && who.get(key) == whom && version.get(key) == v;
-  }
-
   /** What {@code key} is tagged as holding (0 when untagged), for evidence. */
   long whom(long key) {
     return load(key) ? who.get(key) : 0;
@@ -180,9 +190,22 @@ final class BlockTags {
     }
   }
 
-  /** Tags in hypervisor memory now. */
-  int cached() {
-    return who.size();
+  /**
+   * After a power failure: the tags spilled to the store are dropped (swap does not survive it, and
+   * their keys name the last boot's device indices; secure-file tags are rebuilt from the file view).
+   */
+  void forgetSpilled() {
+    if (store == null) {
+      return;
+    }
+    java.util.List<Long> spilled = new java.util.ArrayList<>();
+    store.forEach((k, r) -> {
+      if ((k & ~((1L << 62) - 1)) == STORE_PREFIX) {
+        spilled.add(k);
+      }
+    });
+    spilled.forEach(store::remove);
+    stored = 0;
   }
 
   /** Host memory the cache holds: two maps of 16 bytes per entry, twice over for their load factor, and the ring. */
@@ -190,10 +213,4 @@ final class BlockTags {
     return 64L * who.size() + 8L * ring.length;
   }
 
-  void clear() {
-    who.clear();
-    version.clear();
-    ringHead = 0;
-    ringSize = 0;
-  }
 }

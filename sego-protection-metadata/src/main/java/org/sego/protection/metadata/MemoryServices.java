@@ -17,7 +17,7 @@ import org.sego.support.LongLongMap;
 /**
  * Sego's memory services for the kernel: swap-out (the block tagged with owner, page and version),
  * swap-in (the tag checked), the copy-on-write copy and page sharing (the hypervisor compares and
- * merges); zeroing, release and moving are in the strategy's dispatch.
+ * merges), zeroing, release and moving (compaction).
  */
 final class MemoryServices {
   private final SegoState state;
@@ -39,6 +39,10 @@ final class MemoryServices {
   private final StatsSink.Counter swapIns;
   private final StatsSink.Counter copies;
   private final StatsSink.Counter shares;
+  private final StatsSink.Counter zeroes;
+  private final StatsSink.Counter releases;
+  private final StatsSink.Counter moves;
+  private final LongLongMap dirtyFile;
   /** The most anonymous pages protected at once: S-pages resident plus pages swapped out. */
   long protectedPeak;
 
@@ -62,6 +66,10 @@ final class MemoryServices {
     swapIns = s.counter(p + ".swap-ins", "pages", "pages swapped in by hypercall (tag checked)");
     copies = s.counter(p + ".copies", "pages", "copy-on-write copies made by the hypervisor");
     shares = s.counter(p + ".shares", "pages", "protected pages merged copy-on-write after the hypervisor compared them");
+    zeroes = s.counter(p + ".zeroes", "pages", "frames zeroed for a HAP by the hypervisor");
+    releases = s.counter(p + ".releases", "frames", "release hypercalls answered");
+    moves = s.counter(p + ".moves", "pages", "protected pages moved for compaction");
+    this.dirtyFile = state.dirtyFile;
   }
 
   HypercallResult swapOut(KernelHypercalls.SwapOutPage s) {
@@ -176,6 +184,47 @@ final class MemoryServices {
       frames.addHolder(keep, SegoFrames.pidOf(k), SegoFrames.vpnOf(k));
     }
     shares.add(1);
+    return HypercallResult.ok();
+  }
+
+  HypercallResult zero(KernelHypercalls.ZeroPage z) {
+    frames.release(z.gfn());
+    hv.memory().zeroFrame(frames.host(z.gfn()));
+    hv.charge(state.scrubCategory, state.scrubNanos);
+    if (z.pid() >= 0 && viewOf.has(z.pid()) && hv.intents().lookup(z.pid(), z.vpn() << X86.PAGE_SHIFT) != null
+        && frames.frameOf(z.pid(), z.vpn()) < 0) {
+      frames.bindAnonymous(z.gfn(), z.pid(), z.vpn());
+    }
+    zeroes.add(1);
+    return HypercallResult.ok();
+  }
+
+  /** {@code pid} no longer maps {@code gfn}: a merged frame loses one of its pages there, any other is scrubbed and given back. */
+  HypercallResult release(KernelHypercalls.ReleasePage r) {
+    if (r.pid() < 0 || !frames.dropHolderPid(r.gfn(), r.pid(), false)) {
+      frames.release(r.gfn());
+      dirtyFile.remove(r.gfn());
+    }
+    authorizedOut.remove(r.gfn());
+    releases.add(1);
+    return HypercallResult.ok();
+  }
+
+  /** Compaction: bytes, metadata, holders and views of {@code src} move to free frame {@code dst}. */
+  HypercallResult move(KernelHypercalls.MovePage m) {
+    if (frames.bound(m.dstGfn())) {
+      return new HypercallResult.Refused("frame " + m.dstGfn() + " is an S-page, not free");
+    }
+    hv.memory().copyFrame(frames.host(m.srcGfn()), frames.host(m.dstGfn()));
+    hv.charge(copyCategory, copyNanos);
+    if (frames.bound(m.srcGfn())) {
+      long dirtyOid = dirtyFile.remove(m.srcGfn());
+      frames.move(m.srcGfn(), m.dstGfn());
+      if (dirtyOid != 0) {
+        dirtyFile.put(m.dstGfn(), dirtyOid);
+      }
+    }
+    moves.add(1);
     return HypercallResult.ok();
   }
 }

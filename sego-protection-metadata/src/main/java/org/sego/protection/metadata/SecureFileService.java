@@ -182,8 +182,8 @@ final class SecureFileService {
       fileReadIns.add(1);
       return HypercallResult.ok(); // not a tagged secure-file block: it arrives in an OS frame, and no intent accepts it
     }
-    long oid = (whom & ~BlockTags.FILE) >>> 34;
-    long tagPage = whom & ((1L << 34) - 1);
+    long oid = BlockTags.oidOf(whom);
+    long tagPage = BlockTags.pageOf(whom);
     long known = files.oidOfInode(r.inode());
     String where = r.device() + " block " + r.block();
     if (settings.checkBinding() && (tagPage != page || (known != 0 && known != oid))) {
@@ -218,8 +218,8 @@ final class SecureFileService {
         long v = tags.version(src);
         tags.put(dst, whom, v); // the page's tag moves with its bytes
         if ((whom & BlockTags.FILE) != 0) {
-          long oid = (whom & ~BlockTags.FILE) >>> 34;
-          long page = whom & ((1L << 34) - 1);
+          long oid = BlockTags.oidOf(whom);
+          long page = BlockTags.pageOf(whom);
           if (files.version(oid, page) == v) {
             files.written(c.device(), oid, page, c.dstBlock() + k, v);
           }

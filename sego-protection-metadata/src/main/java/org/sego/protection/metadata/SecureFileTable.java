@@ -197,10 +197,6 @@ final class SecureFileTable {
     return inodeOid.get(inode);
   }
 
-  long inodeOf(long oid) {
-    return oidInode.get(oid);
-  }
-
   void bindInode(long inode, long oid) {
     inodeOid.put(inode, oid);
     oidInode.put(oid, inode);
@@ -248,10 +244,6 @@ final class SecureFileTable {
   @FunctionalInterface
   interface PageTag {
     void tag(String device, long oid, long page, long block, long version);
-  }
-
-  int files() {
-    return names.size();
   }
 
   /** Secure-file pages with a version (written at least once). */

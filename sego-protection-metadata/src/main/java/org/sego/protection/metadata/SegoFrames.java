@@ -153,7 +153,7 @@ final class SegoFrames {
     hv.charge(metadataCategory, recordNanos);
   }
 
-  /** Page {@code vpn} of {@code pid} no longer maps shared frame {@code gfn} (it was split off); true if that frame is now private. */
+  /** Page {@code vpn} of {@code pid} no longer maps shared frame {@code gfn} (it was split off); with one holder left it is private again. */
   void dropHolder(long gfn, int pid, long vpn) {
     long[] h = holders.get(gfn);
     if (h == null) {
@@ -177,6 +177,26 @@ final class SegoFrames {
       holders.put(gfn, left);
     }
     hv.charge(metadataCategory, recordNanos);
+  }
+
+  /**
+   * A merged frame {@code gfn} loses the first page {@code pid} holds in it, or with {@code all}
+   * every one; false, changing nothing, when the frame is not merged (one page or none holds it).
+   */
+  boolean dropHolderPid(long gfn, int pid, boolean all) {
+    long[] pages = pagesOf(gfn);
+    if (pages.length <= 1) {
+      return false;
+    }
+    for (long k : pages) {
+      if (pidOf(k) == pid) {
+        dropHolder(gfn, pid, vpnOf(k));
+        if (!all) {
+          break;
+        }
+      }
+    }
+    return true;
   }
 
   /** The page keys that map {@code gfn} (one for a private frame, none for a file page or a free frame). */
@@ -218,16 +238,12 @@ final class SegoFrames {
   /** Moves everything of {@code src} (bytes copied by the caller) to free frame {@code dst}: metadata, holders, views. */
   void move(long src, long dst) {
     long[] pages = pagesOf(src);
-    boolean shared = meta.state(src) == PageMetadata.SHARED_COW;
     if (meta.filePage(src)) {
       bindFile(dst, meta.owner(src), meta.oid(src), meta.where(src));
     } else if (pages.length > 0) {
       bindAnonymous(dst, pidOf(pages[0]), vpnOf(pages[0]));
       for (int i = 1; i < pages.length; i++) {
         addHolder(dst, pidOf(pages[i]), vpnOf(pages[i]));
-      }
-      if (shared && pages.length == 1) {
-        meta.setState(dst, PageMetadata.SHARED_COW);
       }
     }
     release(src);

@@ -73,7 +73,7 @@ final class SegoState {
   /** What a tag's {@code whom} names, for evidence. */
   static String describe(long whom) {
     if ((whom & BlockTags.FILE) != 0) {
-      return "page " + (whom & ((1L << 34) - 1)) + " of secure file " + ((whom & ~BlockTags.FILE) >>> 34);
+      return "page " + BlockTags.pageOf(whom) + " of secure file " + BlockTags.oidOf(whom);
     }
     return "page 0x" + Long.toHexString(SegoFrames.vpnOf(whom) << X86.PAGE_SHIFT) + " of pid " + SegoFrames.pidOf(whom);
   }

@@ -68,12 +68,8 @@ final class SegoStrategy implements ProtectionStrategy {
   private String storeDevice;
   private MemoryServices memory;
   private SecureFileService fileService;
+  private DeviceMediation mediation;
   private final StatsSink.Counter osDenied;
-  private final StatsSink.Counter dmaRefused;
-  private final StatsSink.Counter adversaryRefused;
-  private final StatsSink.Counter zeroes;
-  private final StatsSink.Counter releases;
-  private final StatsSink.Counter moves;
   private final StatsSink.Counter installs;
 
   @Inject
@@ -96,11 +92,6 @@ final class SegoStrategy implements ProtectionStrategy {
     String p = hv.path();
     StatsSink s = hv.stats();
     osDenied = s.counter(p + ".os-touches-denied", "accesses", "kernel accesses to an S-page, denied");
-    dmaRefused = s.counter(p + ".dma-refused", "requests", "kernel block requests moving an S-page or a protected block without a hypercall, refused");
-    adversaryRefused = s.counter(p + ".adversary-refused", "requests", "the adversary's raw reads and writes of protected blocks or S-pages, refused");
-    zeroes = s.counter(p + ".zeroes", "pages", "frames zeroed for a HAP by the hypervisor");
-    releases = s.counter(p + ".releases", "frames", "release hypercalls answered");
-    moves = s.counter(p + ".moves", "pages", "protected pages moved for compaction");
     installs = s.counter(p + ".ptes-installed", "entries", "HAP page-table entries checked and installed for the kernel");
   }
 
@@ -122,16 +113,7 @@ final class SegoStrategy implements ProtectionStrategy {
   @Override
   public void recover() {
     // (start() opened the store for this boot: its recovery and epoch are done.)
-    if (store != null) {
-      // Swap does not survive a power failure, and tag-cache spills name this boot's device indices.
-      List<Long> spilled = new ArrayList<>();
-      store.forEach((k, r) -> {
-        if ((k & BlockTags.STORE_PREFIX) != 0 && (k >>> 62) == 1) {
-          spilled.add(k);
-        }
-      });
-      spilled.forEach(store::remove);
-    }
+    tags.forgetSpilled();
     files.recover((device, oid, page, block, v) -> tags.put(tags.key(device, block), BlockTags.file(oid, page), v));
   }
 
@@ -153,6 +135,7 @@ final class SegoStrategy implements ProtectionStrategy {
     state.files = files;
     memory = new MemoryServices(state);
     fileService = new SecureFileService(state);
+    mediation = new DeviceMediation(state, guard);
   }
 
   @Override
@@ -220,8 +203,6 @@ final class SegoStrategy implements ProtectionStrategy {
   }
 
 
-  // ---- paraverification ---------------------------------------------------------------------------
-
 
 
 
@@ -282,71 +263,7 @@ final class SegoStrategy implements ProtectionStrategy {
 
   @Override
   public BlockIo.Answer onBlockIo(BlockIo io) {
-    if (io.adversary()) {
-      long key = tags.key(io.device(), io.block());
-      if (io.firstGfn() >= 0 && frames.bound(io.firstGfn())) {
-        adversaryRefused.add(1);
-        return BlockIo.Answer.REFUSE;
-      }
-      if (tags.tagged(key)) {
-        if (settings.deviceRefusal() && (!io.write() || live(key))) {
-          adversaryRefused.add(1);
-          return BlockIo.Answer.REFUSE;
-        }
-        if (io.write()) {
-          tags.drop(key, true);
-        }
-      }
-      if (io.firstGfn() >= 0 && !io.write()) {
-        guard.written(io.firstGfn());
-      }
-      return BlockIo.Answer.PROCEED;
-    }
-    for (int i = 0; i < io.count(); i++) {
-      long gfn = io.firstGfn() + i;
-      long key = tags.key(io.device(), io.block() + i);
-      boolean authorized = io.write() ? authorizedOut.get(gfn) == key : authorizedIn.get(key) == gfn;
-      if (authorized) {
-        continue;
-      }
-      if (frames.bound(gfn)) {
-        dmaRefused.add(1);
-        return BlockIo.Answer.REFUSE;
-      }
-      if (settings.deviceRefusal() && tags.tagged(key) && (!io.write() || live(key))) {
-          dmaRefused.add(1);
-        return BlockIo.Answer.REFUSE;
-      }
-    }
-    for (int i = 0; i < io.count(); i++) {
-      long gfn = io.firstGfn() + i;
-      long key = tags.key(io.device(), io.block() + i);
-      if (io.write()) {
-        if (authorizedOut.get(gfn) == key) {
-          authorizedOut.remove(gfn);
-        } else if (tags.tagged(key)) {
-          tags.drop(key, live(key)); // the block now holds something else
-        }
-      } else {
-        if (authorizedIn.get(key) == gfn) {
-          authorizedIn.remove(key);
-        }
-        guard.written(gfn); // (a read into a frame that still was a HAP's page table)
-      }
-    }
-    return BlockIo.Answer.PROCEED;
-  }
-
-
-  /** Whether block {@code key} holds the current copy of a page: a swapped-out page's, or a secure-file page's last write. */
-  private boolean live(long key) {
-    long whom = tags.whom(key);
-    if ((whom & BlockTags.FILE) != 0) {
-      long oid = (whom & ~BlockTags.FILE) >>> 34;
-      long page = whom & ((1L << 34) - 1);
-      return files.version(oid, page) == tags.version(key) && files.block(oid, page) == (key & ((1L << 48) - 1));
-    }
-    return swappedBlock.get(whom) == key && swappedVersion.get(whom) == tags.version(key);
+    return mediation.onBlockIo(io);
   }
 
   // ---- hypercalls ---------------------------------------------------------------------------------
@@ -463,54 +380,16 @@ final class SegoStrategy implements ProtectionStrategy {
       return memory.copyPage((KernelHypercalls.CopyPage) call);
     }
     if (call instanceof KernelHypercalls.ZeroPage) {
-      KernelHypercalls.ZeroPage z = (KernelHypercalls.ZeroPage) call;
-      frames.release(z.gfn());
-      hv.memory().zeroFrame(frames.host(z.gfn()));
-      hv.charge(state.scrubCategory, state.scrubNanos);
-      if (z.pid() >= 0 && viewOf.has(z.pid()) && hv.intents().lookup(z.pid(), z.vpn() << X86.PAGE_SHIFT) != null
-          && frames.frameOf(z.pid(), z.vpn()) < 0) {
-        frames.bindAnonymous(z.gfn(), z.pid(), z.vpn());
-      }
-      zeroes.add(1);
-      return HypercallResult.ok();
+      return memory.zero((KernelHypercalls.ZeroPage) call);
     }
     if (call instanceof KernelHypercalls.ReleasePage) {
-      KernelHypercalls.ReleasePage r = (KernelHypercalls.ReleasePage) call;
-      long[] pages = frames.pagesOf(r.gfn());
-      if (pages.length > 1 && r.pid() >= 0) {
-        for (long k : pages) {
-          if (SegoFrames.pidOf(k) == r.pid()) {
-            frames.dropHolder(r.gfn(), r.pid(), SegoFrames.vpnOf(k));
-            break;
-          }
-        }
-      } else {
-        frames.release(r.gfn());
-        dirtyFile.remove(r.gfn());
-      }
-      authorizedOut.remove(r.gfn());
-      releases.add(1);
-      return HypercallResult.ok();
+      return memory.release((KernelHypercalls.ReleasePage) call);
     }
     if (call instanceof KernelHypercalls.SharePages) {
       return memory.share((KernelHypercalls.SharePages) call);
     }
     if (call instanceof KernelHypercalls.MovePage) {
-      KernelHypercalls.MovePage m = (KernelHypercalls.MovePage) call;
-      if (frames.bound(m.dstGfn())) {
-        return new HypercallResult.Refused("frame " + m.dstGfn() + " is an S-page, not free");
-      }
-      hv.memory().copyFrame(frames.host(m.srcGfn()), frames.host(m.dstGfn()));
-      hv.charge(state.copyCategory, state.copyNanos);
-      if (frames.bound(m.srcGfn())) {
-        long dirtyOid = dirtyFile.remove(m.srcGfn());
-        frames.move(m.srcGfn(), m.dstGfn());
-        if (dirtyOid != 0) {
-          dirtyFile.put(m.dstGfn(), dirtyOid);
-        }
-      }
-      moves.add(1);
-      return HypercallResult.ok();
+      return memory.move((KernelHypercalls.MovePage) call);
     }
     if (call instanceof KernelHypercalls.WriteBackFilePage) {
       return fileService.writeBack((KernelHypercalls.WriteBackFilePage) call);
@@ -573,14 +452,7 @@ final class SegoStrategy implements ProtectionStrategy {
       }
     }
     for (long gfn : mine) {
-      long[] pages = frames.pagesOf(gfn);
-      if (pages.length > 1) {
-        for (long k : pages) {
-          if (SegoFrames.pidOf(k) == pid) {
-            frames.dropHolder(gfn, pid, SegoFrames.vpnOf(k));
-          }
-        }
-      } else {
+      if (!frames.dropHolderPid(gfn, pid, true)) {
         frames.release(gfn);
       }
     }

@@ -1,0 +1,108 @@
+package org.sego.protection.metadata;
+
+import org.sego.api.hv.BlockIo;
+import org.sego.api.sim.StatsSink;
+import org.sego.support.LongLongMap;
+
+/**
+ * The virtual device under sego: every block request of the kernel and the adversary, before the
+ * device is reserved. A transfer the hypervisor authorized by hypercall goes through; any other
+ * that moves an S-page is refused, and with {@code device-refusal} so is every read of a tagged
+ * block and every write of a live one (a write of a stale one drops its tag).
+ */
+final class DeviceMediation {
+  private final SegoSettings settings;
+  private final SegoFrames frames;
+  private final PageGuard guard;
+  private final BlockTags tags;
+  private final SecureFileTable files;
+  private final LongLongMap swappedBlock;
+  private final LongLongMap swappedVersion;
+  private final LongLongMap authorizedOut;
+  private final LongLongMap authorizedIn;
+  private final StatsSink.Counter dmaRefused;
+  private final StatsSink.Counter adversaryRefused;
+
+  DeviceMediation(SegoState state, PageGuard guard) {
+    this.settings = state.settings;
+    this.frames = state.frames;
+    this.guard = guard;
+    this.tags = state.tags;
+    this.files = state.files;
+    this.swappedBlock = state.swappedBlock;
+    this.swappedVersion = state.swappedVersion;
+    this.authorizedOut = state.authorizedOut;
+    this.authorizedIn = state.authorizedIn;
+    String p = state.hv.path();
+    StatsSink s = state.hv.stats();
+    dmaRefused = s.counter(p + ".dma-refused", "requests", "kernel block requests moving an S-page or a protected block without a hypercall, refused");
+    adversaryRefused = s.counter(p + ".adversary-refused", "requests", "the adversary's raw reads and writes of protected blocks or S-pages, refused");
+  }
+
+  BlockIo.Answer onBlockIo(BlockIo io) {
+    if (io.adversary()) {
+      long key = tags.key(io.device(), io.block());
+      if (io.firstGfn() >= 0 && frames.bound(io.firstGfn())) {
+        adversaryRefused.add(1);
+        return BlockIo.Answer.REFUSE;
+      }
+      if (tags.tagged(key)) {
+        if (settings.deviceRefusal() && (!io.write() || live(key))) {
+          adversaryRefused.add(1);
+          return BlockIo.Answer.REFUSE;
+        }
+        if (io.write()) {
+          tags.drop(key, true);
+        }
+      }
+      if (io.firstGfn() >= 0 && !io.write()) {
+        guard.written(io.firstGfn());
+      }
+      return BlockIo.Answer.PROCEED;
+    }
+    for (int i = 0; i < io.count(); i++) {
+      long gfn = io.firstGfn() + i;
+      long key = tags.key(io.device(), io.block() + i);
+      boolean authorized = io.write() ? authorizedOut.get(gfn) == key : authorizedIn.get(key) == gfn;
+      if (authorized) {
+        continue;
+      }
+      if (frames.bound(gfn)) {
+        dmaRefused.add(1);
+        return BlockIo.Answer.REFUSE;
+      }
+      if (settings.deviceRefusal() && tags.tagged(key) && (!io.write() || live(key))) {
+        dmaRefused.add(1);
+        return BlockIo.Answer.REFUSE;
+      }
+    }
+    for (int i = 0; i < io.count(); i++) {
+      long gfn = io.firstGfn() + i;
+      long key = tags.key(io.device(), io.block() + i);
+      if (io.write()) {
+        if (authorizedOut.get(gfn) == key) {
+          authorizedOut.remove(gfn);
+        } else if (tags.tagged(key)) {
+          tags.drop(key, live(key)); // the block now holds something else
+        }
+      } else {
+        if (authorizedIn.get(key) == gfn) {
+          authorizedIn.remove(key);
+        }
+        guard.written(gfn); // (a read into a frame that still was a HAP's page table)
+      }
+    }
+    return BlockIo.Answer.PROCEED;
+  }
+
+  /** Whether block {@code key} holds the current copy of a page: a swapped-out page's, or a secure-file page's last write. */
+  boolean live(long key) {
+    long whom = tags.whom(key);
+    if ((whom & BlockTags.FILE) != 0) {
+      long oid = BlockTags.oidOf(whom);
+      long page = BlockTags.pageOf(whom);
+      return files.version(oid, page) == tags.version(key) && files.block(oid, page) == BlockTags.blockOf(key);
+    }
+    return swappedBlock.get(whom) == key && swappedVersion.get(whom) == tags.version(key);
+  }
+}
