@@ -89,6 +89,14 @@ public interface ProtectionStrategy {
     return BlockIo.Answer.PROCEED;
   }
 
+  /**
+   * A kernel request {@link #onBlockIo} let proceed has completed ({@code ok}: without an error): a
+   * write's bytes (read from guest memory when it was issued) are on the device, a read's are in
+   * guest memory. Called before the kernel hears of the completion; work here is charged as in
+   * {@code onBlockIo}. The default does nothing.
+   */
+  default void blockIoDone(BlockIo io, boolean ok) {}
+
   /** How this strategy lets the kernel write into a process's memory on {@code path}. */
   default KernelUserWrite.Handling userWriteHandling(KernelUserWrite path) {
     return KernelUserWrite.Handling.DIRECT;

@@ -169,8 +169,8 @@ final class BlockDevices implements BlockQueue {
       return id;
     }
     long firstGfn = r.bufferGpa() >>> X86.PAGE_SHIFT;
-    BlockIo.Answer answer = strategy.onBlockIo(new BlockIo(d.name, r.write(), r.block(), r.count(), firstGfn,
-        r.purpose(), false));
+    BlockIo io = new BlockIo(d.name, r.write(), r.block(), r.count(), firstGfn, r.purpose(), false);
+    BlockIo.Answer answer = strategy.onBlockIo(io);
     afterStrategy.run();
     // The strategy's work is done before the device starts: it moved this vCPU's (or event's) time.
     now = sim.nowNanos();
@@ -187,7 +187,7 @@ final class BlockDevices implements BlockQueue {
     }
     // A write's DMA reads guest memory when the request is issued; a read's DMA writes it at completion.
     byte[] data = r.write() ? dmaFromMemory(d, r, bs) : null;
-    sim.schedule(done, d.path, new Completing(d, r, data, id, completion));
+    sim.schedule(done, d.path, new Completing(d, r, io, data, id, completion));
     return id;
   }
 
@@ -195,13 +195,15 @@ final class BlockDevices implements BlockQueue {
   private final class Completing implements org.sego.api.sim.Event {
     private final Device d;
     private final BlockRequest r;
+    private final BlockIo io;
     private final byte[] data;
     private final long id;
     private final Completion completion;
 
-    Completing(Device d, BlockRequest r, byte[] data, long id, Completion completion) {
+    Completing(Device d, BlockRequest r, BlockIo io, byte[] data, long id, Completion completion) {
       this.d = d;
       this.r = r;
+      this.io = io;
       this.data = data;
       this.id = id;
       this.completion = completion;
@@ -209,11 +211,11 @@ final class BlockDevices implements BlockQueue {
 
     @Override
     public void fire(long t) {
-      complete(d, r, data, id, completion, t);
+      complete(d, r, io, data, id, completion, t);
     }
   }
 
-  private void complete(Device d, BlockRequest r, byte[] data, long id, Completion completion, long t) {
+  private void complete(Device d, BlockRequest r, BlockIo io, byte[] data, long id, Completion completion, long t) {
     int bs = d.volume.blockSize();
     int status = OK;
     if (r.write()) {
@@ -244,7 +246,7 @@ final class BlockDevices implements BlockQueue {
         memory.fillFrame(hpa >>> X86.PAGE_SHIFT, d.filler);
         d.reads.add(1);
         d.bytesRead.add(n);
-        completion.done(id, status, t);
+        done(io, status, id, completion, t);
         return;
       }
       if (d.readBuffer.length < n) {
@@ -258,6 +260,13 @@ final class BlockDevices implements BlockQueue {
       d.reads.add(1);
       d.bytesRead.add(n);
     }
+    done(io, status, id, completion, t);
+  }
+
+  /** The strategy hears of a completion before the kernel does (its EPT changes charged). */
+  private void done(BlockIo io, int status, long id, Completion completion, long t) {
+    strategy.blockIoDone(io, status == OK);
+    afterStrategy.run();
     completion.done(id, status, t);
   }
 

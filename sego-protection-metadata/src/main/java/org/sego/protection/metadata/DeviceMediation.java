@@ -1,6 +1,7 @@
 package org.sego.protection.metadata;
 
 import org.sego.api.hv.BlockIo;
+import org.sego.api.hw.X86;
 import org.sego.api.sim.StatsSink;
 import org.sego.support.LongLongMap;
 
@@ -11,6 +12,7 @@ import org.sego.support.LongLongMap;
  * block and every write of a live one (a write of a stale one drops its tag).
  */
 final class DeviceMediation {
+  private final SegoState state;
   private final SegoSettings settings;
   private final SegoFrames frames;
   private final PageGuard guard;
@@ -24,6 +26,7 @@ final class DeviceMediation {
   private final StatsSink.Counter adversaryRefused;
 
   DeviceMediation(SegoState state, PageGuard guard) {
+    this.state = state;
     this.settings = state.settings;
     this.frames = state.frames;
     this.guard = guard;
@@ -63,12 +66,11 @@ final class DeviceMediation {
     for (int i = 0; i < io.count(); i++) {
       long gfn = io.firstGfn() + i;
       long key = tags.key(io.device(), io.block() + i);
-      boolean authorized = io.write() ? authorizedOut.get(gfn) == key : authorizedIn.get(key) == gfn;
-      if (authorized) {
+      if (frames.bound(gfn) && (io.write() ? authorizedOut.get(gfn) == key : authorizedIn.get(key) == gfn)) {
         continue;
       }
-      if (frames.bound(gfn)) {
-        dmaRefused.add(1);
+      if (frames.bound(gfn) || (io.write() && state.inflightWhom.containsKey(key))) {
+        dmaRefused.add(1); // an S-page, or a block the hypervisor's own write is still filling
         return BlockIo.Answer.REFUSE;
       }
       if (settings.deviceRefusal() && tags.tagged(key) && (!io.write() || live(key))) {
@@ -82,6 +84,8 @@ final class DeviceMediation {
       if (io.write()) {
         if (authorizedOut.get(gfn) == key) {
           authorizedOut.remove(gfn);
+          state.inflightWhom.put(key, state.outWhom.remove(gfn));
+          state.inflightVersion.put(key, state.outVersion.remove(gfn));
         } else if (tags.tagged(key)) {
           tags.drop(key, live(key)); // the block now holds something else
         }
@@ -93,6 +97,35 @@ final class DeviceMediation {
       }
     }
     return BlockIo.Answer.PROCEED;
+  }
+
+  /**
+   * A request let through has completed: an authorized write's block is tagged now (its bytes are
+   * there), a secure-file page's new place recorded; an authorized read's frame has its bytes, and
+   * an anonymous page is mapped in its HAP's view.
+   */
+  void blockIoDone(BlockIo io, boolean ok) {
+    for (int i = 0; i < io.count(); i++) {
+      long gfn = io.firstGfn() + i;
+      long key = tags.key(io.device(), io.block() + i);
+      if (io.write()) {
+        if (state.inflightWhom.containsKey(key)) {
+          long whom = state.inflightWhom.remove(key);
+          long v = state.inflightVersion.remove(key);
+          if (ok) {
+            tags.put(key, whom, v);
+            if ((whom & BlockTags.FILE) != 0 && files.known(BlockTags.oidOf(whom))) {
+              files.written(io.device(), BlockTags.oidOf(whom), BlockTags.pageOf(whom), io.block() + i, v);
+            }
+          }
+        }
+      } else if (state.arriving.get(gfn) == key && authorizedIn.get(key) != gfn) {
+        state.arriving.remove(gfn);
+        if (ok && frames.bound(gfn) && !frames.meta.filePage(gfn)) {
+          frames.map(frames.meta.owner(gfn), gfn, X86.EPT_RWX);
+        }
+      }
+    }
   }
 
   /** Whether block {@code key} holds the current copy of a page: a swapped-out page's, or a secure-file page's last write. */

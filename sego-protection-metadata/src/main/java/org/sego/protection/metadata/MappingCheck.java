@@ -1,5 +1,6 @@
 package org.sego.protection.metadata;
 
+import static org.sego.protection.metadata.SegoState.describe;
 import static org.sego.protection.metadata.SegoStrategy.CHECK_INTENT;
 
 import org.sego.api.hv.HypervisorServices;
@@ -27,6 +28,8 @@ final class MappingCheck {
   private final StatsSink.Counter freshZeroed;
   private final int scrubCategory;
   private final long scrubNanos;
+  /** The guard whose check this is (set once it is made). */
+  PageGuard guard;
   /** The pid whose page tables {@code hap-register} is adopting now (its inherited mappings are a fork's), or -1. */
   int adopting = -1;
 
@@ -52,18 +55,35 @@ final class MappingCheck {
           + " to gfn " + gfn + ", outside guest memory" : null;
     }
     String why = mappingProblem(pid, gvaPage, gfn, writable);
-    if (why == null) {
+    if (why == null || !settings.checkIntent()) {
       return null;
     }
     violations.add(1);
-    return settings.checkIntent() ? "check " + CHECK_INTENT + ": pid " + pid + " page 0x" + Long.toHexString(gvaPage)
-        + " -> gfn " + gfn + ": " + why : null;
+    return "check " + CHECK_INTENT + ": pid " + pid + " page 0x" + Long.toHexString(gvaPage) + " -> gfn " + gfn + ": " + why;
+  }
+
+  /**
+   * Whether frame {@code gfn} may become one of {@code pid}'s page tables ({@code already}: what
+   * the guard knows it is already, or null): null, or the evidence.
+   */
+  String checkTable(int pid, long gfn, String already) {
+    String why = gfn >= hv.guestFrames() ? "outside guest memory" : already != null ? already
+        : frames.bound(gfn) ? "an S-page (" + (frames.meta.filePage(gfn) ? "page " + frames.meta.where(gfn) + " of secure file "
+            + frames.meta.oid(gfn) : describe(frames.pagesOf(gfn)[0])) + ")" : null;
+    if (why == null || !settings.checkIntent()) {
+      return null;
+    }
+    violations.add(1);
+    return "check " + CHECK_INTENT + ": a page table of pid " + pid + " in gfn " + gfn + ", " + why;
   }
 
   private String mappingProblem(int pid, long gvaPage, long gfn, boolean writable) {
     long vpn = gvaPage >>> X86.PAGE_SHIFT;
     if (pid == adopting && !writable && frames.bound(gfn) && inherit(pid, gvaPage, gfn)) {
       return null;
+    }
+    if (guard.guards(gfn)) {
+      return "the frame is a page table";
     }
     MappingIntents.Intent intent = hv.intents().lookup(pid, gvaPage);
     PageMetadata m = frames.meta;
@@ -81,6 +101,9 @@ final class MappingCheck {
         if (writable && m.state(gfn) == PageMetadata.SHARED_COW) {
           return "a writable mapping of a frame merged copy-on-write";
         }
+        if (state.arriving.containsKey(gfn)) {
+          return "the page's bytes have not arrived from the device yet";
+        }
         settle(pid, vpn, gfn);
         return null;
       }
@@ -95,6 +118,9 @@ final class MappingCheck {
       if (swappedBlock.containsKey(SegoFrames.pageKey(pid, vpn))) {
         return "the page is swapped out: it comes back only by swap-in, not in an OS frame";
       }
+      if (state.discarded.containsKey(SegoFrames.pageKey(pid, vpn))) {
+        return "the kernel gave the page's frame back while the HAP still had it: it cannot come back as a new page";
+      }
       freshPage(gfn);
       frames.bindAnonymous(gfn, pid, vpn);
       return null;
@@ -107,7 +133,7 @@ final class MappingCheck {
             + (m.filePage(gfn) ? "page " + m.where(gfn) + " of secure file " + m.oid(gfn)
                 : "page 0x" + Long.toHexString(m.where(gfn) << X86.PAGE_SHIFT) + " of HAP " + m.owner(gfn));
       }
-      return null;
+      return state.arriving.containsKey(gfn) ? "the page's bytes have not arrived from the device yet" : null;
     }
     if (state.files.version(oid, page) != 0) {
       return "page " + page + " of secure file " + oid + " was written at version " + state.files.version(oid, page)

@@ -28,7 +28,6 @@ final class MemoryServices {
   private final BlockTags tags;
   private final LongLongMap swappedBlock;
   private final LongLongMap swappedVersion;
-  private final LongLongMap authorizedOut;
   private final LongLongMap authorizedIn;
   private final int copyCategory;
   private final long copyNanos;
@@ -43,10 +42,12 @@ final class MemoryServices {
   private final StatsSink.Counter releases;
   private final StatsSink.Counter moves;
   private final LongLongMap dirtyFile;
+  private final PageGuard guard;
   /** The most anonymous pages protected at once: S-pages resident plus pages swapped out. */
   long protectedPeak;
 
-  MemoryServices(SegoState state) {
+  MemoryServices(SegoState state, PageGuard guard) {
+    this.guard = guard;
     this.state = state;
     this.hv = state.hv;
     this.settings = state.settings;
@@ -55,7 +56,6 @@ final class MemoryServices {
     this.tags = state.tags;
     this.swappedBlock = state.swappedBlock;
     this.swappedVersion = state.swappedVersion;
-    this.authorizedOut = state.authorizedOut;
     this.authorizedIn = state.authorizedIn;
     this.copyCategory = state.copyCategory;
     this.copyNanos = state.copyNanos;
@@ -82,17 +82,35 @@ final class MemoryServices {
       return new HypercallResult.Refused("frame " + gfn + " does not hold page 0x" + Long.toHexString(s.vpn() << X86.PAGE_SHIFT)
           + " of " + s.pid() + " alone");
     }
-    long v = frames.meta.bumpVersion(gfn, frames.epoch);
+    if (frames.meta.state(gfn) == PageMetadata.IN_TRANSIT) {
+      return new HypercallResult.Refused("frame " + gfn + " is already in transit");
+    }
+    long v = frames.stampVersion(gfn);
     frames.meta.setState(gfn, PageMetadata.IN_TRANSIT);
     long key = tags.key(s.device(), s.block());
     long page = SegoFrames.pageKey(s.pid(), s.vpn());
-    tags.put(key, BlockTags.anonymous(s.pid(), s.vpn()), v);
     swappedBlock.put(page, key);
     swappedVersion.put(page, v);
     protectedPeak = Math.max(protectedPeak, frames.boundNow() - 1 + swappedBlock.size());
-    authorizedOut.put(gfn, key);
+    // The block is tagged when the write completes; until the frame is released the HAP's touch
+    // exits (a read maps it read-only, a write takes the page back from the swap-out).
+    state.authorizeOut(gfn, key, BlockTags.anonymous(s.pid(), s.vpn()), v);
+    frames.unmapFromViews(gfn);
     swapOuts.add(1);
     return HypercallResult.ok();
+  }
+
+  /**
+   * The HAP wrote its page in {@code gfn} while the kernel was swapping it out (the kernel left the
+   * entry in place): the page stays resident and its swap-out is void (a slot already written holds
+   * a stale copy, which never passes as current).
+   */
+  void backFromSwap(long gfn) {
+    long page = frames.pagesOf(gfn)[0];
+    swappedBlock.remove(page);
+    swappedVersion.remove(page);
+    state.forgetTransfers(gfn);
+    frames.meta.setState(gfn, PageMetadata.PRIVATE);
   }
 
   HypercallResult swapIn(KernelHypercalls.SwapInPage s) {
@@ -108,38 +126,63 @@ final class MemoryServices {
       return state.violation(s.pid(), CHECK_BINDING, where + (whom == 0 ? " carries no tag (the kernel wrote it itself)"
           : " is tagged with " + describe(whom) + ", not page 0x" + Long.toHexString(s.vpn() << X86.PAGE_SHIFT) + " of pid " + s.pid()));
     }
-    if (settings.checkVersion() && whom == BlockTags.anonymous(s.pid(), s.vpn()) && tags.version(key) != swappedVersion.get(page)) {
+    // A copy of this very page, but not its current one (an older slot, or its slot before the last write completed).
+    if (settings.checkVersion() && whom == BlockTags.anonymous(s.pid(), s.vpn())
+        && (tags.version(key) != swappedVersion.get(page) || swappedBlock.get(page) != key)) {
       return state.violation(s.pid(), CHECK_VERSION, where + " holds version " + versionText(tags.version(key)) + " of page 0x"
-          + Long.toHexString(s.vpn() << X86.PAGE_SHIFT) + "; its current version is " + versionText(swappedVersion.get(page)));
+          + Long.toHexString(s.vpn() << X86.PAGE_SHIFT) + "; its current version is " + versionText(swappedVersion.get(page))
+          + " in block " + BlockTags.blockOf(swappedBlock.get(page)));
     }
     if (frames.bound(s.gfn())) {
       return new HypercallResult.Refused("frame " + s.gfn() + " is an S-page, not free");
     }
-    frames.bindAnonymous(s.gfn(), s.pid(), s.vpn());
+    if (guard.guards(s.gfn())) {
+      return new HypercallResult.Refused("frame " + s.gfn() + " is a page table");
+    }
+    frames.bindAnonymousUnmapped(s.gfn(), s.pid(), s.vpn()); // (mapped when the read has completed)
     frames.meta.setState(s.gfn(), PageMetadata.IN_TRANSIT);
     authorizedIn.put(key, s.gfn());
+    state.arriving.put(s.gfn(), key);
     swapIns.add(1);
     return HypercallResult.ok();
   }
 
   HypercallResult copyPage(KernelHypercalls.CopyPage c) {
-    if (frames.bound(c.dstGfn())) {
-      return new HypercallResult.Refused("frame " + c.dstGfn() + " is an S-page, not free");
+    long src = c.srcGfn();
+    long dst = c.dstGfn();
+    String page = "page 0x" + Long.toHexString(c.vpn() << X86.PAGE_SHIFT) + " of pid " + c.pid();
+    if (frames.bound(dst) || guard.guards(dst)) {
+      return new HypercallResult.Refused("frame " + dst + " is not free");
     }
-    boolean protectedSource = frames.bound(c.srcGfn());
-    if (protectedSource && !frames.holds(c.srcGfn(), c.pid(), c.vpn()) && !frames.heldBy(c.srcGfn(), c.pid())) {
-      return state.violation(c.pid(), CHECK_INTENT, "copy of gfn " + c.srcGfn() + " for page 0x" + Long.toHexString(c.vpn() << X86.PAGE_SHIFT)
-          + " of pid " + c.pid() + ": the frame holds " + describe(frames.pagesOf(c.srcGfn()).length > 0 ? frames.pagesOf(c.srcGfn())[0] : 0));
+    boolean protectedSource = frames.bound(src);
+    if (protectedSource && (!frames.holds(src, c.pid(), c.vpn()) || state.arriving.containsKey(src))) {
+      return state.violation(c.pid(), CHECK_INTENT, "copy of gfn " + src + " for " + page + ": the frame holds "
+          + (frames.meta.filePage(src) ? "page " + frames.meta.where(src) + " of secure file " + frames.meta.oid(src)
+              : describe(frames.pagesOf(src)[0])));
     }
-    hv.memory().copyFrame(frames.host(c.srcGfn()), frames.host(c.dstGfn()));
+    boolean intended = viewOf.has(c.pid()) && hv.intents().lookup(c.pid(), c.vpn() << X86.PAGE_SHIFT) != null;
+    if (!protectedSource && intended) {
+      // An OS frame is no source of a protected page: the page is new (zeroed) or the copy is a lie.
+      long pageKey = SegoFrames.pageKey(c.pid(), c.vpn());
+      if (frames.frameOf(c.pid(), c.vpn()) >= 0 || swappedBlock.containsKey(pageKey) || state.discarded.containsKey(pageKey)) {
+        return state.violation(c.pid(), CHECK_INTENT, "copy of OS frame " + src + " for " + page + ", which the hypervisor holds elsewhere");
+      }
+      hv.memory().zeroFrame(frames.host(dst));
+      hv.charge(state.scrubCategory, state.scrubNanos);
+      frames.bindAnonymous(dst, c.pid(), c.vpn());
+      copies.add(1);
+      return HypercallResult.ok();
+    }
+    hv.memory().copyFrame(frames.host(src), frames.host(dst));
     hv.charge(copyCategory, copyNanos);
     if (protectedSource) {
-      if (frames.holds(c.srcGfn(), c.pid(), c.vpn()) && frames.pagesOf(c.srcGfn()).length > 1) {
-        frames.dropHolder(c.srcGfn(), c.pid(), c.vpn());
+      if (frames.pagesOf(src).length > 1) {
+        frames.dropHolder(src, c.pid(), c.vpn());
+      } else {
+        state.forgetTransfers(src);
+        frames.release(src); // the page lives on in dst only: its old frame can never be mapped back
       }
-      frames.bindAnonymous(c.dstGfn(), c.pid(), c.vpn());
-    } else if (viewOf.has(c.pid()) && hv.intents().lookup(c.pid(), c.vpn() << X86.PAGE_SHIFT) != null) {
-      frames.bindAnonymous(c.dstGfn(), c.pid(), c.vpn());
+      frames.bindAnonymous(dst, c.pid(), c.vpn());
     }
     copies.add(1);
     return HypercallResult.ok();
@@ -151,6 +194,9 @@ final class MemoryServices {
     if (settings.sharing().equals(SegoSettings.SHARE_OFF)) {
       return new HypercallResult.Refused("sharing = off");
     }
+    if (keep == drop) {
+      return new HypercallResult.Refused("a frame is not shared with itself");
+    }
     if (frames.bound(keep) != frames.bound(drop)) {
       return new HypercallResult.Refused("one of the pages is protected and the other is not");
     }
@@ -158,7 +204,8 @@ final class MemoryServices {
       return new HypercallResult.Refused("neither page is protected: the kernel can compare them itself");
     }
     PageMetadata m = frames.meta;
-    if (m.filePage(keep) || m.filePage(drop) || m.state(keep) == PageMetadata.IN_TRANSIT || m.state(drop) == PageMetadata.IN_TRANSIT) {
+    if (m.filePage(keep) || m.filePage(drop) || m.state(keep) == PageMetadata.IN_TRANSIT || m.state(drop) == PageMetadata.IN_TRANSIT
+        || dirtyFile.containsKey(drop)) {
       return new HypercallResult.Refused("only resident anonymous pages are merged");
     }
     long[] dropPages = frames.pagesOf(drop);
@@ -179,7 +226,7 @@ final class MemoryServices {
     if (differ >= 0) {
       return new HypercallResult.Refused("the pages differ");
     }
-    frames.release(drop);
+    frames.release(drop); // (its pages live on in keep)
     for (long k : dropPages) {
       frames.addHolder(keep, SegoFrames.pidOf(k), SegoFrames.vpnOf(k));
     }
@@ -187,33 +234,48 @@ final class MemoryServices {
     return HypercallResult.ok();
   }
 
+  /** Zeroes {@code gfn} for the kernel: a bound frame is given back first (a page still intended is remembered as discarded). */
   HypercallResult zero(KernelHypercalls.ZeroPage z) {
-    frames.release(z.gfn());
-    hv.memory().zeroFrame(frames.host(z.gfn()));
-    hv.charge(state.scrubCategory, state.scrubNanos);
-    if (z.pid() >= 0 && viewOf.has(z.pid()) && hv.intents().lookup(z.pid(), z.vpn() << X86.PAGE_SHIFT) != null
-        && frames.frameOf(z.pid(), z.vpn()) < 0) {
-      frames.bindAnonymous(z.gfn(), z.pid(), z.vpn());
+    long gfn = z.gfn();
+    if (dirtyFile.containsKey(gfn)) {
+      return lostWrites(gfn, "zeroing");
     }
+    state.releaseFrame(gfn);
+    guard.written(gfn); // (a page table the hypervisor zeroes is checked again before its HAP runs)
+    hv.memory().zeroFrame(frames.host(gfn));
+    hv.charge(state.scrubCategory, state.scrubNanos);
     zeroes.add(1);
     return HypercallResult.ok();
   }
 
-  /** {@code pid} no longer maps {@code gfn}: a merged frame loses one of its pages there, any other is scrubbed and given back. */
+  /**
+   * {@code pid} no longer maps {@code gfn}: a merged frame loses one of its pages there, any other
+   * is scrubbed and given back (a page the HAP still intends is remembered as discarded). A secure-
+   * file page written since its last write-back is not given back: its changes would be lost.
+   */
   HypercallResult release(KernelHypercalls.ReleasePage r) {
-    if (r.pid() < 0 || !frames.dropHolderPid(r.gfn(), r.pid(), false)) {
-      frames.release(r.gfn());
-      dirtyFile.remove(r.gfn());
+    if (dirtyFile.containsKey(r.gfn())) {
+      return lostWrites(r.gfn(), "release");
     }
-    authorizedOut.remove(r.gfn());
+    if (r.pid() < 0 || !frames.dropHolderPid(r.gfn(), r.pid(), false)) {
+      state.releaseFrame(r.gfn());
+    }
     releases.add(1);
     return HypercallResult.ok();
   }
 
+  private HypercallResult lostWrites(long gfn, String what) {
+    return state.violation(-1, CHECK_VERSION, what + " of gfn " + gfn + ": it holds page " + frames.meta.where(gfn)
+        + " of secure file " + frames.meta.oid(gfn) + ", written since its last write-back (its changes would be lost)");
+  }
+
   /** Compaction: bytes, metadata, holders and views of {@code src} move to free frame {@code dst}. */
   HypercallResult move(KernelHypercalls.MovePage m) {
-    if (frames.bound(m.dstGfn())) {
-      return new HypercallResult.Refused("frame " + m.dstGfn() + " is an S-page, not free");
+    if (frames.bound(m.dstGfn()) || guard.guards(m.dstGfn())) {
+      return new HypercallResult.Refused("frame " + m.dstGfn() + " is not free");
+    }
+    if (frames.meta.state(m.srcGfn()) == PageMetadata.IN_TRANSIT || state.arriving.containsKey(m.srcGfn())) {
+      return new HypercallResult.Refused("frame " + m.srcGfn() + " is in transit");
     }
     hv.memory().copyFrame(frames.host(m.srcGfn()), frames.host(m.dstGfn()));
     hv.charge(copyCategory, copyNanos);

@@ -31,6 +31,12 @@ final class PageGuard {
     String check(int pid, long gvaPage, long gfn, boolean writable);
   }
 
+  /** Checks a frame about to become a table of {@code pid} ({@code already}: what it is already, or null): null if it may, else the evidence. */
+  @FunctionalInterface
+  interface TableCheck {
+    String check(int pid, long gfn, String already);
+  }
+
   /** What changes of a leaf the guard reports (to flush the HAP's TLB through the old frame). */
   @FunctionalInterface
   interface LeafGone {
@@ -64,6 +70,7 @@ final class PageGuard {
 
   private final HypervisorServices hv;
   private final LeafCheck check;
+  private final TableCheck tableCheck;
   private final LeafGone gone;
   private final LongObjectMap<Table> tables = new LongObjectMap<>();
   /** Per HAP, its tables written since it last ran (the lists are kept and reused). */
@@ -76,9 +83,10 @@ final class PageGuard {
   private final StatsSink.Counter compared;
   private final StatsSink.Counter changed;
 
-  PageGuard(HypervisorServices hv, LeafCheck check, LeafGone gone) {
+  PageGuard(HypervisorServices hv, LeafCheck check, TableCheck tableCheck, LeafGone gone) {
     this.hv = hv;
     this.check = check;
+    this.tableCheck = tableCheck;
     this.gone = gone;
     this.category = hv.category("sego.paraverify");
     this.compareNanos = hv.costs().bandwidth(CostProfile.HV_COPY).nanosFor(X86.PAGE_SIZE);
@@ -125,8 +133,18 @@ final class PageGuard {
 
   private void adopt(int pid, long gfn, int level, long base) {
     Table existing = tables.get(gfn);
-    if (existing != null) {
-      return; // (a table linked twice: guarded once)
+    if (existing != null && existing.pid == pid && existing.level == level && existing.base == base) {
+      return;
+    }
+    // A table linked twice (its leaves would map two places, checked for one), in an S-page (the
+    // OS would read it) or outside guest memory is not adopted.
+    String evidence = tableCheck.check(pid, gfn, existing == null ? null : "already the level-" + existing.level
+        + " table of pid " + existing.pid + " at 0x" + Long.toHexString(existing.base));
+    if (evidence != null) {
+      hv.violation(pid, evidence);
+    }
+    if (existing != null || evidence != null || gfn >= hv.guestFrames()) {
+      return;
     }
     Table t = new Table(pid, gfn, level, base);
     tables.put(gfn, t);
@@ -269,30 +287,35 @@ final class PageGuard {
     boolean huge = (pte & X86.PTE_PS) != 0;
     int level = huge ? 2 : 1;
     long table = (cr3 & X86.PTE_ADDR) >>> X86.PAGE_SHIFT;
+    if (table >= hv.guestFrames()) {
+      return "no table";
+    }
     for (int l = 4; l > level; l--) {
       hv.charge(category, walkStepNanos);
       long e = hv.memory().load64((host(table) << X86.PAGE_SHIFT) + 8L * X86.tableIndex(gva, l));
-      if ((e & X86.PTE_P) == 0 || (e & X86.PTE_PS) != 0) {
+      table = (e & X86.PTE_ADDR) >>> X86.PAGE_SHIFT;
+      if ((e & X86.PTE_P) == 0 || (e & X86.PTE_PS) != 0 || table >= hv.guestFrames()) {
         return "no table";
       }
-      table = (e & X86.PTE_ADDR) >>> X86.PAGE_SHIFT;
     }
     int i = X86.tableIndex(gva, level);
+    // The entry lands in the table's owner's tree (the kernel may name another pid whose walk reaches it).
+    Table t = tables.get(table);
+    int owner = t == null ? pid : t.pid;
+    long at = t == null ? X86.pageBase(gva) : t.base + ((long) i << shift(level));
     long slot = (host(table) << X86.PAGE_SHIFT) + 8L * i;
     long old = hv.memory().load64(slot);
     if ((pte & X86.PTE_P) != 0) {
       long first = (huge ? pte & X86.PTE_ADDR_2M : pte & X86.PTE_ADDR) >>> X86.PAGE_SHIFT;
       for (int k = 0, n = huge ? X86.ENTRIES_PER_TABLE : 1; k < n; k++) {
         changed.add(1);
-        String evidence = check.check(pid, X86.pageBase(gva) + ((long) k << X86.PAGE_SHIFT), first + k,
-            (pte & X86.PTE_RW) != 0);
+        String evidence = check.check(owner, at + ((long) k << X86.PAGE_SHIFT), first + k, (pte & X86.PTE_RW) != 0);
         if (evidence != null) {
           return evidence;
         }
       }
     }
     hv.memory().store64(slot, pte);
-    Table t = tables.get(table);
     if (t != null && !t.dirty) {
       t.set(i, pte);
       if ((old & X86.PTE_P) != 0) {

@@ -28,13 +28,14 @@ final class SecureFileService {
   private final BlockTags tags;
   private final SecureFileTable files;
   private final LongLongMap dirtyFile;
-  private final LongLongMap authorizedOut;
   private final LongLongMap authorizedIn;
+  private final PageGuard guard;
   private final StatsSink.Counter fileWriteBacks;
   private final StatsSink.Counter fileReadIns;
   private final StatsSink.Counter blockCopies;
 
-  SecureFileService(SegoState state) {
+  SecureFileService(SegoState state, PageGuard guard) {
+    this.guard = guard;
     this.state = state;
     this.hv = state.hv;
     this.settings = state.settings;
@@ -43,7 +44,6 @@ final class SecureFileService {
     this.tags = state.tags;
     this.files = state.files;
     this.dirtyFile = state.dirtyFile;
-    this.authorizedOut = state.authorizedOut;
     this.authorizedIn = state.authorizedIn;
     String p = hv.path();
     StatsSink s = hv.stats();
@@ -99,9 +99,7 @@ final class SecureFileService {
   void releaseFile(long oid) {
     for (long gfn = 0; gfn < hv.guestFrames(); gfn++) {
       if (frames.meta.filePage(gfn) && frames.meta.oid(gfn) == oid) {
-        frames.release(gfn);
-        dirtyFile.remove(gfn);
-        authorizedOut.remove(gfn);
+        state.releaseFrame(gfn);
       }
     }
   }
@@ -129,6 +127,12 @@ final class SecureFileService {
     if (dirty[0] > 0) {
       return new HypercallResult.Refused(dirty[0] + " page(s) of secure file " + oid + " were written since their last write-back");
     }
+    int[] pending = {0};
+    state.outWhom.forEach((gfn, whom) -> pending[0] += (whom & BlockTags.FILE) != 0 && BlockTags.oidOf(whom) == oid ? 1 : 0);
+    state.inflightWhom.forEach((key, whom) -> pending[0] += (whom & BlockTags.FILE) != 0 && BlockTags.oidOf(whom) == oid ? 1 : 0);
+    if (pending[0] > 0) {
+      return new HypercallResult.Refused(pending[0] + " page(s) of secure file " + oid + " are not yet written to the device");
+    }
     state.waitForStore(files.sync());
     return HypercallResult.ok();
   }
@@ -154,12 +158,11 @@ final class SecureFileService {
     if (known == 0) {
       files.bindInode(w.inode(), oid);
     }
-    long v = m.bumpVersion(gfn, frames.epoch);
+    long v = frames.stampVersion(gfn);
     long key = tags.key(w.device(), w.block());
-    // (The page's older block, if the file system moved it, keeps its stale tag: it never passes as current.)
-    tags.put(key, BlockTags.file(oid, page), v);
-    files.written(w.device(), oid, page, w.block(), v);
-    authorizedOut.put(gfn, key);
+    // Tagged, and recorded as the page's place, when the write completes. (The page's older block,
+    // if the file system moved it, keeps its stale tag: it never passes as current.)
+    state.authorizeOut(gfn, key, BlockTags.file(oid, page), v);
     dirtyFile.remove(gfn);
     for (int n = 0; n < viewOf.count(); n++) {
       EptView ev = hv.views().get(viewOf.viewAt(n));
@@ -174,8 +177,8 @@ final class SecureFileService {
   HypercallResult readIn(KernelHypercalls.ReadInFilePage r) {
     long key = tags.key(r.device(), r.block());
     long page = r.offset() >>> X86.PAGE_SHIFT;
-    if (frames.bound(r.gfn())) {
-      return new HypercallResult.Refused("frame " + r.gfn() + " is an S-page, not free");
+    if (frames.bound(r.gfn()) || guard.guards(r.gfn())) {
+      return new HypercallResult.Refused("frame " + r.gfn() + " is not free");
     }
     long whom = tags.whom(key);
     if (whom == 0 || (whom & BlockTags.FILE) == 0) {
@@ -199,6 +202,7 @@ final class SecureFileService {
     }
     frames.bindFile(r.gfn(), ownerFor(), oid, tagPage);
     authorizedIn.put(key, r.gfn());
+    state.arriving.put(r.gfn(), key);
     fileReadIns.add(1);
     return HypercallResult.ok();
   }

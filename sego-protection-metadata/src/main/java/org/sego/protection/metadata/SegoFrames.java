@@ -31,6 +31,8 @@ final class SegoFrames {
   private final StatsSink.Counter bound;
   private final StatsSink.Counter scrubbed;
   int epoch;
+  /** The counter of {@link #stampVersion}, for this boot. */
+  private long versionCounter;
   /** S-pages bound now, and the most there were. */
   private long boundNow;
   private long boundPeak;
@@ -106,10 +108,26 @@ final class SegoFrames {
 
   /** Binds free frame {@code gfn} to page {@code vpn} of {@code pid}: withheld from the OS, mapped in the HAP's view. */
   long bindAnonymous(long gfn, int pid, long vpn) {
+    long v = bindAnonymousUnmapped(gfn, pid, vpn);
+    map(pid, gfn, X86.EPT_RWX);
+    return v;
+  }
+
+  /** As {@link #bindAnonymous}, but mapped in no view yet (its bytes are still to arrive). */
+  long bindAnonymousUnmapped(long gfn, int pid, long vpn) {
     long v = meta.bindAnonymous(gfn, pid, vpn, PageMetadata.READ | PageMetadata.WRITE | PageMetadata.EXECUTE, epoch);
     resident.put(pageKey(pid, vpn), gfn);
     withhold(gfn);
-    map(pid, gfn, X86.EPT_RWX);
+    return v;
+  }
+
+  /**
+   * A new version for the page bound to {@code gfn}, stamped on the frame: one counter for the boot,
+   * so no two versions of a page (whatever frames it was in) are ever equal within a boot epoch.
+   */
+  long stampVersion(long gfn) {
+    long v = (long) epoch << 48 | ++versionCounter;
+    meta.setVersion(gfn, v);
     return v;
   }
 
@@ -125,6 +143,7 @@ final class SegoFrames {
     bound.add(1);
     boundPeak = Math.max(boundPeak, ++boundNow);
     hv.views().os().setPermissions(gfn, 0);
+    unmapFromViews(gfn); // a HAP that mapped it as unprotected memory no longer does
   }
 
   /** Maps {@code gfn} in {@code pid}'s view with {@code permissions} (nothing if {@code pid} has no view). */
@@ -132,6 +151,13 @@ final class SegoFrames {
     int v = viewOf.view(pid);
     if (v >= 0) {
       hv.views().get(v).map(gfn, host(gfn), permissions);
+    }
+  }
+
+  /** No HAP's view maps {@code gfn} any more (its next touch exits). */
+  void unmapFromViews(long gfn) {
+    for (int i = 0; i < viewOf.count(); i++) {
+      hv.views().get(viewOf.viewAt(i)).unmap(gfn);
     }
   }
 
@@ -224,9 +250,7 @@ final class SegoFrames {
         resident.remove(k);
       }
     }
-    for (int i = 0; i < viewOf.count(); i++) {
-      hv.views().get(viewOf.viewAt(i)).unmap(gfn);
-    }
+    unmapFromViews(gfn);
     meta.release(gfn);
     boundNow--;
     hv.memory().zeroFrame(host(gfn));

@@ -25,10 +25,23 @@ final class SegoState {
   /** A swapped-out page ({@link SegoFrames#pageKey}) to its block's key and the version it was written at. */
   final LongLongMap swappedBlock = new LongLongMap(-1);
   final LongLongMap swappedVersion = new LongLongMap(0);
-  /** A frame whose write the hypervisor authorized, to the block key. */
+  /** A frame whose write the hypervisor authorized (not yet issued), to the block key; what the block will hold, and at which version. */
   final LongLongMap authorizedOut = new LongLongMap(-1);
-  /** A block key whose read into a frame the hypervisor authorized, to that frame. */
+  final LongLongMap outWhom = new LongLongMap(0);
+  final LongLongMap outVersion = new LongLongMap(0);
+  /** An authorized write issued and not yet completed: the block key to what it tags the block with, and the version. */
+  final LongLongMap inflightWhom = new LongLongMap(0);
+  final LongLongMap inflightVersion = new LongLongMap(0);
+  /** A block key whose read into a frame the hypervisor authorized (not yet issued), to that frame. */
   final LongLongMap authorizedIn = new LongLongMap(-1);
+  /** A frame bound by swap-in or read-in whose bytes have not arrived yet, to the block key they come from. */
+  final LongLongMap arriving = new LongLongMap(-1);
+  /**
+   * Anonymous pages ({@link SegoFrames#pageKey}) whose frame the kernel gave back while the HAP's
+   * intent still covered them and no swap slot held them: until the HAP revokes the intent (it
+   * unmapped them), the page must not come back as a fresh zero page.
+   */
+  final LongLongMap discarded = new LongLongMap(0);
   /** Secure-file frames the HAP wrote since their last write-back, to their OID. */
   final LongLongMap dirtyFile = new LongLongMap(0);
   final int scrubCategory;
@@ -48,6 +61,43 @@ final class SegoState {
     this.copyNanos = hv.costs().bandwidth(CostProfile.HV_COPY).nanosFor(X86.PAGE_SIZE);
     this.storeCategory = hv.category("sego.store");
     this.violations = hv.stats().counter(hv.path() + ".violations", "violations", "checks that failed (each a violation for the judge)");
+  }
+
+  /** The kernel may write {@code gfn} to block {@code key}, which the write's completion tags as holding {@code whom} at {@code v}. */
+  void authorizeOut(long gfn, long key, long whom, long v) {
+    authorizedOut.put(gfn, key);
+    outWhom.put(gfn, whom);
+    outVersion.put(gfn, v);
+  }
+
+  /** Frame {@code gfn} leaves its transfers: an authorized write or read of it not yet issued no longer is. */
+  void forgetTransfers(long gfn) {
+    if (authorizedOut.containsKey(gfn)) {
+      authorizedOut.remove(gfn);
+      outWhom.remove(gfn);
+      outVersion.remove(gfn);
+    }
+    long key = arriving.remove(gfn);
+    if (key != -1 && authorizedIn.get(key) == gfn) {
+      authorizedIn.remove(key);
+    }
+  }
+
+  /**
+   * Gives bound frame {@code gfn} back to the OS (scrubbed): its transfers are forgotten, and each
+   * anonymous page it held that the HAP still intends and no slot holds is remembered as discarded.
+   */
+  void releaseFrame(long gfn) {
+    for (long page : frames.pagesOf(gfn)) {
+      int pid = SegoFrames.pidOf(page);
+      if (!swappedBlock.containsKey(page) && viewOf.has(pid)
+          && hv.intents().lookup(pid, SegoFrames.vpnOf(page) << X86.PAGE_SHIFT) != null) {
+        discarded.put(page, 1);
+      }
+    }
+    forgetTransfers(gfn);
+    dirtyFile.remove(gfn);
+    frames.release(gfn);
   }
 
   /** A failed check for {@code pid} (-1: none named): logged for the judge, the HAP halted, the kernel answered. */

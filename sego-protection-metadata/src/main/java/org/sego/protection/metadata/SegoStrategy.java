@@ -88,7 +88,8 @@ final class SegoStrategy implements ProtectionStrategy {
     this.authorizedIn = state.authorizedIn;
     this.dirtyFile = state.dirtyFile;
     this.mapping = new MappingCheck(state);
-    this.guard = new PageGuard(hv, mapping::checkLeaf, mapping::leafGone);
+    this.guard = new PageGuard(hv, mapping::checkLeaf, mapping::checkTable, mapping::leafGone);
+    mapping.guard = guard;
     String p = hv.path();
     StatsSink s = hv.stats();
     osDenied = s.counter(p + ".os-touches-denied", "accesses", "kernel accesses to an S-page, denied");
@@ -133,8 +134,8 @@ final class SegoStrategy implements ProtectionStrategy {
     files = new SecureFileTable(hv, store);
     state.tags = tags;
     state.files = files;
-    memory = new MemoryServices(state);
-    fileService = new SecureFileService(state);
+    memory = new MemoryServices(state, guard);
+    fileService = new SecureFileService(state, guard);
     mediation = new DeviceMediation(state, guard);
   }
 
@@ -234,15 +235,30 @@ final class SegoStrategy implements ProtectionStrategy {
       return ExitAnswer.RETRY;
     }
     PageMetadata m = frames.meta;
+    long gvaPage = X86.pageBase(exit.gva());
     if (!frames.bound(gfn)) {
       if (guard.guards(gfn)) {
         return ExitAnswer.DENY; // another process's page table
       }
-      view.map(gfn, frames.host(gfn), X86.EPT_RWX); // unprotected memory, the OS's too (checked when mapped)
-      return ExitAnswer.RETRY;
+      if (hv.intents().lookup(pid, gvaPage) != null) {
+        // Protected memory in an OS frame: the frame it was checked with went back to the OS since
+        // (released, moved, shared, zeroed) while the entry stayed. Checked as a new mapping.
+        String evidence = mapping.checkLeaf(pid, gvaPage, gfn, exit.write());
+        if (evidence != null) {
+          return ExitAnswer.violation(pid, evidence);
+        }
+      }
+      if (!frames.bound(gfn)) {
+        view.map(gfn, frames.host(gfn), X86.EPT_RWX); // unprotected memory, the OS's too (checked when mapped)
+        return ExitAnswer.RETRY;
+      }
+    }
+    if (state.arriving.containsKey(gfn)) {
+      return ExitAnswer.violation(pid, "check " + CHECK_INTENT + ": pid " + pid + " touched gfn " + gfn
+          + " before its bytes arrived from the device");
     }
     if (m.filePage(gfn)) {
-      MappingIntents.Intent intent = hv.intents().lookup(pid, X86.pageBase(exit.gva()));
+      MappingIntents.Intent intent = hv.intents().lookup(pid, gvaPage);
       if (intent == null || intent.objectId() != m.oid(gfn)) {
         return ExitAnswer.DENY;
       }
@@ -255,7 +271,11 @@ final class SegoStrategy implements ProtectionStrategy {
       return ExitAnswer.RETRY;
     }
     if (frames.heldBy(gfn, pid)) {
-      view.map(gfn, frames.host(gfn), m.state(gfn) == PageMetadata.SHARED_COW ? X86.EPT_R | X86.EPT_X : X86.EPT_RWX);
+      if (m.state(gfn) == PageMetadata.IN_TRANSIT && exit.write()) {
+        memory.backFromSwap(gfn); // the kernel left the entry while it swapped the page out: the page stays
+      }
+      int s = m.state(gfn);
+      view.map(gfn, frames.host(gfn), s == PageMetadata.SHARED_COW || s == PageMetadata.IN_TRANSIT ? X86.EPT_R | X86.EPT_X : X86.EPT_RWX);
       return ExitAnswer.RETRY;
     }
     return ExitAnswer.DENY;
@@ -264,6 +284,11 @@ final class SegoStrategy implements ProtectionStrategy {
   @Override
   public BlockIo.Answer onBlockIo(BlockIo io) {
     return mediation.onBlockIo(io);
+  }
+
+  @Override
+  public void blockIoDone(BlockIo io, boolean ok) {
+    mediation.blockIoDone(io, ok);
   }
 
   // ---- hypercalls ---------------------------------------------------------------------------------
@@ -309,9 +334,19 @@ final class SegoStrategy implements ProtectionStrategy {
       if (end <= start) {
         return new HypercallResult.Refused("an empty range");
       }
-      MappingIntents.Intent there = hv.intents().lookup(pid, start);
-      if (there == null || there.objectId() == 0) {
-        hv.intents().declare(pid, start, end - start, 0, start); // (a secure file's mapping keeps the intent declared for it)
+      // A secure file's mapping keeps the intent declared for it; every other page of the range becomes anonymous protected memory.
+      for (long at = start; at < end; ) {
+        MappingIntents.Intent there = hv.intents().lookup(pid, at);
+        if (there != null && there.objectId() != 0) {
+          at = there.gva() + there.length();
+          continue;
+        }
+        long to = at + X86.PAGE_SIZE;
+        while (to < end && (hv.intents().lookup(pid, to) == null || hv.intents().lookup(pid, to).objectId() == 0)) {
+          to += X86.PAGE_SIZE;
+        }
+        hv.intents().declare(pid, at, to - at, 0, at);
+        at = to;
       }
       return HypercallResult.ok();
     }
@@ -328,6 +363,7 @@ final class SegoStrategy implements ProtectionStrategy {
     }
     if (call instanceof HapHypercalls.RevokeIntent) {
       HapHypercalls.RevokeIntent r = (HapHypercalls.RevokeIntent) call;
+      forgetDiscarded(pid, r.gva(), r.gva() + r.length());
       try {
         return hv.intents().revoke(pid, r.gva(), r.length()) ? HypercallResult.ok() : new HypercallResult.Refused("no intent there");
       } catch (IllegalArgumentException e) {
@@ -453,7 +489,7 @@ final class SegoStrategy implements ProtectionStrategy {
     }
     for (long gfn : mine) {
       if (!frames.dropHolderPid(gfn, pid, true)) {
-        frames.release(gfn);
+        state.releaseFrame(gfn);
       }
     }
     List<Long> swapped = new ArrayList<>();
@@ -467,8 +503,24 @@ final class SegoStrategy implements ProtectionStrategy {
       swappedBlock.remove(page);
       swappedVersion.remove(page);
     }
+    forgetDiscarded(pid, 0, Long.MAX_VALUE);
     guard.forget(pid);
     viewOf.remove(pid);
+  }
+
+  /** {@code pid}'s pages in {@code [from, to)} that the kernel gave back are no longer expected (the HAP unmapped them, or is gone). */
+  private void forgetDiscarded(int pid, long from, long to) {
+    if (state.discarded.isEmpty()) {
+      return;
+    }
+    List<Long> gone = new ArrayList<>();
+    state.discarded.forEach((page, one) -> {
+      long gva = SegoFrames.vpnOf(page) << X86.PAGE_SHIFT;
+      if (SegoFrames.pidOf(page) == pid && gva >= from && gva < to) {
+        gone.add(page);
+      }
+    });
+    gone.forEach(state.discarded::remove);
   }
 
   @Override
@@ -480,6 +532,12 @@ final class SegoStrategy implements ProtectionStrategy {
     swappedVersion.clear();
     authorizedIn.clear();
     authorizedOut.clear();
+    state.outWhom.clear();
+    state.outVersion.clear();
+    state.inflightWhom.clear();
+    state.inflightVersion.clear();
+    state.arriving.clear();
+    state.discarded.clear();
     dirtyFile.clear();
     files.guestCrashed();
   }

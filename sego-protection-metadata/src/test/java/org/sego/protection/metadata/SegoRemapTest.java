@@ -103,12 +103,22 @@ class SegoRemapTest {
   void anOsFrameInPlaceOfAHapPageIsDetected() {
     AttackResult r = judge(atFirstRound("os-frame-in", "integrity", ops -> {
       int pid = ops.victimPid();
-      long osFrame = ops.cr3(pid) & ADDR; // an OS frame (the root of the victim's page tables)
+      long osFrame = SegoKernelMisuseTest.osFrame(ops) << 12; // an OS frame (a table of the adversary's own process)
       long page = ops.residentPages(pid)[1];
       // Asked of the hypervisor (the direct write is remap-hap-page's): the kernel's books stay whole.
       ops.hypercall(new KernelHypercalls.InstallPte(pid, page, (ops.readPte(pid, page) & ~ADDR) | osFrame));
     }));
     assertDetectedCiting(r, "not in this OS frame");
+  }
+
+  @Test
+  void aPageTableInPlaceOfAHapPageIsDetected() {
+    AttackResult r = judge(atFirstRound("table-in", "integrity", ops -> {
+      int pid = ops.victimPid();
+      long page = ops.residentPages(pid)[1];
+      ops.hypercall(new KernelHypercalls.InstallPte(pid, page, (ops.readPte(pid, page) & ~ADDR) | (ops.cr3(pid) & ADDR)));
+    }));
+    assertDetectedCiting(r, "the frame is a page table");
   }
 
   @Test

@@ -185,6 +185,14 @@ public final class PageMetadata {
     return version[c][i] = next(version[c][i], epoch);
   }
 
+  /** Sets the version of bound frame {@code hfn} to {@code v} (the caller keeps versions unique per page). */
+  public void setVersion(long hfn, long v) {
+    if (epochOf(v) > MAX_EPOCH || counterOf(v) == 0) {
+      throw new IllegalArgumentException("version " + v + " out of range");
+    }
+    version[boundChunk(hfn)][(int) (hfn & MASK)] = v;
+  }
+
   public void setState(long hfn, int state) {
     if (state <= FREE || state > IN_TRANSIT) {
       throw new IllegalArgumentException("state " + state + ": a bound frame is PRIVATE, SHARED_COW or IN_TRANSIT"
