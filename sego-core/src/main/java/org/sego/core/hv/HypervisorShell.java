@@ -277,6 +277,9 @@ public final class HypervisorShell {
     private final Caller.Mode mode;
     private final int pid;
 
+    /** The caller of the last call, reused while the pid stays. */
+    private Caller last;
+
     Port(Caller.Mode mode, int pid) {
       this.mode = mode;
       this.pid = pid;
@@ -284,7 +287,11 @@ public final class HypervisorShell {
 
     @Override
     public HypercallResult call(Hypercall call) {
-      Caller caller = new Caller(mode, mode == Caller.Mode.KERNEL ? sim.currentPid() : pid);
+      int who = mode == Caller.Mode.KERNEL ? sim.currentPid() : pid;
+      Caller caller = last;
+      if (caller == null || caller.pid() != who) {
+        caller = last = new Caller(mode, who); // (a record: the same caller is shared, call after call)
+      }
       HypercallResult r = dispatch(caller, call);
       if (mode == Caller.Mode.HAP && services.halted(pid) && sim.currentPid() == pid) {
         // A violation on the HAP's own call: it halts before it uses the answer.

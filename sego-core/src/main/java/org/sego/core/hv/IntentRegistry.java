@@ -13,6 +13,8 @@ import org.sego.api.hw.X86;
  */
 final class IntentRegistry implements MappingIntents {
   private final Map<Integer, TreeMap<Long, Intent>> intents = new TreeMap<>();
+  /** The intent the last lookup found; null after any change of the ranges. */
+  private Intent last;
   private final SplittableRandom tokens;
   private int size;
 
@@ -23,6 +25,7 @@ final class IntentRegistry implements MappingIntents {
   @Override
   public Intent declare(int owner, long gva, long length, long objectId, long offset) {
     check(gva, length);
+    last = null;
     TreeMap<Long, Intent> mine = intents.computeIfAbsent(owner, o -> new TreeMap<>());
     cut(mine, gva, gva + length);
     Intent i = new Intent(owner, gva, length, objectId, offset, tokens.nextLong());
@@ -40,6 +43,7 @@ final class IntentRegistry implements MappingIntents {
 
   /** Removes {@code [start, end)} from {@code owner}'s ranges, keeping the parts of each outside it; true if any was cut. */
   private boolean cut(TreeMap<Long, Intent> mine, long start, long end) {
+    last = null;
     boolean any = false;
     Map.Entry<Long, Intent> e = mine.lowerEntry(end);
     while (e != null && e.getValue().gva() + e.getValue().length() > start) {
@@ -63,9 +67,17 @@ final class IntentRegistry implements MappingIntents {
 
   @Override
   public Intent lookup(int owner, long gvaPage) {
+    Intent hit = last;
+    if (hit != null && hit.owner() == owner && gvaPage >= hit.gva() && gvaPage < hit.gva() + hit.length()) {
+      return hit; // (the last range found, while no declare or revoke changed the ranges: no key boxed)
+    }
     TreeMap<Long, Intent> mine = intents.get(owner);
     Map.Entry<Long, Intent> e = mine == null ? null : mine.floorEntry(gvaPage);
-    return e != null && gvaPage < e.getValue().gva() + e.getValue().length() ? e.getValue() : null;
+    Intent found = e != null && gvaPage < e.getValue().gva() + e.getValue().length() ? e.getValue() : null;
+    if (found != null) {
+      last = found;
+    }
+    return found;
   }
 
   @Override
@@ -77,6 +89,7 @@ final class IntentRegistry implements MappingIntents {
 
   @Override
   public int revokeAll(int owner) {
+    last = null;
     TreeMap<Long, Intent> mine = intents.remove(owner);
     int n = mine == null ? 0 : mine.size();
     size -= n;
@@ -91,6 +104,7 @@ final class IntentRegistry implements MappingIntents {
   @Override
   public int clear() {
     int n = size;
+    last = null;
     intents.clear();
     size = 0;
     return n;

@@ -146,7 +146,8 @@ final class SegoStrategy implements ProtectionStrategy {
     c.add(Claim.againstOs("confidentiality-ram", "S-pages are mapped only in their HAP's EPT view (" + CHECK_DEVICE_REFUSAL
         + " for swapped pages)", noPhysical));
     c.add(Claim.againstOs("confidentiality-rest", "the virtual device refuses the OS every read of a tagged block ("
-        + CHECK_DEVICE_REFUSAL + ")", noPhysical));
+        + CHECK_DEVICE_REFUSAL + ")", noPhysical, "after a power failure only the live secure-file blocks are tagged again: the last boot's"
+        + " swap slots and deleted files' blocks are readable by the OS (stale tags are not durable yet)"));
     c.add(Claim.againstOs("integrity", "tags bind blocks to owner, page or (OID, offset) (" + CHECK_BINDING
         + "); page tables are paraverified (" + CHECK_INTENT + "); the library trusts the hypervisor's file length"));
     c.add(Claim.againstOs("freshness", "versions in tags (" + CHECK_VERSION + ")",
