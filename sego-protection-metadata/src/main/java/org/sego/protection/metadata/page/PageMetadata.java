@@ -9,7 +9,8 @@ package org.sego.protection.metadata.page;
  *
  * <p>Versions are what make a stale copy detectable: every binding and every {@link #bumpVersion}
  * gives the frame a version no earlier state of it had, so a tag recorded at swap-out matches only
- * the page as it was then.
+ * the page as it was then; {@link #setVersion} stamps one the caller chose (sego takes them from
+ * one counter per boot, so a page's versions differ whatever frames it was in).
  */
 public final class PageMetadata {
   /** Not bound: its bytes belong to nobody (scrubbed before it was released). */
