@@ -91,8 +91,8 @@ public interface ProtectionStrategy {
 
   /**
    * A kernel request {@link #onBlockIo} let proceed has completed ({@code ok}: without an error): a
-   * write's bytes (read from guest memory when it was issued) are on the device, a read's are in
-   * guest memory. Called before the kernel hears of the completion; work here is charged as in
+   * write's bytes (read from guest memory when it was issued) are accepted by the device (durable
+   * only after a flush or with FUA), a read's are in guest memory. Called before the kernel hears of the completion; work here is charged as in
    * {@code onBlockIo}. The default does nothing.
    */
   default void blockIoDone(BlockIo io, boolean ok) {}

@@ -45,7 +45,7 @@ final class DeviceMediation {
   BlockIo.Answer onBlockIo(BlockIo io) {
     if (io.adversary()) {
       long key = tags.key(io.device(), io.block());
-      if (io.firstGfn() >= 0 && frames.bound(io.firstGfn())) {
+      if ((io.firstGfn() >= 0 && frames.bound(io.firstGfn())) || state.inflightWhom.containsKey(key)) {
         adversaryRefused.add(1);
         return BlockIo.Answer.REFUSE;
       }
@@ -69,8 +69,12 @@ final class DeviceMediation {
       if (frames.bound(gfn) && (io.write() ? authorizedOut.get(gfn) == key : authorizedIn.get(key) == gfn)) {
         continue;
       }
-      if (frames.bound(gfn) || (io.write() && state.inflightWhom.containsKey(key))) {
-        dmaRefused.add(1); // an S-page, or a block the hypervisor's own write is still filling
+      if (state.inflightWhom.containsKey(key)) {
+        dmaRefused.add(1); // a block the hypervisor's own write is still filling: untagged until it completes
+        return BlockIo.Answer.REFUSE;
+      }
+      if (frames.bound(gfn)) {
+        dmaRefused.add(1);
         return BlockIo.Answer.REFUSE;
       }
       if (settings.deviceRefusal() && tags.tagged(key) && (!io.write() || live(key))) {
@@ -82,10 +86,12 @@ final class DeviceMediation {
       long gfn = io.firstGfn() + i;
       long key = tags.key(io.device(), io.block() + i);
       if (io.write()) {
-        if (authorizedOut.get(gfn) == key) {
+        if (authorizedOut.get(gfn) == key && frames.bound(gfn)) {
           authorizedOut.remove(gfn);
+          // (A later authorized write of the block before the first completes: the last one's tag, at the last completion.)
           state.inflightWhom.put(key, state.outWhom.remove(gfn));
           state.inflightVersion.put(key, state.outVersion.remove(gfn));
+          state.inflightCount.add(key, 1);
         } else if (tags.tagged(key)) {
           tags.drop(key, live(key)); // the block now holds something else
         }
@@ -109,10 +115,12 @@ final class DeviceMediation {
       long gfn = io.firstGfn() + i;
       long key = tags.key(io.device(), io.block() + i);
       if (io.write()) {
-        if (state.inflightWhom.containsKey(key)) {
+        if (state.inflightWhom.containsKey(key) && state.inflightCount.add(key, -1) <= 0) {
+          state.inflightCount.remove(key);
           long whom = state.inflightWhom.remove(key);
           long v = state.inflightVersion.remove(key);
-          if (ok) {
+          boolean file = (whom & BlockTags.FILE) != 0;
+          if (ok && (!file || files.known(BlockTags.oidOf(whom)))) { // (a file deleted meanwhile leaves its block as deletion left it)
             tags.put(key, whom, v);
             if ((whom & BlockTags.FILE) != 0 && files.known(BlockTags.oidOf(whom))) {
               files.written(io.device(), BlockTags.oidOf(whom), BlockTags.pageOf(whom), io.block() + i, v);

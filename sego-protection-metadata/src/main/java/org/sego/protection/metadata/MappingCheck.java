@@ -104,6 +104,9 @@ final class MappingCheck {
         if (state.arriving.containsKey(gfn)) {
           return "the page's bytes have not arrived from the device yet";
         }
+        if (frames.frameOf(pid, vpn) != gfn) {
+          return "a stale copy: the page is in gfn " + frames.frameOf(pid, vpn) + " now";
+        }
         settle(pid, vpn, gfn);
         return null;
       }

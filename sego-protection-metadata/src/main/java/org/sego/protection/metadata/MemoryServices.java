@@ -136,6 +136,9 @@ final class MemoryServices {
     if (frames.bound(s.gfn())) {
       return new HypercallResult.Refused("frame " + s.gfn() + " is an S-page, not free");
     }
+    if (frames.frameOf(s.pid(), s.vpn()) >= 0) {
+      return new HypercallResult.Refused("page 0x" + Long.toHexString(s.vpn() << X86.PAGE_SHIFT) + " of pid " + s.pid() + " is resident");
+    }
     if (guard.guards(s.gfn())) {
       return new HypercallResult.Refused("frame " + s.gfn() + " is a page table");
     }
@@ -155,7 +158,10 @@ final class MemoryServices {
       return new HypercallResult.Refused("frame " + dst + " is not free");
     }
     boolean protectedSource = frames.bound(src);
-    if (protectedSource && (!frames.holds(src, c.pid(), c.vpn()) || state.arriving.containsKey(src))) {
+    if (protectedSource && (frames.meta.state(src) == PageMetadata.IN_TRANSIT || state.arriving.containsKey(src))) {
+      return new HypercallResult.Refused("frame " + src + " is in transit");
+    }
+    if (protectedSource && !frames.holds(src, c.pid(), c.vpn())) {
       return state.violation(c.pid(), CHECK_INTENT, "copy of gfn " + src + " for " + page + ": the frame holds "
           + (frames.meta.filePage(src) ? "page " + frames.meta.where(src) + " of secure file " + frames.meta.oid(src)
               : describe(frames.pagesOf(src)[0])));
@@ -178,10 +184,12 @@ final class MemoryServices {
     if (protectedSource) {
       if (frames.pagesOf(src).length > 1) {
         frames.dropHolder(src, c.pid(), c.vpn());
-      } else {
-        state.forgetTransfers(src);
-        frames.release(src); // the page lives on in dst only: its old frame can never be mapped back
+      } else if (viewOf.view(c.pid()) >= 0) {
+        hv.views().get(viewOf.view(c.pid())).unmap(src);
       }
+      // The page lives on in dst. A private source stays bound until the kernel releases it (a
+      // fork's child not registered yet still maps it), but it is no longer the page's frame:
+      // mapping it back for this pid is a violation (MappingCheck).
       frames.bindAnonymous(dst, c.pid(), c.vpn());
     }
     copies.add(1);
@@ -274,7 +282,8 @@ final class MemoryServices {
     if (frames.bound(m.dstGfn()) || guard.guards(m.dstGfn())) {
       return new HypercallResult.Refused("frame " + m.dstGfn() + " is not free");
     }
-    if (frames.meta.state(m.srcGfn()) == PageMetadata.IN_TRANSIT || state.arriving.containsKey(m.srcGfn())) {
+    if (frames.meta.state(m.srcGfn()) == PageMetadata.IN_TRANSIT || state.arriving.containsKey(m.srcGfn())
+        || state.authorizedOut.containsKey(m.srcGfn())) {
       return new HypercallResult.Refused("frame " + m.srcGfn() + " is in transit");
     }
     hv.memory().copyFrame(frames.host(m.srcGfn()), frames.host(m.dstGfn()));

@@ -32,6 +32,8 @@ final class SegoState {
   /** An authorized write issued and not yet completed: the block key to what it tags the block with, and the version. */
   final LongLongMap inflightWhom = new LongLongMap(0);
   final LongLongMap inflightVersion = new LongLongMap(0);
+  /** How many authorized writes of the block key are in flight (the tag is written at the last one's completion). */
+  final LongLongMap inflightCount = new LongLongMap(0);
   /** A block key whose read into a frame the hypervisor authorized (not yet issued), to that frame. */
   final LongLongMap authorizedIn = new LongLongMap(-1);
   /** A frame bound by swap-in or read-in whose bytes have not arrived yet, to the block key they come from. */
@@ -90,7 +92,7 @@ final class SegoState {
   void releaseFrame(long gfn) {
     for (long page : frames.pagesOf(gfn)) {
       int pid = SegoFrames.pidOf(page);
-      if (!swappedBlock.containsKey(page) && viewOf.has(pid)
+      if (frames.frameOf(pid, SegoFrames.vpnOf(page)) == gfn && !swappedBlock.containsKey(page) && viewOf.has(pid)
           && hv.intents().lookup(pid, SegoFrames.vpnOf(page) << X86.PAGE_SHIFT) != null) {
         discarded.put(page, 1);
       }

@@ -271,7 +271,7 @@ final class SegoStrategy implements ProtectionStrategy {
       }
       return ExitAnswer.RETRY;
     }
-    if (frames.heldBy(gfn, pid)) {
+    if (frames.heldBy(gfn, pid) && frames.frameOf(pid, gvaPage >>> X86.PAGE_SHIFT) == gfn) {
       if (m.state(gfn) == PageMetadata.IN_TRANSIT && exit.write()) {
         memory.backFromSwap(gfn); // the kernel left the entry while it swapped the page out: the page stays
       }
@@ -364,9 +364,12 @@ final class SegoStrategy implements ProtectionStrategy {
     }
     if (call instanceof HapHypercalls.RevokeIntent) {
       HapHypercalls.RevokeIntent r = (HapHypercalls.RevokeIntent) call;
-      forgetDiscarded(pid, r.gva(), r.gva() + r.length());
       try {
-        return hv.intents().revoke(pid, r.gva(), r.length()) ? HypercallResult.ok() : new HypercallResult.Refused("no intent there");
+        if (!hv.intents().revoke(pid, r.gva(), r.length())) {
+          return new HypercallResult.Refused("no intent there");
+        }
+        forgetDiscarded(pid, r.gva(), r.gva() + r.length());
+        return HypercallResult.ok();
       } catch (IllegalArgumentException e) {
         return new HypercallResult.Refused(e.getMessage());
       }
@@ -537,6 +540,7 @@ final class SegoStrategy implements ProtectionStrategy {
     state.outVersion.clear();
     state.inflightWhom.clear();
     state.inflightVersion.clear();
+    state.inflightCount.clear();
     state.arriving.clear();
     state.discarded.clear();
     dirtyFile.clear();
