@@ -65,6 +65,14 @@ final class SegoState {
     this.violations = hv.stats().counter(hv.path() + ".violations", "violations", "checks that failed (each a violation for the judge)");
   }
 
+  /** The guest is gone: no page is swapped, no transfer pending (the slots' tags stay: what the HAPs left in swap stays unreadable). */
+  void guestCrashed() {
+    for (LongLongMap m : new LongLongMap[] {swappedBlock, swappedVersion, authorizedOut, outWhom, outVersion, inflightWhom,
+        inflightVersion, inflightCount, authorizedIn, arriving, discarded, dirtyFile}) {
+      m.clear();
+    }
+  }
+
   /** The kernel may write {@code gfn} to block {@code key}, which the write's completion tags as holding {@code whom} at {@code v}. */
   void authorizeOut(long gfn, long key, long whom, long v) {
     authorizedOut.put(gfn, key);

@@ -58,9 +58,6 @@ final class SegoStrategy implements ProtectionStrategy {
   private final PageGuard guard;
   private final LongLongMap swappedBlock;
   private final LongLongMap swappedVersion;
-  private final LongLongMap authorizedOut;
-  private final LongLongMap authorizedIn;
-  private final LongLongMap dirtyFile;
   /** Made at {@code start}, with the store. */
   private BlockTags tags;
   private SecureFileTable files;
@@ -69,7 +66,7 @@ final class SegoStrategy implements ProtectionStrategy {
   private MemoryServices memory;
   private SecureFileService fileService;
   private DeviceMediation mediation;
-  private final StatsSink.Counter osDenied;
+  private HapExits exits;
   private final StatsSink.Counter installs;
 
   @Inject
@@ -84,15 +81,11 @@ final class SegoStrategy implements ProtectionStrategy {
     this.frames = state.frames;
     this.swappedBlock = state.swappedBlock;
     this.swappedVersion = state.swappedVersion;
-    this.authorizedOut = state.authorizedOut;
-    this.authorizedIn = state.authorizedIn;
-    this.dirtyFile = state.dirtyFile;
     this.mapping = new MappingCheck(state);
     this.guard = new PageGuard(hv, mapping::checkLeaf, mapping::checkTable, mapping::leafGone);
     mapping.guard = guard;
     String p = hv.path();
     StatsSink s = hv.stats();
-    osDenied = s.counter(p + ".os-touches-denied", "accesses", "kernel accesses to an S-page, denied");
     installs = s.counter(p + ".ptes-installed", "entries", "HAP page-table entries checked and installed for the kernel");
   }
 
@@ -137,6 +130,7 @@ final class SegoStrategy implements ProtectionStrategy {
     memory = new MemoryServices(state, guard);
     fileService = new SecureFileService(state, guard);
     mediation = new DeviceMediation(state, guard);
+    exits = new HapExits(state, mapping, guard, memory);
   }
 
   @Override
@@ -204,82 +198,11 @@ final class SegoStrategy implements ProtectionStrategy {
     guard.resuming(pid);
   }
 
-
-
-
-
-
-
-
   // ---- exits and I/O ------------------------------------------------------------------------------
 
   @Override
   public ExitAnswer onEptExit(EptExit exit) {
-    long gfn = exit.gfn();
-    if (exit.accessor() != EptExit.Accessor.USER) {
-      if (exit.write() && guard.written(gfn)) {
-        return ExitAnswer.RETRY;
-      }
-      if (frames.bound(gfn)) {
-        osDenied.add(1);
-      }
-      return ExitAnswer.DENY;
-    }
-    int pid = exit.pid();
-    int v = viewOf.view(pid);
-    if (v < 0 || exit.view().id() != v) {
-      return ExitAnswer.DENY;
-    }
-    EptView view = hv.views().get(v);
-    if (guard.tableOf(gfn, pid)) {
-      view.map(gfn, frames.host(gfn), X86.EPT_RWX); // the MMU walks (and ages) the HAP's own tables
-      return ExitAnswer.RETRY;
-    }
-    PageMetadata m = frames.meta;
-    long gvaPage = X86.pageBase(exit.gva());
-    if (!frames.bound(gfn)) {
-      if (guard.guards(gfn)) {
-        return ExitAnswer.DENY; // another process's page table
-      }
-      if (hv.intents().lookup(pid, gvaPage) != null) {
-        // Protected memory in an OS frame: the frame it was checked with went back to the OS since
-        // (released, moved, shared, zeroed) while the entry stayed. Checked as a new mapping.
-        String evidence = mapping.checkLeaf(pid, gvaPage, gfn, exit.write());
-        if (evidence != null) {
-          return ExitAnswer.violation(pid, evidence);
-        }
-      }
-      if (!frames.bound(gfn)) {
-        view.map(gfn, frames.host(gfn), X86.EPT_RWX); // unprotected memory, the OS's too (checked when mapped)
-        return ExitAnswer.RETRY;
-      }
-    }
-    if (state.arriving.containsKey(gfn)) {
-      return ExitAnswer.violation(pid, "check " + CHECK_INTENT + ": pid " + pid + " touched gfn " + gfn
-          + " before its bytes arrived from the device");
-    }
-    if (m.filePage(gfn)) {
-      MappingIntents.Intent intent = hv.intents().lookup(pid, gvaPage);
-      if (intent == null || intent.objectId() != m.oid(gfn)) {
-        return ExitAnswer.DENY;
-      }
-      if (exit.write()) {
-        dirtyFile.put(gfn, m.oid(gfn));
-        view.map(gfn, frames.host(gfn), X86.EPT_RWX);
-      } else {
-        view.map(gfn, frames.host(gfn), X86.EPT_R | X86.EPT_X); // its first write marks it dirty
-      }
-      return ExitAnswer.RETRY;
-    }
-    if (frames.heldBy(gfn, pid) && frames.frameOf(pid, gvaPage >>> X86.PAGE_SHIFT) == gfn) {
-      if (m.state(gfn) == PageMetadata.IN_TRANSIT && exit.write()) {
-        memory.backFromSwap(gfn); // the kernel left the entry while it swapped the page out: the page stays
-      }
-      int s = m.state(gfn);
-      view.map(gfn, frames.host(gfn), s == PageMetadata.SHARED_COW || s == PageMetadata.IN_TRANSIT ? X86.EPT_R | X86.EPT_X : X86.EPT_RWX);
-      return ExitAnswer.RETRY;
-    }
-    return ExitAnswer.DENY;
+    return exits.onEptExit(exit);
   }
 
   @Override
@@ -343,7 +266,7 @@ final class SegoStrategy implements ProtectionStrategy {
           continue;
         }
         long to = at + X86.PAGE_SIZE;
-        while (to < end && (hv.intents().lookup(pid, to) == null || hv.intents().lookup(pid, to).objectId() == 0)) {
+        for (MappingIntents.Intent next; to < end && ((next = hv.intents().lookup(pid, to)) == null || next.objectId() == 0); ) {
           to += X86.PAGE_SIZE;
         }
         hv.intents().declare(pid, at, to - at, 0, at);
@@ -386,9 +309,6 @@ final class SegoStrategy implements ProtectionStrategy {
     }
     return new HypercallResult.Refused("sego offers no hypercall '" + call.name() + "'");
   }
-
-
-
 
   private HypercallResult kernelCall(Hypercall call) {
     if (call instanceof KernelHypercalls.SwapOutPage) {
@@ -443,15 +363,6 @@ final class SegoStrategy implements ProtectionStrategy {
     return new HypercallResult.Refused("sego offers no hypercall '" + call.name() + "'");
   }
 
-
-
-
-
-
-
-
-
-
   // ---- lifecycle ----------------------------------------------------------------------------------
 
   /**
@@ -478,7 +389,6 @@ final class SegoStrategy implements ProtectionStrategy {
     StatsSink.Counter c = hv.stats().counter(path, unit, description);
     c.add(value - c.value());
   }
-
 
   @Override
   public void processExited(int pid) {
@@ -532,18 +442,7 @@ final class SegoStrategy implements ProtectionStrategy {
     frames.releaseAll();
     guard.clear();
     viewOf.clear();
-    swappedBlock.clear(); // (the slots' tags stay: what the HAPs left in swap stays unreadable)
-    swappedVersion.clear();
-    authorizedIn.clear();
-    authorizedOut.clear();
-    state.outWhom.clear();
-    state.outVersion.clear();
-    state.inflightWhom.clear();
-    state.inflightVersion.clear();
-    state.inflightCount.clear();
-    state.arriving.clear();
-    state.discarded.clear();
-    dirtyFile.clear();
+    state.guestCrashed();
     files.guestCrashed();
   }
 }
