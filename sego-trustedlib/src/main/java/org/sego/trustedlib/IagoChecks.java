@@ -23,6 +23,9 @@ final class IagoChecks {
   static final String CLOCK_MONOTONIC = Capabilities.CHECK_CLOCK_MONOTONIC;
   static final String RANDOM_SOURCE = Capabilities.CHECK_RANDOM_SOURCE;
   static final String SYNC_EACH_WRITE = Capabilities.CHECK_SYNC_EACH_WRITE;
+  static final String NAMESPACE = Capabilities.CHECK_NAMESPACE;
+  static final String UNMAP_DONE = Capabilities.CHECK_UNMAP_DONE;
+  static final String PROTECT_DONE = Capabilities.CHECK_PROTECT_DONE;
   private long lastClock = Long.MIN_VALUE;
 
   private final Set<String> enabled = new TreeSet<>();
@@ -124,6 +127,18 @@ final class IagoChecks {
     // Longer is no lie the HAP can be hurt by (it reads up to the trusted length; after a power
     // failure the kernel may hold a length the hypervisor had not made durable yet); shorter is.
     return !on(FILE_LENGTH) || fail(FILE_LENGTH, kernel >= trusted, "lseek says " + path + " is " + kernel
+        + " bytes, shorter than the " + trusted + " the hypervisor keeps");
+  }
+
+  /** {@code call} of {@code path} answered {@code result}: ENOENT contradicts the hypervisor's binding of it ({@code oid}, 0: none). */
+  boolean namespaceOk(String call, String path, long result, long oid) {
+    return !on(NAMESPACE) || fail(NAMESPACE, !(result == -org.sego.api.posix.Errno.ENOENT && oid != 0),
+        call + "(" + path + ") answered ENOENT, but the hypervisor binds it to secure file " + oid);
+  }
+
+  /** {@code stat} says secure file {@code path} is {@code size} bytes: not shorter than the hypervisor's {@code trusted} length. */
+  boolean statSizeOk(String path, long size, long trusted) {
+    return !on(NAMESPACE) || fail(NAMESPACE, size >= trusted, "stat says " + path + " is " + size
         + " bytes, shorter than the " + trusted + " the hypervisor keeps");
   }
 

@@ -1,8 +1,10 @@
 package org.sego.trustedlib;
 
 import org.sego.api.hypercall.HapHypercalls;
+import org.sego.api.hypercall.HypercallResult;
 import org.sego.api.posix.Errno;
 import org.sego.api.posix.Fcntl;
+import org.sego.api.posix.Mman;
 import org.sego.api.posix.SignalHandler;
 import org.sego.api.posix.Syscalls;
 import org.sego.api.sim.Program;
@@ -182,6 +184,9 @@ final class InterposedSyscalls implements Syscalls {
       long pages = (length + 4095) & ~4095L;
       runtime.checks.unsecureRange(address, pages);
       if (runtime.registered() && (address & 4095) == 0 && pages > 0) {
+        if (runtime.checks.on(IagoChecks.UNMAP_DONE)) {
+          user.hypercalls().call(new HapHypercalls.CheckMapping(address, pages, -1)); // a violation halts the HAP here
+        }
         user.hypercalls().call(new HapHypercalls.RevokeIntent(address, pages)); // what is mapped here next is not secure
       }
     }
@@ -191,7 +196,12 @@ final class InterposedSyscalls implements Syscalls {
   @Override
   public int mprotect(long address, long length, int prot) {
     interpose("mprotect");
-    return kernel.mprotect(address, length, prot);
+    int r = kernel.mprotect(address, length, prot);
+    if (r == 0 && (prot & Mman.PROT_WRITE) == 0 && runtime.registered() && runtime.checks.on(IagoChecks.PROTECT_DONE)
+        && (address & 4095) == 0 && length > 0) {
+      user.hypercalls().call(new HapHypercalls.CheckMapping(address, (length + 4095) & ~4095L, prot)); // a violation halts the HAP here
+    }
+    return r;
   }
 
   @Override
@@ -364,6 +374,18 @@ final class InterposedSyscalls implements Syscalls {
   public int stat(String path, long statBuffer) {
     interpose("newfstatat");
     int r = kernel.stat(path, runtime.bounce);
+    if (runtime.registered() && runtime.checks.on(IagoChecks.NAMESPACE) && (r == 0 || r == -Errno.ENOENT)) {
+      // Against the hypervisor's namespace: a bound name exists, and is at least as long as the hypervisor keeps it.
+      HypercallResult o = user.hypercalls().call(new HapHypercalls.LookupSecureFile(path));
+      long oid = o instanceof HypercallResult.Ok ? ((HypercallResult.Ok) o).value() : 0;
+      check(runtime.checks.namespaceOk("stat", path, r, oid));
+      if (r == 0 && oid != 0) {
+        HypercallResult len = user.hypercalls().call(new HapHypercalls.SecureFileLength(oid, -1));
+        if (len instanceof HypercallResult.Ok) {
+          check(runtime.checks.statSizeOk(path, user.load64(runtime.bounce + 8), ((HypercallResult.Ok) len).value()));
+        }
+      }
+    }
     if (r == 0) {
       copyIn(statBuffer, Fcntl.STAT_BYTES);
     }

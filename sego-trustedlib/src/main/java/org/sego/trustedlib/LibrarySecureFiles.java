@@ -60,6 +60,7 @@ final class LibrarySecureFiles implements SecureFiles {
   public int open(String path, int flags) {
     int fd = sys.open(path, (flags & ~Fcntl.O_ACCMODE) | Fcntl.O_RDWR);
     if (fd < 0) {
+      checkNamespace("open", path, fd);
       return fd;
     }
     long oid = bind(path);
@@ -91,6 +92,14 @@ final class LibrarySecureFiles implements SecureFiles {
   /** The OID the hypervisor binds {@code path} to, or 0 where it keeps no secure files. */
   private long bind(String path) {
     return runtime.registered() ? Math.max(0, ask(new HapHypercalls.BindSecureFile(path))) : 0;
+  }
+
+  /** A kernel's ENOENT for {@code path} must not contradict the hypervisor's namespace ({@code secure-namespace}). */
+  private void checkNamespace(String call, String path, long result) {
+    if (result == -Errno.ENOENT && runtime.registered() && runtime.checks.on(IagoChecks.NAMESPACE)
+        && !runtime.checks.namespaceOk(call, path, result, Math.max(0, ask(new HapHypercalls.LookupSecureFile(path))))) {
+      runtime.halt();
+    }
   }
 
   /** A hypercall's {@code Ok} value, or -1. */
@@ -278,6 +287,7 @@ final class LibrarySecureFiles implements SecureFiles {
   @Override
   public int unlink(String path) {
     int r = sys.unlink(path);
+    checkNamespace("unlink", path, r);
     if (r == 0 && runtime.registered()) {
       user.hypercalls().call(new HapHypercalls.UnbindSecureFile(path));
     }
@@ -287,6 +297,7 @@ final class LibrarySecureFiles implements SecureFiles {
   @Override
   public int rename(String from, String to) {
     int r = sys.rename(from, to);
+    checkNamespace("rename", from, r);
     if (r == 0 && runtime.registered()) {
       user.hypercalls().call(new HapHypercalls.RenameSecureFile(from, to));
     }

@@ -97,6 +97,13 @@ public interface ProtectionStrategy {
    */
   default void blockIoDone(BlockIo io, boolean ok) {}
 
+  /**
+   * A cache flush of guest device {@code device} has completed: every write issued to it before now
+   * is durable. Called before the kernel hears of it; work here is charged as in {@code onBlockIo}.
+   * The default does nothing.
+   */
+  default void deviceFlushed(String device) {}
+
   /** How this strategy lets the kernel write into a process's memory on {@code path}. */
   default KernelUserWrite.Handling userWriteHandling(KernelUserWrite path) {
     return KernelUserWrite.Handling.DIRECT;

@@ -27,6 +27,8 @@ public record Capabilities(Set<String> services, Set<String> libraryChecks,
   public static final String RELEASE = "release";
   public static final String ZERO = "zero";
   public static final String BLOCK_COPY = "block-copy";
+  /** The kernel may send several of its hypercalls in one ({@link KernelHypercalls.Batch}): one exit for all. */
+  public static final String BATCH = "batch";
 
   /** The trusted library's checks, by name. */
   public static final String CHECK_MMAP_RESULT = "mmap-result";
@@ -38,6 +40,9 @@ public record Capabilities(Set<String> services, Set<String> libraryChecks,
   public static final String CHECK_LSEEK_RESULT = "lseek-result";
   public static final String CHECK_CLOCK_MONOTONIC = "clock-monotonic";
   public static final String CHECK_RANDOM_SOURCE = "getrandom-hypervisor";
+  public static final String CHECK_NAMESPACE = "secure-namespace";
+  public static final String CHECK_UNMAP_DONE = "munmap-done";
+  public static final String CHECK_PROTECT_DONE = "mprotect-done";
   /** Not a check of an answer but the library's S-file rule: each secure-file write is durable before it returns. */
   public static final String CHECK_SYNC_EACH_WRITE = "sfile-sync-write";
 
@@ -55,6 +60,9 @@ public record Capabilities(Set<String> services, Set<String> libraryChecks,
       CHECK_LSEEK_RESULT, "lseek answering a negative offset, or with SEEK_SET another offset than the one asked for",
       CHECK_CLOCK_MONOTONIC, "the clock going backwards",
       CHECK_RANDOM_SOURCE, "randomness from the kernel: getrandom is served by the hypervisor's entropy hypercall instead",
+      CHECK_NAMESPACE, "open, stat, unlink or rename answering ENOENT for a name the hypervisor binds to a secure file, or stat a size shorter than the hypervisor's length",
+      CHECK_UNMAP_DONE, "munmap reported done while the HAP's page tables still map the range (checked by the hypervisor)",
+      CHECK_PROTECT_DONE, "mprotect reported done while the HAP's page tables still map the range writable (or at all, for PROT_NONE)",
       CHECK_SYNC_EACH_WRITE, "a secure-file write returning before it is durable: each is synced and confirmed (S-files' sync rule)");
 
   public static final List<String> LIBRARY_CHECKS = List.copyOf(LIBRARY_CHECK_DESCRIPTIONS.keySet());

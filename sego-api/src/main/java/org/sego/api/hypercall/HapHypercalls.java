@@ -55,6 +55,27 @@ public final class HapHypercalls {
     }
   }
 
+  /**
+   * The HAP asks the hypervisor whether its page tables map {@code [gva, gva + length)} (page-aligned)
+   * no more than {@code prot} allows ({@code Mman.PROT_*}; -1: not at all, after an munmap). {@code
+   * Ok(0)} when they agree; {@code Violation} naming the first page that does not (an munmap or
+   * mprotect the kernel reported but did not do).
+   */
+  public record CheckMapping(long gva, long length, int prot) implements HapHypercall {
+    @Override
+    public String name() {
+      return "check-mapping";
+    }
+  }
+
+  /** The OID the hypervisor binds {@code path} to: {@code Ok(oid)}, or {@code Ok(0)} when none (nothing is bound). */
+  public record LookupSecureFile(String path) implements HapHypercall {
+    @Override
+    public String name() {
+      return "secure-file-lookup";
+    }
+  }
+
   /** The HAP unmapped {@code [gva, gva + length)} (page-aligned): no intent holds there any more. {@code Refused}: none there. */
   public record RevokeIntent(long gva, long length) implements HapHypercall {
     @Override

@@ -159,6 +159,24 @@ public final class KernelHypercalls {
   }
 
   /**
+   * Several kernel hypercalls in one exit ({@link Capabilities#BATCH}), done in order until the first
+   * that is not {@code Ok}; the calls after it are not attempted. {@code Ok(n)}: the first {@code n}
+   * were done (all of them when {@code n == calls.size()}); a {@code Violation} of call {@code n} is
+   * logged as it would be alone. The exit is charged once; each call's work as it would be alone. A
+   * batch inside a batch, or an {@code is-hap}, is refused.
+   */
+  public record Batch(java.util.List<KernelHypercall> calls) implements KernelHypercall {
+    public Batch {
+      calls = java.util.List.copyOf(calls);
+    }
+
+    @Override
+    public String name() {
+      return "batch";
+    }
+  }
+
+  /**
    * data=journal ({@link Capabilities#BLOCK_COPY}): copy {@code count} blocks from {@code srcBlock}
    * to {@code dstBlock} of {@code device}, moving their tags with them. The strategy answers for the
    * tags; on {@code Ok} the virtual device copies the bytes (the device's time is reserved, so the

@@ -445,6 +445,8 @@ final class BlockDevices implements BlockQueue {
     sim.schedule(done, d.path, t -> {
       d.volume.flush();
       d.flushes.add(1);
+      strategy.deviceFlushed(device);
+      afterStrategy.run();
       completion.done(id, OK, t);
     });
     return id;

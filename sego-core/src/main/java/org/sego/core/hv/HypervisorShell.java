@@ -18,6 +18,7 @@ import org.sego.api.hw.Mmu;
 import org.sego.api.hw.PhysicalMemory;
 import org.sego.api.hw.X86;
 import org.sego.api.hypercall.Caller;
+import org.sego.api.hypercall.Capabilities;
 import org.sego.api.hypercall.HapHypercall;
 import org.sego.api.hypercall.HapHypercalls;
 import org.sego.api.hypercall.KernelHypercalls;
@@ -67,6 +68,7 @@ public final class HypervisorShell {
   private final StatsSink.Counter hypercalls;
   private final StatsSink.Counter refused;
   private final StatsSink.Counter wrongPort;
+  private final StatsSink.Counter batched;
   private final StatsSink.Counter scrubs;
   private final StatsSink.Counter registerWritesRefused;
   private final StatsSink.Counter eptInvalidations;
@@ -102,6 +104,7 @@ public final class HypervisorShell {
     denied = s.counter("system.hv.ept-denied", "exits", "EPT violations the strategy denied");
     hypercalls = s.counter("system.hv.hypercalls", "calls", "hypercalls dispatched to the strategy");
     refused = s.counter("system.hv.hypercalls-refused", "calls", "hypercalls the strategy or the shell refused");
+    batched = s.counter("system.hv.hypercalls-batched", "calls", "kernel hypercalls sent inside batches (one exit per batch)");
     wrongPort = s.counter("system.hv.hypercalls-wrong-port", "calls",
         "HAP hypercalls sent on the kernel's port, or kernel hypercalls on a process's, refused by the shell");
     scrubs = s.counter("system.hv.register-scrubs", "switches", "kernel entries whose registers were saved and scrubbed");
@@ -327,6 +330,24 @@ public final class HypervisorShell {
   private HypercallResult dispatch(Caller caller, Hypercall call) {
     sim.charge(CostCategory.HYPERCALL, Principal.HV, hypercallNanos);
     hypercalls.add(1);
+    if (caller.kernel() && call instanceof KernelHypercalls.Batch && strategy.capabilities().offers(Capabilities.BATCH)) {
+      java.util.List<KernelHypercall> calls = ((KernelHypercalls.Batch) call).calls();
+      batched.add(calls.size());
+      for (int n = 0; n < calls.size(); n++) {
+        KernelHypercall c = calls.get(n);
+        HypercallResult r = c instanceof KernelHypercalls.Batch || c instanceof KernelHypercalls.IsHap
+            ? new HypercallResult.Refused("'" + c.name() + "' cannot be batched") : handle(caller, c);
+        if (!(r instanceof HypercallResult.Ok)) {
+          return n == 0 ? r : new HypercallResult.Ok(n);
+        }
+      }
+      return new HypercallResult.Ok(calls.size());
+    }
+    return handle(caller, call);
+  }
+
+  /** One hypercall's work, its exit charged by the caller. */
+  private HypercallResult handle(Caller caller, Hypercall call) {
     HypercallResult r;
     if (caller.kernel() && call instanceof HapHypercall) {
       wrongPort.add(1);

@@ -82,16 +82,27 @@ final class DeviceMediation {
         return BlockIo.Answer.REFUSE;
       }
     }
+    boolean logged = false;
     for (int i = 0; i < io.count(); i++) {
       long gfn = io.firstGfn() + i;
       long key = tags.key(io.device(), io.block() + i);
       if (io.write()) {
         if (authorizedOut.get(gfn) == key && frames.bound(gfn)) {
           authorizedOut.remove(gfn);
+          long whom = state.outWhom.remove(gfn);
+          long v = state.outVersion.remove(gfn);
           // (A later authorized write of the block before the first completes: the last one's tag, at the last completion.)
-          state.inflightWhom.put(key, state.outWhom.remove(gfn));
-          state.inflightVersion.put(key, state.outVersion.remove(gfn));
+          state.inflightWhom.put(key, whom);
+          state.inflightVersion.put(key, v);
           state.inflightCount.add(key, 1);
+          if (state.wal != null && (whom & BlockTags.FILE) != 0) {
+            long pageKey = SecureFileTable.pageKey(BlockTags.oidOf(whom), BlockTags.pageOf(whom));
+            if (state.dirtyFile.containsKey(gfn)) { // written since its write-back: the bytes the device takes now are logged
+              state.wal.log(io.device(), pageKey, v, io.block() + i, frames.host(gfn));
+            }
+            state.wal.issued(pageKey);
+            logged = true;
+          }
         } else if (tags.tagged(key)) {
           tags.drop(key, live(key)); // the block now holds something else
         }
@@ -101,6 +112,9 @@ final class DeviceMediation {
         }
         guard.written(gfn); // (a read into a frame that still was a HAP's page table)
       }
+    }
+    if (logged) {
+      state.waitForStore(state.wal.sync()); // the in-place write starts once its page's log is durable
     }
     return BlockIo.Answer.PROCEED;
   }
@@ -131,6 +145,12 @@ final class DeviceMediation {
         state.arriving.remove(gfn);
         if (ok && frames.bound(gfn) && !frames.meta.filePage(gfn)) {
           frames.map(frames.meta.owner(gfn), gfn, X86.EPT_RWX);
+        } else if (ok && state.wal != null && frames.bound(gfn)) {
+          long pageKey = SecureFileTable.pageKey(frames.meta.oid(gfn), frames.meta.where(gfn));
+          long logged = state.wal.recovered(pageKey);
+          if (logged != 0 && logged == files.version(frames.meta.oid(gfn), frames.meta.where(gfn))) {
+            state.wal.serve(pageKey, frames.host(gfn)); // its block may hold a torn write: the logged image is the page
+          }
         }
       }
     }

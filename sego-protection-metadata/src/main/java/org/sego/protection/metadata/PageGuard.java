@@ -325,6 +325,23 @@ final class PageGuard {
     return null;
   }
 
+  /** The leaf entry mapping {@code gva} in the tables under {@code cr3} (a 2 MiB one included), or 0 when none is present; walk charged. */
+  long leaf(long cr3, long gva) {
+    long table = (cr3 & X86.PTE_ADDR) >>> X86.PAGE_SHIFT;
+    for (int l = 4; l >= 1 && table < hv.guestFrames(); l--) {
+      hv.charge(category, walkStepNanos);
+      long e = hv.memory().load64((host(table) << X86.PAGE_SHIFT) + 8L * X86.tableIndex(gva, l));
+      if ((e & X86.PTE_P) == 0) {
+        return 0;
+      }
+      if (l == 1 || (l == 2 && (e & X86.PTE_PS) != 0)) {
+        return e;
+      }
+      table = (e & X86.PTE_ADDR) >>> X86.PAGE_SHIFT;
+    }
+    return 0;
+  }
+
   /** Process {@code pid} is gone: its tables are no longer guarded. */
   void forget(int pid) {
     List<Long> mine = new ArrayList<>();

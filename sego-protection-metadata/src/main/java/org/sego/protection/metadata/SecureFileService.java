@@ -57,6 +57,9 @@ final class SecureFileService {
     if (call instanceof org.sego.api.hypercall.HapHypercalls.BindSecureFile) {
       return new HypercallResult.Ok(files.bind(((org.sego.api.hypercall.HapHypercalls.BindSecureFile) call).path()));
     }
+    if (call instanceof org.sego.api.hypercall.HapHypercalls.LookupSecureFile) {
+      return new HypercallResult.Ok(files.oid(((org.sego.api.hypercall.HapHypercalls.LookupSecureFile) call).path()));
+    }
     if (call instanceof org.sego.api.hypercall.HapHypercalls.UnbindSecureFile) {
       long oid = files.unbind(((org.sego.api.hypercall.HapHypercalls.UnbindSecureFile) call).path(), this::deletedBlock);
       if (oid == 0) {
@@ -97,6 +100,9 @@ final class SecureFileService {
 
   /** The file is gone: its cached pages are scrubbed and given back to the OS, which may reuse their blocks at once. */
   void releaseFile(long oid) {
+    if (state.wal != null) {
+      state.wal.forget(oid);
+    }
     for (long gfn = 0; gfn < hv.guestFrames(); gfn++) {
       if (frames.meta.filePage(gfn) && frames.meta.oid(gfn) == oid) {
         state.releaseFrame(gfn);
@@ -164,6 +170,10 @@ final class SecureFileService {
     // if the file system moved it, keeps its stale tag: it never passes as current.)
     state.authorizeOut(gfn, key, BlockTags.file(oid, page), v);
     dirtyFile.remove(gfn);
+    if (state.wal != null) {
+      files.useDevice(w.device());
+      state.wal.log(w.device(), SecureFileTable.pageKey(oid, page), v, w.block(), frames.host(gfn));
+    }
     for (int n = 0; n < viewOf.count(); n++) {
       EptView ev = hv.views().get(viewOf.viewAt(n));
       if (ev.entry(gfn) != 0) {

@@ -182,14 +182,19 @@ final class SecureFileTable {
 
   /** Page {@code page} of {@code oid} is written to {@code block} of {@code dev} at {@code v}. */
   void written(String dev, long oid, long page, long block, long v) {
-    if (!dev.equals(device)) {
-      device = dev;
-      record(DEVICE, dev.getBytes(StandardCharsets.UTF_8));
-    }
+    useDevice(dev);
     long k = pageKey(oid, page);
     versions.put(k, v);
     blocks.put(k, block);
     record(PAGE | k, longs(v, block));
+  }
+
+  /** The secure files live on {@code dev} (recorded when it changes). */
+  void useDevice(String dev) {
+    if (!dev.equals(device)) {
+      device = dev;
+      record(DEVICE, dev.getBytes(StandardCharsets.UTF_8));
+    }
   }
 
   /** The OID {@code inode} holds, or 0 when not learned yet. */

@@ -22,6 +22,8 @@ final class SegoState {
   /** Made when the store is opened ({@code start}). */
   BlockTags tags;
   SecureFileTable files;
+  /** The write-ahead log of secure-file pages, or null ({@code write-protocol = in-place}, or no metadata store). */
+  WriteAheadLog wal;
   /** A swapped-out page ({@link SegoFrames#pageKey}) to its block's key and the version it was written at. */
   final LongLongMap swappedBlock = new LongLongMap(-1);
   final LongLongMap swappedVersion = new LongLongMap(0);

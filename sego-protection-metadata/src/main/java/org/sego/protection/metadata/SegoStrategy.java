@@ -15,6 +15,7 @@ import org.sego.api.hv.MappingIntents;
 import org.sego.api.hv.ProtectionStrategy;
 import org.sego.api.hw.EptView;
 import org.sego.api.hw.X86;
+import org.sego.api.posix.Mman;
 import org.sego.api.hypercall.Caller;
 import org.sego.api.hypercall.Capabilities;
 import org.sego.api.hypercall.HapHypercalls;
@@ -74,9 +75,13 @@ final class SegoStrategy implements ProtectionStrategy {
     this.state = new SegoState(hv, settings);
     this.hv = hv;
     this.settings = settings;
-    this.capabilities = new Capabilities(Set.of(Capabilities.SWAP, Capabilities.COPY, Capabilities.ZERO,
+    Set<String> services = new java.util.TreeSet<>(Set.of(Capabilities.SWAP, Capabilities.COPY, Capabilities.ZERO,
         Capabilities.RELEASE, Capabilities.SHARE, Capabilities.COMPACT, Capabilities.SECURE_FILES,
-        Capabilities.PAGE_TABLES, Capabilities.BLOCK_COPY), settings.libraryChecks());
+        Capabilities.PAGE_TABLES, Capabilities.BLOCK_COPY));
+    if (settings.batch()) {
+      services.add(Capabilities.BATCH);
+    }
+    this.capabilities = new Capabilities(services, settings.libraryChecks());
     this.viewOf = state.viewOf;
     this.frames = state.frames;
     this.swappedBlock = state.swappedBlock;
@@ -109,6 +114,15 @@ final class SegoStrategy implements ProtectionStrategy {
     // (start() opened the store for this boot: its recovery and epoch are done.)
     tags.forgetSpilled();
     files.recover((device, oid, page, block, v) -> tags.put(tags.key(device, block), BlockTags.file(oid, page), v));
+    if (state.wal != null) {
+      // A page logged whole before its in-place write: its version is the page's now, whatever the block holds.
+      state.wal.recover((oid, page, block, v) -> {
+        if (files.known(oid) && v > files.version(oid, page) && files.device() != null) {
+          files.written(files.device(), oid, page, block, v);
+          tags.put(tags.key(files.device(), block), BlockTags.file(oid, page), v);
+        }
+      });
+    }
   }
 
   private void open() {
@@ -127,6 +141,7 @@ final class SegoStrategy implements ProtectionStrategy {
     files = new SecureFileTable(hv, store);
     state.tags = tags;
     state.files = files;
+    state.wal = settings.writeAhead() && store != null ? new WriteAheadLog(hv, store, storeDevice) : null;
     memory = new MemoryServices(state, guard);
     fileService = new SecureFileService(state, guard);
     mediation = new DeviceMediation(state, guard);
@@ -148,7 +163,10 @@ final class SegoStrategy implements ProtectionStrategy {
         "across power failures only with a metadata store (metadata-device, or the only hypervisor device): without one, within one boot"));
     c.add(Claim.againstOs("crash-consistency", "a HAP's fsync returns only after confirm-durable made its pages' tags, versions and length durable",
         "after a guest crash the hypervisor keeps its state; after a power failure it recovers it from the store",
-        "tags are not written atomically with the data (no write-ahead buffer or out-of-place writes yet): a page written but not yet confirmed may come back newer under its older tag"));
+        settings.writeAhead() ? "each secure-file page is atomic: it is logged whole with its version in the metadata store before its"
+            + " in-place write (write-protocol = write-ahead), so a torn or lost write comes back as the logged page"
+            : "write-protocol = in-place: tags are not written atomically with the data, so a write torn by a power failure comes back"
+            + " as a mixed page under its older tag"));
     c.add(Claim.againstOs("sharing", "identical protected pages are merged and compacted by the hypervisor (sharing = "
         + settings.sharing() + ")"));
     return c;
@@ -213,6 +231,13 @@ final class SegoStrategy implements ProtectionStrategy {
   @Override
   public void blockIoDone(BlockIo io, boolean ok) {
     mediation.blockIoDone(io, ok);
+  }
+
+  @Override
+  public void deviceFlushed(String device) {
+    if (state.wal != null) {
+      state.wal.flushed(device);
+    }
   }
 
   // ---- hypercalls ---------------------------------------------------------------------------------
@@ -300,6 +325,9 @@ final class SegoStrategy implements ProtectionStrategy {
     if (call instanceof HapHypercalls.Interpose) {
       return HypercallResult.ok();
     }
+    if (call instanceof HapHypercalls.CheckMapping) {
+      return checkMapping(pid, (HapHypercalls.CheckMapping) call);
+    }
     HypercallResult file = fileService.hapCall(call);
     if (file != null) {
       return file;
@@ -308,6 +336,27 @@ final class SegoStrategy implements ProtectionStrategy {
       return new HypercallResult.Ok(hv.random("entropy").nextLong());
     }
     return new HypercallResult.Refused("sego offers no hypercall '" + call.name() + "'");
+  }
+
+  /** An munmap or mprotect the kernel reported done: the HAP's page tables must agree (walked by the hypervisor). */
+  private HypercallResult checkMapping(int pid, HapHypercalls.CheckMapping c) {
+    long cr3 = hv.processes().cr3(pid);
+    long end = c.gva() + c.length();
+    if (c.length() <= 0 || (c.gva() & X86.PAGE_MASK) != 0 || end > X86.USER_TOP || end < c.gva()) {
+      return new HypercallResult.Refused("a range of user pages, page-aligned");
+    }
+    for (long gva = c.gva(); gva < end; gva += X86.PAGE_SIZE) {
+      long e = guard.leaf(cr3, gva);
+      String what = c.prot() < 0 || c.prot() == Mman.PROT_NONE ? (e != 0 ? "still mapped" : null)
+          : (e & X86.PTE_RW) != 0 ? "still writable" : null;
+      if (what != null) {
+        String call = c.prot() < 0 ? "munmap" : "mprotect(" + c.prot() + ")";
+        state.violations.add(1); // (the HAP's own call: the shell logs the violation and halts it)
+        return new HypercallResult.Violation("check " + (c.prot() < 0 ? Capabilities.CHECK_UNMAP_DONE : Capabilities.CHECK_PROTECT_DONE)
+            + ": the kernel reported " + call + " of 0x" + Long.toHexString(c.gva()) + ".. done, but 0x" + Long.toHexString(gva) + " is " + what);
+      }
+    }
+    return HypercallResult.ok();
   }
 
   private HypercallResult kernelCall(Hypercall call) {

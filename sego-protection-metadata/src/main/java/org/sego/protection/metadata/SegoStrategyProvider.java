@@ -50,6 +50,12 @@ public final class SegoStrategyProvider implements PluginProvider {
             SegoSettings.SHARE_OFF, SegoSettings.SHARE_WITHIN, SegoSettings.SHARE_ACROSS),
         Parameter.integer("tag-cache-entries", 65536, 16, 1 << 26, "tags", "block tags kept in hypervisor memory; with a metadata store the rest live there and a miss reads them back (charged)"),
         Parameter.string("metadata-device", "", "the hypervisor-only device (access = \"hypervisor\") that holds the metadata store; empty: the only one if there is exactly one, else none (then no freshness across a power failure is claimed)")));
+    p.add(Parameter.choice("write-protocol", "write-ahead", "how a secure-file page and its tag, which live on different devices, survive"
+        + " a power failure: logged whole in the metadata store before the in-place write (each page atomic; one store flush per"
+        + " batch of write-backs, charged), or written in place only (a torn write comes back as a mixed page under its older tag)",
+        "write-ahead", "in-place"));
+    p.add(Parameter.bool("batch-hypercalls", true, "the kernel may send several service hypercalls in one exit (offers 'batch'):"
+        + " the page write-backs of one flusher pass or one fsync go in one batch (false: one exit per page)"));
     p.add(Parameter.choice("sfile-sync", "write", "when a secure-file write is durable: at the write itself (S-files' rule as "
         + "reported for Sego: each write synced and confirmed before it returns), or at the HAP's fsync", "write", "fsync"));
     for (String c : SegoStrategy.LIBRARY_CHECKS) {
@@ -72,7 +78,8 @@ public final class SegoStrategyProvider implements PluginProvider {
     }
     SegoSettings settings = new SegoSettings(q.bool("check-version"), q.bool("check-binding"), q.bool("check-intent"),
         q.bool("secure-delete"), q.bool("device-refusal"), q.bool("register-scrub"), library,
-        q.string("sharing"), (int) q.integer("tag-cache-entries"), q.string("metadata-device"));
+        q.string("sharing"), (int) q.integer("tag-cache-entries"), q.string("metadata-device"),
+        q.string("write-protocol").equals("write-ahead"), q.bool("batch-hypercalls"));
     return new AbstractModule() {
       @Override
       protected void configure() {

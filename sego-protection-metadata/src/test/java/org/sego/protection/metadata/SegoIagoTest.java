@@ -139,7 +139,7 @@ class SegoIagoTest {
       long buf = sys.mmap(0, 16 * 4096L, Mman.PROT_READ | Mman.PROT_WRITE, Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS);
       int fd = sys.open("/f" + r.nextInt(3), Fcntl.O_CREAT | Fcntl.O_RDWR);
       for (int i = 0, n = 20 + r.nextInt(60); i < n; i++) {
-        switch (r.nextInt(9)) {
+        switch (r.nextInt(11)) {
           case 0 -> sys.getpid();
           case 1 -> sys.clockNanos();
           case 2 -> {
@@ -153,6 +153,26 @@ class SegoIagoTest {
           case 5 -> sys.lseek(fd, r.nextInt(30000), r.nextInt(3));
           case 6 -> sys.read(fd, buf, 1 + r.nextInt(20000));
           case 7 -> sys.getrandom(r.nextBoolean() ? secure : buf, 1 + r.nextInt(300));
+          case 8 -> {
+            long m = sys.mmap(0, 4096L * (1 + r.nextInt(4)), Mman.PROT_READ | Mman.PROT_WRITE, Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS);
+            if (m > 0) {
+              t.user().store64(m, r.nextLong());
+              sys.mprotect(m, 4096, r.nextBoolean() ? Mman.PROT_READ : Mman.PROT_NONE);
+              sys.munmap(m, 4096);
+            }
+          }
+          case 9 -> {
+            int sfd = t.files().open("/s" + r.nextInt(2), Fcntl.O_CREAT);
+            t.files().write(sfd, secure, 1 + r.nextInt(8000));
+            t.files().close(sfd);
+            sys.stat("/s" + r.nextInt(3), buf);
+            if (r.nextInt(4) == 0) {
+              t.files().rename("/s" + r.nextInt(2), "/s" + r.nextInt(3));
+            }
+            if (r.nextInt(4) == 0) {
+              t.files().unlink("/s" + r.nextInt(3));
+            }
+          }
           default -> t.user().store64(secure + 8L * r.nextInt(2048), r.nextLong());
         }
       }
@@ -161,5 +181,117 @@ class SegoIagoTest {
     Outcome o = run(hap, Map.of(), "none", x -> x);
     assertEquals(List.of(), o.violations());
     assertEquals(0, o.status());
+  }
+
+  /**
+   * The HAP maps a page, writes it, then unmaps it (or makes it read-only); the kernel reports the
+   * call done but puts the page-table entry back as it was before. The hypervisor's walk of the HAP's
+   * tables catches it (unless the check is off).
+   */
+  static Outcome keptMapping(String syscall, Map<String, ?> strategy) {
+    SegoSystem s = SegoSystem.builder(PluginRegistry.discover()).memory("64 MiB").seed(3).strategy("sego", strategy)
+        .device("disk", "nvme", Map.of("size", "32 MiB"))
+        .guest("linuxlike", Map.of("fs-device", "disk")).build();
+    try (SystemRun run = s.start()) {
+      run.bootGuest();
+      long[] at = {0};
+      HapProgram hap = t -> {
+        Syscalls sys = t.syscalls();
+        long m = sys.mmap(0, 4096, Mman.PROT_READ | Mman.PROT_WRITE, Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS);
+        t.user().store64(m, 42);
+        at[0] = m;
+        if (syscall.equals("munmap")) {
+          sys.munmap(m, 4096);
+        } else {
+          sys.mprotect(m, 4096, Mman.PROT_READ);
+        }
+        sys.getpid();
+      };
+      int pid = run.startHap(hap, (p, l, v) -> {});
+      AdversaryLog log = new AdversaryLog();
+      var ops = run.adversary(log, pid);
+      long[] pte = {0};
+      run.installHooks(new KernelHooks() {
+        @Override
+        public void syscallEntry(int p, String name) {
+          if (p == pid && name.equals(syscall)) {
+            pte[0] = ops.readPte(pid, at[0]);
+          }
+        }
+
+        @Override
+        public long syscallResult(int p, String name, long result) {
+          if (p == pid && name.equals(syscall) && pte[0] != 0) {
+            ops.writePte(pid, at[0], pte[0]); // reported done, undone
+          }
+          return result;
+        }
+      }, log);
+      run.run();
+      return new Outcome(run.violations(), run.exitStatuses().get(pid), Map.of());
+    }
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("keptMappings")
+  void anUnmapOrProtectReportedButNotDoneIsAViolation(String syscall, String check) {
+    Outcome on = keptMapping(syscall, Map.of());
+    assertEquals(1, on.violations().size(), on.violations().toString());
+    assertTrue(on.violations().get(0).contains("check " + check), on.violations().toString());
+    assertTrue(on.status() != 0, "the HAP was halted");
+    assertEquals(List.of(), keptMapping(syscall, Map.of("check-" + check, false)).violations(),
+        check + " off: the kept mapping gets through");
+  }
+
+  static Stream<Arguments> keptMappings() {
+    return Stream.of(Arguments.of("munmap", "munmap-done"), Arguments.of("mprotect", "mprotect-done"));
+  }
+
+  /** A secure file the kernel hides: open, stat, unlink and rename answer ENOENT for it. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("hidingCalls")
+  void aKernelHidingASecureFileIsCaught(String syscall) {
+    HapProgram hap = t -> {
+      long buf = t.allocateSecure(4096);
+      int sfd = t.files().open("/s", Fcntl.O_CREAT);
+      t.files().write(sfd, buf, 4096);
+      t.files().close(sfd);
+      switch (syscall) {
+        case "open" -> t.files().open("/s", 0);
+        case "stat" -> t.syscalls().stat("/s", buf);
+        case "unlink" -> t.files().unlink("/s");
+        default -> t.files().rename("/s", "/r");
+      }
+    };
+    String kernelName = Map.of("open", "open", "stat", "stat", "unlink", "unlink", "rename", "rename").get(syscall);
+    boolean[] first = {true};
+    LongUnaryOperator hide = r -> {
+      if (kernelName.equals("open") && first[0]) { // (the first open is the HAP's own creation)
+        first[0] = false;
+        return r;
+      }
+      return -org.sego.api.posix.Errno.ENOENT;
+    };
+    Outcome on = run(hap, Map.of(), kernelName, hide);
+    assertEquals(1, on.violations().size(), on.violations().toString());
+    assertTrue(on.violations().get(0).contains("check secure-namespace failed"), on.violations().toString());
+    first[0] = true;
+    assertEquals(List.of(), run(hap, Map.of("check-secure-namespace", false), kernelName, hide).violations());
+  }
+
+  static Stream<String> hidingCalls() {
+    return Stream.of("open", "stat", "unlink", "rename");
+  }
+
+  @Test
+  void anHonestStatOfASecureFileRaisesNoAlarm() {
+    HapProgram hap = t -> {
+      long buf = t.allocateSecure(8192);
+      int sfd = t.files().open("/s", Fcntl.O_CREAT);
+      t.files().write(sfd, buf, 8192);
+      t.files().close(sfd);
+      assertEquals(0, t.syscalls().stat("/s", buf));
+    };
+    assertEquals(List.of(), run(hap, Map.of(), "stat", r -> r).violations(), "honest stat");
   }
 }

@@ -207,19 +207,31 @@ public final class BufferCache {
    * Returns how many writes it started.
    */
   public int writeBackData(int max) {
-    int started = 0;
-    for (long block : new java.util.ArrayList<>(dirtyData)) {
-      if (started == max) {
+    java.util.List<Long> ready = new java.util.ArrayList<>();
+    for (long block : dirtyData) {
+      if (ready.size() == max) {
         break;
       }
       Long f = frames.get(block);
-      if (f == null || loading.containsKey(block)) {
-        continue;
+      if (f != null && !loading.containsKey(block)) {
+        ready.add(block);
       }
-      long gen = generation.getOrDefault(block, 0L);
-      if (!secure.ask(block, f, true)) {
+    }
+    long[] blocks = new long[ready.size()];
+    long[] fs = new long[blocks.length];
+    for (int i = 0; i < blocks.length; i++) {
+      blocks[i] = ready.get(i);
+      fs[i] = frames.get(blocks[i]);
+    }
+    boolean[] ok = secure.askWrites(blocks, fs, null);
+    int started = 0;
+    for (int i = 0; i < blocks.length; i++) {
+      if (!ok[i]) {
         continue; // stays dirty
       }
+      long block = blocks[i];
+      long f = fs[i];
+      long gen = generation.getOrDefault(block, 0L);
       ports.hooks().writeBack(device, block);
       queue.submit(BlockRequest.write(device, block, 1, f << X86.PAGE_SHIFT, purposes.apply(block)), (id, s, t) -> {
         if (s == BlockQueue.OK && generation.getOrDefault(block, 0L) == gen && dirtyData.remove(block)) {
@@ -358,13 +370,14 @@ public final class BufferCache {
     int pid = ports.cpu().currentPid();
     int[] outstanding = {0};
     int[] failed = {0};
+    boolean[] ok = secure.askWrites(blocks, frameNumbers, as);
     for (int i = 0; i < blocks.length; i++) {
       if (as != null && as[i] != null) {
-        if (!secure.writeBack(as[i], frameNumbers[i], blocks[i], true)) {
+        if (!ok[i]) {
           failed[0]++; // a journal transaction cannot leave one of its blocks out
           continue;
         }
-      } else if (!secure.ask(blocks[i], frameNumbers[i], true)) {
+      } else if (!ok[i]) {
         // Refused: the block stays dirty (a later write-back or commit tries again).
         dirty.add(blocks[i]);
         dirtyData.add(blocks[i]);

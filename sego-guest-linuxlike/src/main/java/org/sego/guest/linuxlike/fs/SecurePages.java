@@ -64,6 +64,36 @@ final class SecurePages {
     return writeBack(p, frame, block, write);
   }
 
+  /**
+   * Before writes of {@code blocks[i]} from {@code frames[i]}: as {@link #ask} for each (a page set
+   * in {@code as[i]}, when {@code as} is given, is written as that secure-file page), the hypercalls
+   * batched when the hypervisor offers it. {@code ok[i]}: the write may go.
+   */
+  boolean[] askWrites(long[] blocks, long[] frames, IoPurpose.FilePage[] as) {
+    boolean[] ok = new boolean[blocks.length];
+    java.util.List<org.sego.api.hypercall.KernelHypercall> calls = new java.util.ArrayList<>();
+    int[] index = new int[blocks.length];
+    for (int i = 0; i < blocks.length; i++) {
+      IoPurpose.FilePage p = as != null && as[i] != null ? as[i] : page(blocks[i]);
+      if (p == null) {
+        ok[i] = true;
+      } else {
+        index[calls.size()] = i;
+        calls.add(new KernelHypercalls.WriteBackFilePage(p.inode(), p.offset(), frames[i], device, blocks[i]));
+      }
+    }
+    boolean[] done = hap.doneEach(calls);
+    for (int k = 0; k < done.length; k++) {
+      ok[index[k]] = done[k];
+      if (done[k]) {
+        markHap.accept(frames[index[k]]);
+      } else {
+        refused.add(1);
+      }
+    }
+    return ok;
+  }
+
   /** Asks for {@code page} to go from {@code frame} to {@code block} (or come back from it). */
   boolean writeBack(IoPurpose.FilePage page, long frame, long block, boolean write) {
     boolean ok = hap.done(write ? new KernelHypercalls.WriteBackFilePage(page.inode(), page.offset(), frame, device, block)

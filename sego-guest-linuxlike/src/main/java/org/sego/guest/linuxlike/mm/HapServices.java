@@ -6,6 +6,7 @@ import org.sego.api.guest.KernelPorts;
 import org.sego.api.hypercall.Capabilities;
 import org.sego.api.hypercall.Hypercall;
 import org.sego.api.hypercall.HypercallResult;
+import org.sego.api.hypercall.KernelHypercall;
 import org.sego.api.hypercall.KernelHypercalls;
 import org.sego.api.sim.StatsSink;
 
@@ -79,9 +80,36 @@ public final class HapServices {
     return call(call) instanceof HypercallResult.Ok;
   }
 
-  /** Sends a service hypercall, counted by name; a refusal or violation counted too. */
-  public HypercallResult call(Hypercall call) {
-    String name = call.name();
+  /**
+   * Sends {@code calls}, each counted by name as {@link #call} does: in batches (one exit each) when
+   * the strategy offers them, else one by one. {@code done[i]}: call {@code i} was done. A call the
+   * hypervisor did not do ends its batch; the calls after it go in the next one.
+   */
+  public boolean[] doneEach(java.util.List<KernelHypercall> calls) {
+    boolean[] done = new boolean[calls.size()];
+    if (!offers(Capabilities.BATCH) || calls.size() < 2) {
+      for (int i = 0; i < done.length; i++) {
+        done[i] = done(calls.get(i));
+      }
+      return done;
+    }
+    for (int from = 0; from < calls.size(); ) {
+      HypercallResult r = ports.hypercalls().call(new KernelHypercalls.Batch(calls.subList(from, calls.size())));
+      int n = r instanceof HypercallResult.Ok ? (int) ((HypercallResult.Ok) r).value() : 0;
+      for (int i = from; i < from + n; i++) {
+        done[i] = true;
+        count(calls.get(i).name());
+      }
+      if (from + n < calls.size()) { // the call that ended the batch (those after it were not attempted)
+        count(calls.get(from + n).name());
+        refusedCounter(calls.get(from + n).name()).add(1);
+      }
+      from += n + 1;
+    }
+    return done;
+  }
+
+  private void count(String name) {
     StatsSink.Counter c = sent.get(name);
     if (c == null) { // (looked up, not computeIfAbsent: a capturing lambda per hypercall)
       c = ports.stats().counter("system.guest.hypercalls." + name, "calls",
@@ -89,10 +117,20 @@ public final class HapServices {
       sent.put(name, c);
     }
     c.add(1);
+  }
+
+  private StatsSink.Counter refusedCounter(String name) {
+    return refused.computeIfAbsent(name, n -> ports.stats().counter("system.guest.hypercalls." + n + "-refused", "calls",
+        "'" + n + "' hypercalls the hypervisor refused or found a violation in (the service was skipped)"));
+  }
+
+  /** Sends a service hypercall, counted by name; a refusal or violation counted too. */
+  public HypercallResult call(Hypercall call) {
+    String name = call.name();
+    count(name);
     HypercallResult r = ports.hypercalls().call(call);
     if (!(r instanceof HypercallResult.Ok)) {
-      refused.computeIfAbsent(name, n -> ports.stats().counter("system.guest.hypercalls." + n + "-refused", "calls",
-          "'" + n + "' hypercalls the hypervisor refused or found a violation in (the service was skipped)")).add(1);
+      refusedCounter(name).add(1);
     }
     return r;
   }
