@@ -23,6 +23,7 @@ final class IagoChecks {
   static final String CLOCK_MONOTONIC = Capabilities.CHECK_CLOCK_MONOTONIC;
   static final String RANDOM_SOURCE = Capabilities.CHECK_RANDOM_SOURCE;
   static final String SYNC_EACH_WRITE = Capabilities.CHECK_SYNC_EACH_WRITE;
+  static final String NO_SHRINK = Capabilities.CHECK_NO_SHRINK;
   static final String NAMESPACE = Capabilities.CHECK_NAMESPACE;
   static final String UNMAP_DONE = Capabilities.CHECK_UNMAP_DONE;
   static final String PROTECT_DONE = Capabilities.CHECK_PROTECT_DONE;

@@ -221,16 +221,39 @@ final class LibrarySecureFiles implements SecureFiles {
   }
 
   /**
-   * Sets the length: grows (the new bytes read as zeros); a shrink is refused with {@code -EINVAL},
-   * the restriction reported for Sego's S-files (the mapping is never cut under the HAP).
+   * Sets the length: grows (the new bytes read as zeros). A shrink is refused with {@code -EINVAL}
+   * under the S-file rule {@code sfile-no-shrink} (the restriction reported for Sego); without it
+   * the library zeroes the tail of the new last page itself (the kernel cannot touch the file's
+   * pages), the kernel truncates, the hypervisor drops the pages past the end, and the file is
+   * mapped again.
    */
-  int truncate(int sfd, long length) {
+  @Override
+  public int truncate(int sfd, long length) {
     Open f = open.get(sfd);
     if (f == null) {
       return -Errno.EBADF;
     }
-    if (length < f.length) {
+    if (length < 0) {
       return -Errno.EINVAL;
+    }
+    if (length < f.length) {
+      if (runtime.checks.on(IagoChecks.NO_SHRINK)) {
+        return -Errno.EINVAL;
+      }
+      long tail = Math.min(f.length, (length + PAGE - 1) / PAGE * PAGE) - length;
+      if (tail > 0) {
+        user.write(f.map + length, new byte[(int) tail], 0, (int) tail);
+      }
+      unmap(f);
+      int r = sys.ftruncate(f.fd, length);
+      if (r < 0) {
+        return r;
+      }
+      if (f.oid != 0 && ask(new HapHypercalls.SecureFileLength(f.oid, length)) < 0) {
+        return -Errno.EIO;
+      }
+      f.length = length;
+      return map(f);
     }
     return length == f.length ? 0 : grow(f, length);
   }

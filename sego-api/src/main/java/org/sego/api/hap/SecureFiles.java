@@ -29,6 +29,12 @@ public interface SecureFiles {
   /** Moves the file's offset (SEEK_SET only); returns the new offset. */
   long seek(int sfd, long offset);
 
+  /**
+   * Sets the file's length: a growth reads as zeros; a shrink is refused with {@code -EINVAL} under
+   * the S-file rule {@code sfile-no-shrink} (the strategy's choice), else done.
+   */
+  int truncate(int sfd, long length);
+
   /** The file's length as the library knows it. */
   long length(int sfd);
 

@@ -45,6 +45,8 @@ public record Capabilities(Set<String> services, Set<String> libraryChecks,
   public static final String CHECK_PROTECT_DONE = "mprotect-done";
   /** Not a check of an answer but the library's S-file rule: each secure-file write is durable before it returns. */
   public static final String CHECK_SYNC_EACH_WRITE = "sfile-sync-write";
+  /** Not a check either: the S-file rule that a secure file never shrinks (a truncate below its length is refused with EINVAL). */
+  public static final String CHECK_NO_SHRINK = "sfile-no-shrink";
 
   /**
    * The trusted library's checks as data: name, and what it refuses. A strategy enables those its
@@ -63,7 +65,8 @@ public record Capabilities(Set<String> services, Set<String> libraryChecks,
       CHECK_NAMESPACE, "open, stat, unlink or rename answering ENOENT for a name the hypervisor binds to a secure file, or stat a size shorter than the hypervisor's length",
       CHECK_UNMAP_DONE, "munmap reported done while the HAP's page tables still map the range (checked by the hypervisor)",
       CHECK_PROTECT_DONE, "mprotect reported done while the HAP's page tables still map the range writable (or at all, for PROT_NONE)",
-      CHECK_SYNC_EACH_WRITE, "a secure-file write returning before it is durable: each is synced and confirmed (S-files' sync rule)");
+      CHECK_SYNC_EACH_WRITE, "a secure-file write returning before it is durable: each is synced and confirmed (S-files' sync rule)",
+      CHECK_NO_SHRINK, "a truncate that would shrink a secure file: refused with EINVAL (S-files' no-shrink rule)");
 
   public static final List<String> LIBRARY_CHECKS = List.copyOf(LIBRARY_CHECK_DESCRIPTIONS.keySet());
 

@@ -86,7 +86,15 @@ final class SecureFileService {
       }
       if (l.length() >= 0) {
         if (l.length() < files.length(l.objectId())) {
-          return new HypercallResult.Refused("a secure file never shrinks (" + files.length(l.objectId()) + " -> " + l.length() + ")");
+          if (!settings.relaxedFiles()) {
+            return new HypercallResult.Refused("a secure file never shrinks (" + files.length(l.objectId()) + " -> " + l.length()
+                + "; sfile-rules = \"relaxed\" allows it)");
+          }
+          long keep = (l.length() + X86.PAGE_SIZE - 1) >>> X86.PAGE_SHIFT;
+          files.truncatePages(l.objectId(), keep, this::deletedBlock);
+          if (state.wal != null) {
+            state.wal.forget(l.objectId(), keep);
+          }
         }
         files.setLength(l.objectId(), l.length());
       }
@@ -101,7 +109,7 @@ final class SecureFileService {
   /** The file is gone: its cached pages are scrubbed and given back to the OS, which may reuse their blocks at once. */
   void releaseFile(long oid) {
     if (state.wal != null) {
-      state.wal.forget(oid);
+      state.wal.forget(oid, 0);
     }
     for (long gfn = 0; gfn < hv.guestFrames(); gfn++) {
       if (frames.meta.filePage(gfn) && frames.meta.oid(gfn) == oid) {

@@ -120,9 +120,22 @@ final class SecureFileTable {
     record(NAME | o, null);
     lengths.remove(o);
     record(LENGTH | o, null);
+    truncatePages(o, 0, block);
+    long ino = oidInode.remove(o);
+    if (ino >= 0) {
+      inodeOid.remove(ino);
+    }
+    return o;
+  }
+
+  /**
+   * {@code oid} shrank to {@code keep} pages: the versions of the pages past them are gone for good
+   * (their blocks never accepted back), and {@code block} is told each block they were last written to.
+   */
+  void truncatePages(long oid, long keep, java.util.function.LongConsumer block) {
     java.util.List<Long> pages = new java.util.ArrayList<>();
     versions.forEach((k, v) -> {
-      if (k >>> PAGE_BITS == o) {
+      if (k >>> PAGE_BITS == oid && (k & ((1L << PAGE_BITS) - 1)) >= keep) {
         pages.add(k);
       }
     });
@@ -134,11 +147,6 @@ final class SecureFileTable {
       versions.remove(k);
       record(PAGE | k, null);
     }
-    long ino = oidInode.remove(o);
-    if (ino >= 0) {
-      inodeOid.remove(ino);
-    }
-    return o;
   }
 
   /** Renames {@code from} to {@code to} (replacing what {@code to} named): false if {@code from} is not bound. */

@@ -45,9 +45,12 @@ final class SegoStrategy implements ProtectionStrategy {
   static final String CHECK_SECURE_DELETE = "secure-delete";
   static final String CHECK_DEVICE_REFUSAL = "device-refusal";
   static final String CHECK_REGISTER_SCRUB = "register-scrub";
-  /** The trusted library's checks, each with its off-switch ({@code sfile-sync-write} is the {@code sfile-sync} mode instead). */
+  /**
+   * The trusted library's checks, each with its off-switch ({@code sfile-sync-write} is the {@code
+   * sfile-sync} mode instead, {@code sfile-no-shrink} the {@code sfile-rules} one).
+   */
   static final List<String> LIBRARY_CHECKS = Capabilities.LIBRARY_CHECKS.stream()
-      .filter(c -> !c.equals(Capabilities.CHECK_SYNC_EACH_WRITE)).toList();
+      .filter(c -> !c.equals(Capabilities.CHECK_SYNC_EACH_WRITE) && !c.equals(Capabilities.CHECK_NO_SHRINK)).toList();
 
   private final SegoState state;
   private final HypervisorServices hv;

@@ -56,6 +56,9 @@ public final class SegoStrategyProvider implements PluginProvider {
         "write-ahead", "in-place"));
     p.add(Parameter.bool("batch-hypercalls", true, "the kernel may send several service hypercalls in one exit (offers 'batch'):"
         + " the page write-backs of one flusher pass or one fsync go in one batch (false: one exit per page)"));
+    p.add(Parameter.choice("sfile-rules", "strict", "the S-file restrictions reported for Sego (strict: a secure file never"
+        + " shrinks, a truncate below its length gets EINVAL) or relaxed: it may shrink, the pages past its new end lose their"
+        + " versions (their blocks are never accepted back) and the library zeroes the tail of its last page", "strict", "relaxed"));
     p.add(Parameter.choice("sfile-sync", "write", "when a secure-file write is durable: at the write itself (S-files' rule as "
         + "reported for Sego: each write synced and confirmed before it returns), or at the HAP's fsync", "write", "fsync"));
     for (String c : SegoStrategy.LIBRARY_CHECKS) {
@@ -76,10 +79,14 @@ public final class SegoStrategyProvider implements PluginProvider {
     if (q.string("sfile-sync").equals("write")) {
       library.add(Capabilities.CHECK_SYNC_EACH_WRITE);
     }
+    boolean relaxed = q.string("sfile-rules").equals("relaxed");
+    if (!relaxed) {
+      library.add(Capabilities.CHECK_NO_SHRINK);
+    }
     SegoSettings settings = new SegoSettings(q.bool("check-version"), q.bool("check-binding"), q.bool("check-intent"),
         q.bool("secure-delete"), q.bool("device-refusal"), q.bool("register-scrub"), library,
         q.string("sharing"), (int) q.integer("tag-cache-entries"), q.string("metadata-device"),
-        q.string("write-protocol").equals("write-ahead"), q.bool("batch-hypercalls"));
+        q.string("write-protocol").equals("write-ahead"), q.bool("batch-hypercalls"), relaxed);
     return new AbstractModule() {
       @Override
       protected void configure() {

@@ -120,11 +120,11 @@ final class WriteAheadLog {
     }
   }
 
-  /** Secure file {@code oid} is gone: its logged images go with it (they never come back as the file's). */
-  void forget(long oid) {
+  /** Pages {@code from..} of secure file {@code oid} are gone: their logged images go with them (they never come back as the file's). */
+  void forget(long oid, long from) {
     java.util.List<Long> gone = new java.util.ArrayList<>();
     logged.forEach((k, v) -> {
-      if (k >>> SecureFileTable.PAGE_BITS == oid) {
+      if (k >>> SecureFileTable.PAGE_BITS == oid && (k & ((1L << SecureFileTable.PAGE_BITS) - 1)) >= from) {
         gone.add(k);
       }
     });

@@ -328,4 +328,48 @@ class SegoSecureFilesTest {
     assertEquals(PAGES, single[2]);
     assertEquals(single[1] - (PAGES - 1), batched[1], "one exit for the file's " + PAGES + " write-backs");
   }
+
+  /** Writes {@code /x} (tag 5), shrinks it to 4196 bytes, grows it back: {shrink's answer, length after, tail all zero, page 0 intact}. */
+  static long[] shrinkAndGrow(String rules) {
+    try (SystemRun run = system(Map.of("sfile-rules", rules)).start()) {
+      run.bootGuest();
+      long[] out = new long[4];
+      run.startHap(t -> {
+        long buf = t.allocateSecure(4096L * PAGES);
+        writePages(t, buf, 5);
+        int sfd = t.files().open("/x", Fcntl.O_CREAT);
+        t.files().write(sfd, buf, 4096L * PAGES);
+        out[0] = t.files().truncate(sfd, 4196);
+        out[1] = t.files().length(sfd);
+        t.files().truncate(sfd, 4096L * PAGES);
+        t.files().close(sfd);
+        sfd = t.files().open("/x", 0);
+        t.files().read(sfd, buf, 4096L * PAGES);
+        byte[] all = new byte[4096 * PAGES];
+        t.user().read(buf, all, 0, all.length);
+        ByteBuffer b = ByteBuffer.wrap(all).order(ByteOrder.LITTLE_ENDIAN);
+        out[2] = 1;
+        for (int k = 4196; k < all.length; k++) {
+          out[2] &= all[k] == 0 ? 1 : 0;
+        }
+        out[3] = b.getLong(8) == (MAGIC | 5L << 32 | 1) ? 1 : 0;
+        t.files().close(sfd);
+      }, (p, l, v) -> {});
+      run.run();
+      assertEquals(List.of(), run.violations());
+      return out;
+    }
+  }
+
+  @Test
+  void aSecureFileShrinksOnlyUnderTheRelaxedRules() {
+    long[] strict = shrinkAndGrow("strict");
+    assertEquals(-org.sego.api.posix.Errno.EINVAL, strict[0], "strict: a shrink is refused with EINVAL");
+    assertEquals(4096L * PAGES, strict[1]);
+    long[] relaxed = shrinkAndGrow("relaxed");
+    assertEquals(0, relaxed[0], "relaxed: the shrink is done");
+    assertEquals(4196, relaxed[1]);
+    assertEquals(1, relaxed[2], "what lay past the end reads as zeros once the file grows again");
+    assertEquals(1, relaxed[3], "the kept page is intact, and reopening agrees with the hypervisor's length");
+  }
 }
