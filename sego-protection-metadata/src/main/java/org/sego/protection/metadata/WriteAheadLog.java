@@ -84,6 +84,7 @@ final class WriteAheadLog {
     hv.charge(copyCategory, copyNanos);
     hv.charge(metadataCategory, 2 * recordNanos);
     logged.put(pageKey, version);
+    issued.remove(pageKey); // (this record's write is not issued yet: a flush before it must not drop it)
     lastBoot.remove(pageKey);
     waiting = true;
     pagesLogged.add(1);
