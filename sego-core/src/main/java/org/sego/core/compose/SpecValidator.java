@@ -257,6 +257,15 @@ public final class SpecValidator {
     } else if (atomic == 0 || block % atomic != 0 || block / atomic > 64) {
       problems.add(new SpecProblem(key + ".atomic-write", volume.dataSize("atomic-write").toString(),
           "accepted: a divisor of the block size giving at most 64 units per block"));
+    } else if (v.containsKey("hypervisor-region") && volume.dataSize("hypervisor-region").bytes() != 0) {
+      long region = volume.dataSize("hypervisor-region").bytes();
+      if (!volume.string("access").equals("guest")) {
+        problems.add(new SpecProblem(key + ".hypervisor-region", volume.dataSize("hypervisor-region").toString(),
+            "accepted: 0 B on a device with access = \"hypervisor\" (it is the hypervisor's whole)"));
+      } else if (region % block != 0 || region >= size) {
+        problems.add(new SpecProblem(key + ".hypervisor-region", volume.dataSize("hypervisor-region").toString(),
+            "accepted: a multiple of the block size " + volume.dataSize("block-size") + " smaller than the size " + volume.dataSize("size")));
+      }
     }
   }
 

@@ -41,6 +41,9 @@ public final class SystemSchema {
         Parameter.dataSize("atomic-write", "512 B", "bytes written indivisibly; a power failure tears writes at this size"),
         Parameter.choice("access", "guest", "who may address the volume: the guest's block queue, or only the hypervisor",
             "guest", "hypervisor"),
+        Parameter.dataSize("hypervisor-region", "0 B", "the end of a guest device kept for the hypervisor (0: none): a "
+            + "hypervisor-only device named <device>-hv (for the metadata store) sharing this device's queue, bandwidth and write "
+            + "cache; the guest sees the blocks before it"),
         Parameter.dataSize("host-buffer", "0 B", "guest I/O buffered in host memory by the virtual device (0: none): a buffered "
             + "read completes after a host copy, a write is acknowledged after one and destaged in the background; its RAM is counted"));
   }

@@ -135,6 +135,11 @@ final class BlockDevices implements BlockQueue {
     }
   }
 
+  /** Guest device {@code name}'s queue and channel (its hypervisor region, if any, shares them). */
+  DeviceResource resource(String name) {
+    return device(name).resource;
+  }
+
   @Override
   public List<String> devices() {
     return List.copyOf(devices.keySet());

@@ -22,6 +22,8 @@ final class HvStorage implements HypervisorStorage {
   private final Map<String, Timed> volumes = new TreeMap<>();
   private final Map<String, MetadataStore> stores = new TreeMap<>();
   private final VolumeSet set;
+  /** Hypervisor regions of guest devices: their busy time is their device's, reported there. */
+  private final java.util.Set<String> regions = new java.util.TreeSet<>();
 
   private static final class Timed implements TimedVolume {
     final Volume volume;
@@ -33,9 +35,9 @@ final class HvStorage implements HypervisorStorage {
     final StatsSink.Counter bytesWritten;
     final StatsSink.Counter flushes;
 
-    Timed(Volume volume, DeviceModel model, Simulation sim) {
+    Timed(Volume volume, DeviceResource resource, Simulation sim) {
       this.volume = volume;
-      this.resource = new DeviceResource(model);
+      this.resource = resource;
       this.sim = sim;
       String p = "system.devices." + volume.name();
       StatsSink s = sim.stats();
@@ -99,12 +101,20 @@ final class HvStorage implements HypervisorStorage {
     }
   }
 
-  HvStorage(Simulation sim, Map<String, DeviceModel> models, VolumeSet set) {
+  /** A device's region ({@code hypervisor-region}) reserves {@code shared}'s resource of its device: one queue, one channel. */
+  HvStorage(Simulation sim, Map<String, DeviceModel> models, VolumeSet set, java.util.function.Function<String, DeviceResource> shared) {
     this.set = set;
     for (Map.Entry<String, Volume> e : set.volumes().entrySet()) {
+      if (e.getValue().kind() != VolumeKind.HYPERVISOR) {
+        continue;
+      }
       DeviceModel m = models.get(e.getKey());
-      if (m != null && e.getValue().kind() == VolumeKind.HYPERVISOR) {
-        volumes.put(e.getKey(), new Timed(e.getValue(), m, sim));
+      String device = set.deviceOfRegion(e.getKey());
+      if (m != null) {
+        volumes.put(e.getKey(), new Timed(e.getValue(), new DeviceResource(m), sim));
+      } else if (device != null) {
+        volumes.put(e.getKey(), new Timed(e.getValue(), shared.apply(device), sim));
+        regions.add(e.getKey());
       }
     }
   }
@@ -133,6 +143,9 @@ final class HvStorage implements HypervisorStorage {
   /** End-of-run stats: busy time per hypervisor device. */
   void finish(Simulation sim, long completionNanos) {
     for (Timed t : volumes.values()) {
+      if (regions.contains(t.name())) {
+        continue;
+      }
       String p = "system.devices." + t.name();
       sim.stats().set(p + ".busy", "ns", "time with at least one request in service", t.resource.busyNanos());
       long permille = completionNanos == 0 ? 0

@@ -143,7 +143,7 @@ public final class HypervisorShell {
     }
     blocks = new BlockDevices(sim, memory, views, strategy, devices, volumes.volumes(), this::chargeEptChanges,
         hostBuffers, copyPageNanos);
-    storage = new HvStorage(sim, devices, volumes);
+    storage = new HvStorage(sim, devices, volumes, blocks::resource);
     services.attachStorage(storage);
     sim.onSwitch(this::contextSwitch);
     strategy.start();

@@ -17,6 +17,10 @@ import org.sego.core.compose.SystemSpec;
 public final class VolumeSet implements AutoCloseable {
   private final Map<String, VolumeConfig> configs = new TreeMap<>();
   private final Map<String, Volume> open = new TreeMap<>();
+  /** Blocks at the end of a guest device kept for the hypervisor (volume key {@code hypervisor-region}), by device. */
+  private final Map<String, Long> regions = new TreeMap<>();
+  /** The devices' own volumes (a device with a region is two {@link RegionVolume}s in {@link #open}). */
+  private final Map<String, Volume> whole = new TreeMap<>();
   private final VolumeFactory factory;
 
   public VolumeSet(SystemSpec spec, VolumeFactory factory, Path baseDir) {
@@ -31,6 +35,16 @@ public final class VolumeSet implements AutoCloseable {
           v.string("access").equals("hypervisor") ? VolumeKind.HYPERVISOR : VolumeKind.GUEST, blockSize,
           v.dataSize("size").bytes() / blockSize, (int) v.dataSize("atomic-write").bytes(), v.bool("write-cache"),
           keepData, path, v.dataSize("write-cache-size").bytes()));
+      long region = v.dataSize("hypervisor-region").bytes() / blockSize;
+      if (region > 0) {
+        regions.put(d.name(), region);
+      }
+    }
+    for (String d : regions.keySet()) {
+      if (configs.containsKey(regionName(d))) {
+        throw new IllegalArgumentException("devices." + d + ".hypervisor-region: its hypervisor device is named '" + regionName(d)
+            + "', which another device already is; rename that device");
+      }
     }
   }
 
@@ -41,12 +55,32 @@ public final class VolumeSet implements AutoCloseable {
     }
     for (Map.Entry<String, VolumeConfig> e : configs.entrySet()) {
       try {
-        open.put(e.getKey(), factory.open(e.getValue()));
+        Volume v = factory.open(e.getValue());
+        whole.put(e.getKey(), v);
+        Long region = regions.get(e.getKey());
+        if (region == null) {
+          open.put(e.getKey(), v);
+        } else {
+          long guest = v.blockCount() - region;
+          open.put(e.getKey(), new RegionVolume(v, e.getKey(), VolumeKind.GUEST, 0, guest));
+          open.put(regionName(e.getKey()), new RegionVolume(v, regionName(e.getKey()), VolumeKind.HYPERVISOR, guest, region));
+        }
       } catch (VolumeException ex) {
         close();
         throw new VolumeException("device '" + e.getKey() + "': " + ex.getMessage(), ex);
       }
     }
+  }
+
+  /** The hypervisor-only device a guest device's {@code hypervisor-region} appears as. */
+  public static String regionName(String device) {
+    return device + "-hv";
+  }
+
+  /** The device {@code name} is the hypervisor region of, or null. */
+  String deviceOfRegion(String name) {
+    Volume v = open.get(name);
+    return v instanceof RegionVolume && v.kind() == VolumeKind.HYPERVISOR ? ((RegionVolume) v).deviceName() : null;
   }
 
   public Map<String, Volume> volumes() {
@@ -68,16 +102,17 @@ public final class VolumeSet implements AutoCloseable {
 
   /** A power failure: every volume loses what its flush rules allow, as {@code failure} selects. */
   public void powerFail(org.sego.api.storage.PowerFailure failure) {
-    for (Volume v : open.values()) {
+    for (Volume v : whole.values()) {
       v.powerFail(failure);
     }
   }
 
   @Override
   public void close() {
-    for (Volume v : open.values()) {
+    for (Volume v : whole.values()) {
       v.close();
     }
+    whole.clear();
     open.clear();
   }
 }

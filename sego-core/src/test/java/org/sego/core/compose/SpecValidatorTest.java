@@ -106,6 +106,27 @@ class SpecValidatorTest {
   }
 
   @Test
+  void aHypervisorRegionMustFitTheDeviceAndBeOnAGuestOne() {
+    List<SpecProblem> p = problems("""
+        [devices.disk]
+        model = "ramdisk"
+        size = "16 MiB"
+        hypervisor-region = "16 MiB"
+        """);
+    assertEquals("devices.disk.hypervisor-region", p.get(0).key());
+    assertTrue(p.get(0).message().contains("smaller than the size 16 MiB"), p.get(0).message());
+    List<SpecProblem> q = problems("""
+        [devices.hv]
+        model = "ramdisk"
+        size = "16 MiB"
+        access = "hypervisor"
+        hypervisor-region = "4 MiB"
+        """);
+    assertEquals("devices.hv.hypervisor-region", q.get(0).key());
+    assertTrue(q.get(0).message().contains("access = \"hypervisor\""), q.get(0).message());
+  }
+
+  @Test
   void brokenTomlNamesTheLine() {
     List<SpecProblem> p = problems("[system]\nseed = = 3\n");
     assertTrue(p.get(0).message().contains("line 2"), p.toString());

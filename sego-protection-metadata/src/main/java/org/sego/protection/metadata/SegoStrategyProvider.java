@@ -49,7 +49,7 @@ public final class SegoStrategyProvider implements PluginProvider {
         Parameter.choice("sharing", SegoSettings.SHARE_WITHIN, "which identical protected pages the hypervisor merges for the kernel: none, a HAP's own, or also across HAPs",
             SegoSettings.SHARE_OFF, SegoSettings.SHARE_WITHIN, SegoSettings.SHARE_ACROSS),
         Parameter.integer("tag-cache-entries", 65536, 16, 1 << 26, "tags", "block tags kept in hypervisor memory; with a metadata store the rest live there and a miss reads them back (charged)"),
-        Parameter.string("metadata-device", "", "the hypervisor-only device (access = \"hypervisor\") that holds the metadata store; empty: the only one if there is exactly one, else none (then no freshness across a power failure is claimed)")));
+        Parameter.string("metadata-device", "", "the hypervisor-only device (access = \"hypervisor\", or <device>-hv for a guest device's hypervisor-region) that holds the metadata store; empty: the only one if there is exactly one, else none (then no freshness across a power failure is claimed)")));
     p.add(Parameter.choice("write-protocol", "write-ahead", "how a secure-file page and its tag, which live on different devices, survive"
         + " a power failure: logged whole in the metadata store before the in-place write (each page atomic; one store flush per"
         + " batch of write-backs, charged), or written in place only (a torn write comes back as a mixed page under its older tag)",

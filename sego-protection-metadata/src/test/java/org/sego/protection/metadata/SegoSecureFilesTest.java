@@ -372,4 +372,52 @@ class SegoSecureFilesTest {
     assertEquals(1, relaxed[2], "what lay past the end reads as zeros once the file grows again");
     assertEquals(1, relaxed[3], "the kept page is intact, and reopening agrees with the hypervisor's length");
   }
+
+  /** The metadata store in a hypervisor region at the end of the data device (no device of its own). */
+  static SegoSystem regionSystem() {
+    return SegoSystem.builder(PluginRegistry.discover()).memory("128 MiB").seed(5).strategy("sego", Map.of())
+        .device("disk", "nvme", Map.of("size", "64 MiB", "hypervisor-region", "16 MiB"))
+        .guest("linuxlike", Map.of("fs-device", "disk")).build();
+  }
+
+  @Test
+  void theStoreInARegionOfTheDataDeviceSharesItAndSurvivesAPowerFailure() {
+    SystemRun first = regionSystem().start();
+    first.bootGuest();
+    long[] beyond = {0, 0};
+    int pid = first.startHap(t -> {
+      long buf = t.allocateSecure(4096L * PAGES);
+      assertTrue(writeFile(t.files(), t, buf, "/r", 4));
+      assertEquals(0, t.files().commit());
+      t.syscalls().getpid();
+    }, (p, l, v) -> {});
+    AdversaryLog log = new AdversaryLog();
+    AdversaryOps ops = first.adversary(log, pid);
+    first.installHooks(new KernelHooks() {
+      @Override
+      public void syscallEntry(int p, String syscall) {
+        if (p == pid && syscall.equals("getpid")) {
+          try {
+            ops.readBlock("disk", 12_288); // the region's first block (48 MiB in)
+          } catch (IllegalArgumentException e) {
+            beyond[0] = e.getMessage().contains("0..12287") ? 1 : 0;
+          }
+          beyond[1] = ops.readBlock("disk", 12_287) == null ? 0 : 1; // the guest's last block
+        }
+      }
+    }, log);
+    first.run();
+    assertEquals(1, beyond[0], "the guest's device ends where the region begins");
+    assertEquals(1, beyond[1]);
+    assertTrue(first.stats().value("system.devices.disk-hv.writes") > 0, "the store writes to the region");
+    first.crash(true, PowerFailure.random(new SplittableRandom(3)));
+    try (SystemRun second = SystemRun.reboot(first)) {
+      second.bootGuest();
+      boolean[] ok = {false};
+      second.startHap(t -> ok[0] = readsBack(t.files(), t, t.allocateSecure(4096L * PAGES), "/r", 4), (p, l, v) -> {});
+      second.run();
+      assertEquals(List.of(), second.violations(), "recovered from the region: no alarm");
+      assertTrue(ok[0], "the fsynced file reads back after the power failure");
+    }
+  }
 }
