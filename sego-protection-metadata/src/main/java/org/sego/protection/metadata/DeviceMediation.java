@@ -56,6 +56,7 @@ final class DeviceMediation {
         }
         if (io.write()) {
           tags.drop(key, true);
+          staleReused(io.device(), io.block());
         }
       }
       if (io.firstGfn() >= 0 && !io.write()) {
@@ -105,6 +106,7 @@ final class DeviceMediation {
           }
         } else if (tags.tagged(key)) {
           tags.drop(key, live(key)); // the block now holds something else
+          staleReused(io.device(), io.block() + i);
         }
       } else {
         if (authorizedIn.get(key) == gfn) {
@@ -153,6 +155,13 @@ final class DeviceMediation {
           }
         }
       }
+    }
+  }
+
+  /** The OS overwrote {@code block} of {@code device}: if it was a stale secure-file block, it stops being one at the next flush. */
+  private void staleReused(String device, long block) {
+    if (device.equals(files.device())) {
+      files.reused(block);
     }
   }
 

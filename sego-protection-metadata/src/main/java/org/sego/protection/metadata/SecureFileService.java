@@ -123,7 +123,12 @@ final class SecureFileService {
    * but never read what the file left there); without it the tag goes and the OS reads the remnant.
    */
   void deletedBlock(long block) {
-    if (!settings.secureDelete() && files.device() != null) {
+    if (files.device() == null) {
+      return;
+    }
+    if (settings.secureDelete()) {
+      files.markStale(block);
+    } else {
       tags.drop(tags.key(files.device(), block), false);
     }
   }
@@ -248,6 +253,7 @@ final class SecureFileService {
         }
       } else {
         tags.drop(dst, false);
+        files.reused(c.dstBlock() + k);
       }
     }
     blockCopies.add(c.count());

@@ -20,7 +20,9 @@ import org.sego.support.LongObjectMap;
  *
  * <p>Record keys: {@code 2<<58 | oid} the name, {@code 3<<58 | oid} the length, {@code 4<<58 | oid
  * << 30 | page} a page's version and block, {@code 5<<58} the next OID, {@code 6<<58} the
- * file-system device's name.
+ * file-system device's name, {@code 1<<58 | block} a stale block: one that held a secure file's page
+ * (a deleted file's, or a page's older copy) and that the OS has not overwritten durably since, so
+ * after a power failure it is refused to the OS again.
  */
 final class SecureFileTable {
   private static final long NAME = 2L << 58;
@@ -28,6 +30,7 @@ final class SecureFileTable {
   private static final long PAGE = 4L << 58;
   private static final long NEXT_OID = 5L << 58;
   private static final long DEVICE = 6L << 58;
+  private static final long STALE = 1L << 58;
   static final int PAGE_BITS = 30;
   static final long MAX_OID = (1L << 28) - 1;
 
@@ -44,6 +47,9 @@ final class SecureFileTable {
   private final LongLongMap blocks = new LongLongMap(-1);
   private final LongLongMap inodeOid = new LongLongMap(0);
   private final LongLongMap oidInode = new LongLongMap(-1);
+  /** Stale blocks of the file device (durable), and those the OS wrote since its last flush (their records go at the next). */
+  private final LongLongMap stale = new LongLongMap(0);
+  private final LongLongMap reused = new LongLongMap(0);
   private long nextOid = 1;
   private String device;
 
@@ -192,9 +198,53 @@ final class SecureFileTable {
   void written(String dev, long oid, long page, long block, long v) {
     useDevice(dev);
     long k = pageKey(oid, page);
+    long old = blocks.get(k);
+    if (old >= 0 && old != block) {
+      markStale(old); // the page's older copy keeps its tag, now durably
+    }
+    if (stale.remove(block) != 0) {
+      reused.remove(block);
+      record(STALE | block, null);
+    }
     versions.put(k, v);
     blocks.put(k, block);
     record(PAGE | k, longs(v, block));
+  }
+
+  /** Block {@code block} of the file device holds what a secure file left there: refused to the OS, across power failures too. */
+  void markStale(long block) {
+    if (!stale.containsKey(block)) {
+      stale.put(block, 1);
+      record(STALE | block, longs(1));
+    }
+  }
+
+  /** The OS wrote block {@code block}: once a flush has made that durable, it is no longer stale ({@link #flushed}). */
+  void reused(long block) {
+    if (stale.containsKey(block)) {
+      reused.put(block, 1);
+    }
+  }
+
+  /**
+   * The file device was flushed: the blocks the OS wrote before it are no longer stale. True when
+   * records went (the caller makes that durable before the kernel hears of the flush).
+   */
+  boolean flushed(String dev) {
+    if (reused.isEmpty() || !dev.equals(device)) {
+      return false;
+    }
+    reused.forEach((block, one) -> {
+      stale.remove(block);
+      record(STALE | block, null);
+    });
+    reused.clear();
+    return true;
+  }
+
+  /** Calls {@code visitor} for every stale block (after a power failure: to refuse them to the OS again). */
+  void forEachStale(java.util.function.LongConsumer visitor) {
+    stale.forEach((block, one) -> visitor.accept(block));
   }
 
   /** The secure files live on {@code dev} (recorded when it changes). */
@@ -240,6 +290,8 @@ final class SecureFileTable {
         long block = b.getLong();
         versions.put(rest, v);
         blocks.put(rest, block);
+      } else if (kind == STALE) {
+        stale.put(rest, 1);
       } else if (key == NEXT_OID) {
         nextOid = b.getLong();
       } else if (key == DEVICE) {
@@ -264,9 +316,9 @@ final class SecureFileTable {
     return versions.size();
   }
 
-  /** Host memory for the view: about 48 bytes per page and 128 per file. */
+  /** Host memory for the view: about 48 bytes per page, 128 per file and 32 per stale block. */
   long ramBytes() {
-    return 48L * versions.size() + 128L * names.size();
+    return 48L * versions.size() + 128L * names.size() + 32L * stale.size();
   }
 
   /** The inode bindings are the guest's: a new guest's file system numbers them anew. */

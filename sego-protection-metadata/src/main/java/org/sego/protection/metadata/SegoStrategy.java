@@ -117,6 +117,15 @@ final class SegoStrategy implements ProtectionStrategy {
     // (start() opened the store for this boot: its recovery and epoch are done.)
     tags.forgetSpilled();
     files.recover((device, oid, page, block, v) -> tags.put(tags.key(device, block), BlockTags.file(oid, page), v));
+    if (files.device() != null) {
+      // What deleted files and older copies left on the disk stays refused to the OS.
+      files.forEachStale(block -> {
+        long key = tags.key(files.device(), block);
+        if (!tags.tagged(key)) {
+          tags.put(key, BlockTags.file(0, 0), 0);
+        }
+      });
+    }
     if (state.wal != null) {
       // A page logged whole before its in-place write: its version is the page's now, whatever the block holds.
       state.wal.recover((oid, page, block, v) -> {
@@ -158,8 +167,8 @@ final class SegoStrategy implements ProtectionStrategy {
     c.add(Claim.againstOs("confidentiality-ram", "S-pages are mapped only in their HAP's EPT view (" + CHECK_DEVICE_REFUSAL
         + " for swapped pages)", noPhysical));
     c.add(Claim.againstOs("confidentiality-rest", "the virtual device refuses the OS every read of a tagged block ("
-        + CHECK_DEVICE_REFUSAL + ")", noPhysical, "after a power failure only the live secure-file blocks are tagged again: the last boot's"
-        + " swap slots and deleted files' blocks are readable by the OS (stale tags are not durable yet)"));
+        + CHECK_DEVICE_REFUSAL + ")", noPhysical, "after a power failure the secure files' blocks, live or stale (deleted files', older copies'), are"
+        + " refused again, but the last boot's swap slots are readable by the OS (swap tags are not durable)"));
     c.add(Claim.againstOs("integrity", "tags bind blocks to owner, page or (OID, offset) (" + CHECK_BINDING
         + "); page tables are paraverified (" + CHECK_INTENT + "); the library trusts the hypervisor's file length"));
     c.add(Claim.againstOs("freshness", "versions in tags (" + CHECK_VERSION + ")",
@@ -240,6 +249,9 @@ final class SegoStrategy implements ProtectionStrategy {
   public void deviceFlushed(String device) {
     if (state.wal != null) {
       state.wal.flushed(device);
+    }
+    if (files.flushed(device)) {
+      state.waitForStore(files.sync()); // the blocks the OS rewrote stop being stale durably before the kernel hears of the flush
     }
   }
 

@@ -420,4 +420,68 @@ class SegoSecureFilesTest {
       assertTrue(ok[0], "the fsynced file reads back after the power failure");
     }
   }
+
+  /**
+   * The HAP writes {@code /gone}, deletes it (durably), power fails; on the next boot the adversary
+   * scans the disk for the file's words, then a new file is written over the freed blocks:
+   * {words found, blocks refused, the new file reads back}.
+   */
+  static long[] scanAfterDeleteAndPowerFailure(boolean secureDelete) {
+    SystemRun first = system(Map.of("secure-delete", secureDelete)).start();
+    first.bootGuest();
+    first.startHap(t -> {
+      long buf = t.allocateSecure(4096L * PAGES);
+      assertTrue(writeFile(t.files(), t, buf, "/gone", 7));
+      assertEquals(0, t.files().commit());
+      assertEquals(0, t.files().unlink("/gone"));
+      assertEquals(0, t.files().commit());
+      assertTrue(writeFile(t.files(), t, buf, "/keep", 8)); // (its confirm-durable syncs the deletion's records too)
+    }, (p, l, v) -> {});
+    first.run();
+    first.crash(true, PowerFailure.keepAll());
+    long[] found = {0, 0, 0};
+    try (SystemRun second = SystemRun.reboot(first)) {
+      second.bootGuest();
+      int pid = second.startHap(t -> {
+        t.syscalls().getpid(); // the adversary looks now
+        long buf = t.allocateSecure(4096L * PAGES);
+        for (int k = 0; k < 8; k++) {
+          assertTrue(writeFile(t.files(), t, buf, "/new" + k, 20 + k));
+        }
+        found[2] = readsBack(t.files(), t, buf, "/new7", 27) && readsBack(t.files(), t, buf, "/keep", 8) ? 1 : 0;
+      }, (p, l, v) -> {});
+      AdversaryLog log = new AdversaryLog();
+      AdversaryOps ops = second.adversary(log, pid);
+      second.installHooks(new KernelHooks() {
+        @Override
+        public void syscallEntry(int p, String syscall) {
+          if (p != pid || !syscall.equals("getpid")) {
+            return;
+          }
+          for (long block = 0; block < 4096; block++) {
+            byte[] b = ops.readBlock("disk", block);
+            if (b == null) {
+              found[1]++;
+            } else if ((ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).getLong(0) & 0xFFFF_FFFF_0000_0000L) == (MAGIC | 7L << 32)) {
+              found[0]++;
+            }
+          }
+        }
+      }, log);
+      second.run();
+      assertEquals(List.of(), second.violations(), "no alarm on the new boot, blocks reused included");
+      assertEquals(0, second.exitStatuses().get(pid));
+    }
+    return found;
+  }
+
+  @Test
+  void aDeletedFilesBlocksStayUnreadableAfterAPowerFailure() {
+    long[] on = scanAfterDeleteAndPowerFailure(true);
+    assertEquals(0, on[0], "nothing the deleted file left is readable on the next boot");
+    assertTrue(on[1] >= 2L * PAGES, "its blocks (and /keep's) are refused: " + on[1]);
+    assertEquals(1, on[2], "new files reuse the blocks and read back");
+    long[] off = scanAfterDeleteAndPowerFailure(false);
+    assertEquals(PAGES, off[0], "with secure-delete off the OS reads what the deleted file left");
+  }
 }
