@@ -137,6 +137,12 @@ final class IagoChecks {
         call + "(" + path + ") answered ENOENT, but the hypervisor binds it to secure file " + oid);
   }
 
+  /** A directory listed to its end showed {@code listed} of the {@code bound} secure files the hypervisor binds in it. */
+  boolean listingOk(String dir, long listed, long bound) {
+    return !on(NAMESPACE) || fail(NAMESPACE, listed >= bound, "readdir of " + dir + " listed " + listed + " of the " + bound
+        + " secure files the hypervisor binds there");
+  }
+
   /** {@code stat} says secure file {@code path} is {@code size} bytes: not shorter than the hypervisor's {@code trusted} length. */
   boolean statSizeOk(String path, long size, long trusted) {
     return !on(NAMESPACE) || fail(NAMESPACE, size >= trusted, "stat says " + path + " is " + size

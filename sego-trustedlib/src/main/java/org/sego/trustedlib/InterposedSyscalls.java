@@ -23,6 +23,9 @@ final class InterposedSyscalls implements Syscalls {
   private final Syscalls kernel;
   private final byte[] copyBuffer = new byte[(int) HapRuntime.BOUNCE_BYTES];
   private int firstPid;
+  /** The path of each descriptor the kernel opened (for the listing check), and the secure names listed so far per directory descriptor. */
+  private final java.util.Map<Integer, String> paths = new java.util.HashMap<>();
+  private final java.util.Map<Integer, java.util.Set<String>> listed = new java.util.HashMap<>();
 
   InterposedSyscalls(HapRuntime runtime, UserContext user) {
     this.runtime = runtime;
@@ -276,7 +279,12 @@ final class InterposedSyscalls implements Syscalls {
   @Override
   public int open(String path, int flags) {
     interpose("openat");
-    return kernel.open(path, flags);
+    int fd = kernel.open(path, flags);
+    if (fd >= 0) {
+      paths.put(fd, path);
+      listed.remove(fd);
+    }
+    return fd;
   }
 
   @Override
@@ -287,6 +295,8 @@ final class InterposedSyscalls implements Syscalls {
   @Override
   public int close(int fd) {
     interpose("close");
+    paths.remove(fd);
+    listed.remove(fd);
     return kernel.close(fd);
   }
 
@@ -392,6 +402,36 @@ final class InterposedSyscalls implements Syscalls {
     return r;
   }
 
+  /**
+   * {@code secure-namespace} on a listing: each secure name the kernel lists (the records just
+   * copied to the bounce area) is looked up; at the end of the directory the names seen must be all
+   * the hypervisor binds there.
+   */
+  private void checkListing(int fd, long r) {
+    String dir = paths.get(fd);
+    if (dir == null || r < 0 || !runtime.registered() || !runtime.checks.on(IagoChecks.NAMESPACE)) {
+      return;
+    }
+    java.util.Set<String> seen = listed.computeIfAbsent(fd, k -> new java.util.TreeSet<>());
+    String prefix = dir.endsWith("/") ? dir : dir + "/";
+    for (int at = 0; at + Fcntl.DIRENT_BYTES <= r; at += Fcntl.DIRENT_BYTES) {
+      int len = (int) Math.min(48, user.load64(runtime.bounce + at + 8) & 0xFFFF_FFFFL);
+      byte[] name = new byte[len];
+      user.read(runtime.bounce + at + 16, name, 0, len);
+      String path = prefix + new String(name, java.nio.charset.StandardCharsets.UTF_8);
+      HypercallResult o = user.hypercalls().call(new HapHypercalls.LookupSecureFile(path));
+      if (o instanceof HypercallResult.Ok && ((HypercallResult.Ok) o).value() != 0) {
+        seen.add(path);
+      }
+    }
+    if (r == 0) {
+      HypercallResult c = user.hypercalls().call(new HapHypercalls.CountSecureFiles(dir));
+      long bound = c instanceof HypercallResult.Ok ? ((HypercallResult.Ok) c).value() : 0;
+      listed.remove(fd);
+      check(runtime.checks.listingOk(dir, seen.size(), bound));
+    }
+  }
+
   @Override
   public long readdir(int fd, long buffer, long length) {
     interpose("getdents64");
@@ -405,6 +445,7 @@ final class InterposedSyscalls implements Syscalls {
       check(runtime.checks.ioLengthOk(r, n));
       copyIn(buffer, (int) Math.min(r, n));
     }
+    checkListing(fd, r);
     return r;
   }
 }

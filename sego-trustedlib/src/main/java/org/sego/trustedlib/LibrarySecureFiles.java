@@ -335,6 +335,9 @@ final class LibrarySecureFiles implements SecureFiles {
     }
     int r = sys.fsync(dir);
     sys.close(dir);
+    if (r == 0 && runtime.registered()) {
+      ask(new HapHypercalls.CommitNames()); // the hypervisor holds the kernel to these names from now on
+    }
     return r;
   }
 }

@@ -68,7 +68,33 @@ public final class HapHypercalls {
     }
   }
 
-  /** The OID the hypervisor binds {@code path} to: {@code Ok(oid)}, or {@code Ok(0)} when none (nothing is bound). */
+  /**
+   * The HAP's names are durable in the kernel's file system (its {@code commit} returned): the
+   * hypervisor holds them to it from now on, across crashes ({@code Ok} once its record is durable).
+   */
+  public record CommitNames() implements HapHypercall {
+    @Override
+    public String name() {
+      return "secure-file-commit";
+    }
+  }
+
+  /**
+   * How many secure-file names the hypervisor binds directly in directory {@code dir} that the guest's
+   * file system must hold (those lost in a crash before the HAP committed them left out): {@code Ok(n)}.
+   */
+  public record CountSecureFiles(String dir) implements HapHypercall {
+    @Override
+    public String name() {
+      return "secure-file-count";
+    }
+  }
+
+  /**
+   * The OID the hypervisor binds {@code path} to, if the guest's file system must hold it: {@code
+   * Ok(oid)}, or {@code Ok(0)} when none, or when a crash before the HAP committed it may have lost it
+   * (nothing is bound).
+   */
   public record LookupSecureFile(String path) implements HapHypercall {
     @Override
     public String name() {

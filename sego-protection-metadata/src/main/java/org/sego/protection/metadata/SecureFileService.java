@@ -58,7 +58,14 @@ final class SecureFileService {
       return new HypercallResult.Ok(files.bind(((org.sego.api.hypercall.HapHypercalls.BindSecureFile) call).path()));
     }
     if (call instanceof org.sego.api.hypercall.HapHypercalls.LookupSecureFile) {
-      return new HypercallResult.Ok(files.oid(((org.sego.api.hypercall.HapHypercalls.LookupSecureFile) call).path()));
+      return new HypercallResult.Ok(files.certainOid(((org.sego.api.hypercall.HapHypercalls.LookupSecureFile) call).path()));
+    }
+    if (call instanceof org.sego.api.hypercall.HapHypercalls.CommitNames) {
+      state.waitForStore(files.commitNames());
+      return HypercallResult.ok();
+    }
+    if (call instanceof org.sego.api.hypercall.HapHypercalls.CountSecureFiles) {
+      return new HypercallResult.Ok(files.countIn(((org.sego.api.hypercall.HapHypercalls.CountSecureFiles) call).dir()));
     }
     if (call instanceof org.sego.api.hypercall.HapHypercalls.UnbindSecureFile) {
       long oid = files.unbind(((org.sego.api.hypercall.HapHypercalls.UnbindSecureFile) call).path(), this::deletedBlock);

@@ -22,7 +22,8 @@ import org.sego.support.LongObjectMap;
  * << 30 | page} a page's version and block, {@code 5<<58} the next OID, {@code 6<<58} the
  * file-system device's name, {@code 1<<58 | block} a stale block: one that held a secure file's page
  * (a deleted file's, or a page's older copy) and that the OS has not overwritten durably since, so
- * after a power failure it is refused to the OS again.
+ * after a power failure it is refused to the OS again; {@code oid} (kind 0) a name the HAP committed
+ * (the kernel made its directory entry durable), so the guest's file system holds it after any crash.
  */
 final class SecureFileTable {
   private static final long NAME = 2L << 58;
@@ -38,7 +39,7 @@ final class SecureFileTable {
   private final MetadataStore store;
   private final int metadataCategory;
   private final long recordNanos;
-  private final Map<String, Long> oids = new TreeMap<>();
+  private final TreeMap<String, Long> oids = new TreeMap<>();
   private final LongObjectMap<String> names = new LongObjectMap<>();
   private final LongLongMap lengths = new LongLongMap(-1);
   /** {@link #pageKey} to the page's version. */
@@ -49,6 +50,13 @@ final class SecureFileTable {
   private final LongLongMap oidInode = new LongLongMap(-1);
   /** Stale blocks of the file device (durable), and those the OS wrote since its last flush (their records go at the next). */
   private final LongLongMap stale = new LongLongMap(0);
+  /**
+   * Names (OIDs) bound or renamed since the HAP's last commit; and those the guest's file system may
+   * have lost in a crash (bound or renamed after the last commit before it): the namespace checks
+   * leave the latter out until the HAP binds them again (the kernel opened them) or commits.
+   */
+  private final LongLongMap uncommitted = new LongLongMap(0);
+  private final LongLongMap uncertain = new LongLongMap(0);
   private final LongLongMap reused = new LongLongMap(0);
   private long nextOid = 1;
   private String device;
@@ -87,6 +95,9 @@ final class SecureFileTable {
   long bind(String name) {
     Long oid = oids.get(name);
     if (oid != null) {
+      if (uncertain.remove(oid) != 0) {
+        uncommitted.put(oid, 1); // the kernel has it in this guest's life
+      }
       return oid;
     }
     if (nextOid > MAX_OID) {
@@ -96,6 +107,7 @@ final class SecureFileTable {
     oids.put(name, o);
     names.put(o, name);
     lengths.put(o, 0);
+    uncommitted.put(o, 1);
     record(NAME | o, name.getBytes(StandardCharsets.UTF_8));
     record(LENGTH | o, longs(0));
     record(NEXT_OID, longs(nextOid));
@@ -106,6 +118,35 @@ final class SecureFileTable {
   long oid(String name) {
     Long o = oids.get(name);
     return o == null ? 0 : o;
+  }
+
+  /** The OID of {@code name} if the guest's file system must hold it (not lost in a crash the HAP did not commit before), or 0. */
+  long certainOid(String name) {
+    long o = oid(name);
+    return o != 0 && uncertain.containsKey(o) ? 0 : o;
+  }
+
+  /** Names bound directly in directory {@code dir} ({@code "/"} for the root) that the guest's file system must hold. */
+  long countIn(String dir) {
+    String prefix = dir.endsWith("/") ? dir : dir + "/";
+    long n = 0;
+    for (Map.Entry<String, Long> e : oids.tailMap(prefix).entrySet()) {
+      if (!e.getKey().startsWith(prefix)) {
+        break;
+      }
+      n += e.getKey().indexOf('/', prefix.length()) < 0 && !uncertain.containsKey(e.getValue()) ? 1 : 0;
+    }
+    return n;
+  }
+
+  /** The HAP committed its names (the kernel's directory is durable): every name bound or renamed since is certain; returns when durable. */
+  long commitNames() {
+    uncommitted.forEach((o, one) -> {
+      record(o, longs(1));
+      uncertain.remove(o);
+    });
+    uncommitted.clear();
+    return sync();
   }
 
   boolean known(long oid) {
@@ -124,6 +165,9 @@ final class SecureFileTable {
     }
     names.remove(o);
     record(NAME | o, null);
+    uncommitted.remove(o);
+    uncertain.remove(o);
+    record(o, null);
     lengths.remove(o);
     record(LENGTH | o, null);
     truncatePages(o, 0, block);
@@ -165,6 +209,8 @@ final class SecureFileTable {
       unbind(to, block);
     }
     oids.remove(from);
+    uncommitted.put(o, 1);
+    record(o, null); // (a crash before the next commit may leave either name)
     oids.put(to, o);
     names.put(o, to);
     record(NAME | o, to.getBytes(StandardCharsets.UTF_8));
@@ -275,6 +321,7 @@ final class SecureFileTable {
     if (store == null) {
       return;
     }
+    java.util.Set<Long> committed = new java.util.HashSet<>();
     store.forEach((key, r) -> {
       long kind = key & (7L << 58);
       long rest = key & ((1L << 58) - 1);
@@ -292,10 +339,17 @@ final class SecureFileTable {
         blocks.put(rest, block);
       } else if (kind == STALE) {
         stale.put(rest, 1);
+      } else if (key < (1L << 58)) {
+        committed.add(key);
       } else if (key == NEXT_OID) {
         nextOid = b.getLong();
       } else if (key == DEVICE) {
         device = new String(r, StandardCharsets.UTF_8);
+      }
+    });
+    names.forEach((o, name) -> {
+      if (!committed.contains(o)) {
+        uncertain.put(o, 1);
       }
     });
     store.forEach((key, r) -> {
@@ -325,5 +379,7 @@ final class SecureFileTable {
   void guestCrashed() {
     inodeOid.clear();
     oidInode.clear();
+    uncommitted.forEach((o, one) -> uncertain.put(o, 1));
+    uncommitted.clear();
   }
 }
