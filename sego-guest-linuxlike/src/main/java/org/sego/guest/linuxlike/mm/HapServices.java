@@ -94,19 +94,42 @@ public final class HapServices {
       return done;
     }
     for (int from = 0; from < calls.size(); ) {
-      HypercallResult r = ports.hypercalls().call(new KernelHypercalls.Batch(calls.subList(from, calls.size())));
-      int n = r instanceof HypercallResult.Ok ? (int) ((HypercallResult.Ok) r).value() : 0;
+      int n = batch(calls.subList(from, calls.size()));
       for (int i = from; i < from + n; i++) {
         done[i] = true;
-        count(calls.get(i).name());
-      }
-      if (from + n < calls.size()) { // the call that ended the batch (those after it were not attempted)
-        count(calls.get(from + n).name());
-        refusedCounter(calls.get(from + n).name()).add(1);
       }
       from += n + 1;
     }
     return done;
+  }
+
+  /**
+   * Sends {@code calls} in order until the first the hypervisor does not do (one exit when it offers
+   * batches), each counted by name as {@link #call} does; returns how many were done.
+   */
+  public int doneInOrder(java.util.List<KernelHypercall> calls) {
+    if (!offers(Capabilities.BATCH) || calls.size() < 2) {
+      int n = 0;
+      while (n < calls.size() && done(calls.get(n))) {
+        n++;
+      }
+      return n;
+    }
+    return batch(calls);
+  }
+
+  /** One batch: how many of {@code calls} were done (the one after them, if any, ended it; the rest were not attempted). */
+  private int batch(java.util.List<KernelHypercall> calls) {
+    HypercallResult r = ports.hypercalls().call(new KernelHypercalls.Batch(calls));
+    int n = r instanceof HypercallResult.Ok ? (int) ((HypercallResult.Ok) r).value() : 0;
+    for (int i = 0; i < n; i++) {
+      count(calls.get(i).name());
+    }
+    if (n < calls.size()) {
+      count(calls.get(n).name());
+      refusedCounter(calls.get(n).name()).add(1);
+    }
+    return n;
   }
 
   private void count(String name) {

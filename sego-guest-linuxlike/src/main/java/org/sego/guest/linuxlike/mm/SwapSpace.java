@@ -136,16 +136,30 @@ public final class SwapSpace {
     }
     AddressSpace as = mm.space(pid);
     boolean hap = mm.hap.hapSpace(as);
+    boolean entry = false;
     if (hap && mm.hap.offers(Capabilities.SWAP)) {
-      // A HAP's page: the hypervisor binds the slot to the page and lets the write of this frame through.
-      if (!(mm.hap.call(new KernelHypercalls.SwapOutPage(pid, vpn, f, device, slot)) instanceof HypercallResult.Ok)) {
+      // A HAP's page: the hypervisor binds the slot to the page and lets the write of this frame through;
+      // where it keeps the HAP's tables, the swap entry goes in the same exit when it takes batches.
+      java.util.List<org.sego.api.hypercall.KernelHypercall> calls = mm.hap.offers(Capabilities.PAGE_TABLES)
+          && mm.hap.offers(Capabilities.BATCH)
+          ? java.util.List.of(new KernelHypercalls.SwapOutPage(pid, vpn, f, device, slot),
+              new KernelHypercalls.InstallPte(pid, vpn << X86.PAGE_SHIFT, PageTables.swapEntry(slot)))
+          : java.util.List.of(new KernelHypercalls.SwapOutPage(pid, vpn, f, device, slot));
+      int done = mm.hap.doneInOrder(calls);
+      if (done == 0) {
         refs.set(slot, 0);
         used.clear((int) slot);
         return false;
       }
+      if (calls.size() == 2) {
+        entry = true;
+        if (done == 1) {
+          mm.tables.write(ptSlot, PageTables.swapEntry(slot)); // (refused only without a table: checked when the HAP next runs)
+        }
+      }
     }
     // A HAP's entry through the hypervisor (its tables are the hypervisor's to change), else directly.
-    if (!mm.hap.installPte(as, vpn << X86.PAGE_SHIFT, ptSlot, PageTables.swapEntry(slot))) {
+    if (!entry && !mm.hap.installPte(as, vpn << X86.PAGE_SHIFT, ptSlot, PageTables.swapEntry(slot))) {
       mm.tables.write(ptSlot, PageTables.swapEntry(slot)); // (refused only without a table: checked when the HAP next runs)
     }
     mm.ports.cpu().invalidatePage(as.cr3, vpn << X86.PAGE_SHIFT);
