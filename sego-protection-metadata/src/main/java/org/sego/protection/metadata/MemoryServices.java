@@ -121,15 +121,14 @@ final class MemoryServices {
       return HypercallResult.ok(); // a page the hypervisor never tagged (unprotected memory)
     }
     long whom = tags.whom(key);
-    String where = s.device() + " block " + s.block();
     if (settings.checkBinding() && whom != BlockTags.anonymous(s.pid(), s.vpn())) {
-      return state.violation(s.pid(), CHECK_BINDING, where + (whom == 0 ? " carries no tag (the kernel wrote it itself)"
+      return state.violation(s.pid(), CHECK_BINDING, SegoState.where(s.device(), s.block()) + (whom == 0 ? " carries no tag (the kernel wrote it itself)"
           : " is tagged with " + describe(whom) + ", not page 0x" + Long.toHexString(s.vpn() << X86.PAGE_SHIFT) + " of pid " + s.pid()));
     }
     // A copy of this very page, but not its current one (an older slot, or its slot before the last write completed).
     if (settings.checkVersion() && whom == BlockTags.anonymous(s.pid(), s.vpn())
         && (tags.version(key) != swappedVersion.get(page) || swappedBlock.get(page) != key)) {
-      return state.violation(s.pid(), CHECK_VERSION, where + " holds version " + versionText(tags.version(key)) + " of page 0x"
+      return state.violation(s.pid(), CHECK_VERSION, SegoState.where(s.device(), s.block()) + " holds version " + versionText(tags.version(key)) + " of page 0x"
           + Long.toHexString(s.vpn() << X86.PAGE_SHIFT) + "; its current version is " + versionText(swappedVersion.get(page))
           + " in block " + BlockTags.blockOf(swappedBlock.get(page)));
     }
@@ -153,7 +152,6 @@ final class MemoryServices {
   HypercallResult copyPage(KernelHypercalls.CopyPage c) {
     long src = c.srcGfn();
     long dst = c.dstGfn();
-    String page = "page 0x" + Long.toHexString(c.vpn() << X86.PAGE_SHIFT) + " of pid " + c.pid();
     if (frames.bound(dst) || guard.guards(dst)) {
       return new HypercallResult.Refused("frame " + dst + " is not free");
     }
@@ -162,7 +160,7 @@ final class MemoryServices {
       return new HypercallResult.Refused("frame " + src + " is in transit");
     }
     if (protectedSource && !frames.holds(src, c.pid(), c.vpn())) {
-      return state.violation(c.pid(), CHECK_INTENT, "copy of gfn " + src + " for " + page + ": the frame holds "
+      return state.violation(c.pid(), CHECK_INTENT, "copy of gfn " + src + " for " + SegoState.describe(BlockTags.anonymous(c.pid(), c.vpn())) + ": the frame holds "
           + (frames.meta.filePage(src) ? "page " + frames.meta.where(src) + " of secure file " + frames.meta.oid(src)
               : describe(frames.pagesOf(src)[0])));
     }
@@ -171,7 +169,7 @@ final class MemoryServices {
       // An OS frame is no source of a protected page: the page is new (zeroed) or the copy is a lie.
       long pageKey = SegoFrames.pageKey(c.pid(), c.vpn());
       if (frames.frameOf(c.pid(), c.vpn()) >= 0 || swappedBlock.containsKey(pageKey) || state.discarded.containsKey(pageKey)) {
-        return state.violation(c.pid(), CHECK_INTENT, "copy of OS frame " + src + " for " + page + ", which the hypervisor holds elsewhere");
+        return state.violation(c.pid(), CHECK_INTENT, "copy of OS frame " + src + " for " + SegoState.describe(BlockTags.anonymous(c.pid(), c.vpn())) + ", which the hypervisor holds elsewhere");
       }
       hv.memory().zeroFrame(frames.host(dst));
       hv.charge(state.scrubCategory, state.scrubNanos);

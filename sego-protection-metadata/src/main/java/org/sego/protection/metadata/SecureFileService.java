@@ -218,13 +218,12 @@ final class SecureFileService {
     long oid = BlockTags.oidOf(whom);
     long tagPage = BlockTags.pageOf(whom);
     long known = files.oidOfInode(r.inode());
-    String where = r.device() + " block " + r.block();
     if (settings.checkBinding() && (tagPage != page || (known != 0 && known != oid))) {
-      return state.violation(-1, CHECK_BINDING, where + " is tagged with page " + tagPage + " of secure file " + oid
+      return state.violation(-1, CHECK_BINDING, SegoState.where(r.device(), r.block()) + " is tagged with page " + tagPage + " of secure file " + oid
           + "; the kernel reads it as page " + page + " of inode " + r.inode());
     }
     if (settings.checkVersion() && tags.version(key) != files.version(oid, tagPage)) {
-      return state.violation(-1, CHECK_VERSION, where + " holds version " + versionText(tags.version(key)) + " of page " + tagPage
+      return state.violation(-1, CHECK_VERSION, SegoState.where(r.device(), r.block()) + " holds version " + versionText(tags.version(key)) + " of page " + tagPage
           + " of secure file " + oid + "; its current version is " + versionText(files.version(oid, tagPage)));
     }
     if (known == 0) {

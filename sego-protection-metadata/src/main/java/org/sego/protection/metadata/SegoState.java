@@ -132,6 +132,11 @@ final class SegoState {
     return "(" + PageMetadata.epochOf(v) + ", " + PageMetadata.counterOf(v) + ")";
   }
 
+  /** Block {@code block} of {@code device}, for evidence (built only when a check fails). */
+  static String where(String device, long block) {
+    return device + " block " + block;
+  }
+
   /** What a tag's {@code whom} names, for evidence. */
   static String describe(long whom) {
     if ((whom & BlockTags.FILE) != 0) {

@@ -146,7 +146,12 @@ final class SegoStrategy implements ProtectionStrategy {
     if (!device.isEmpty()) {
       store = hv.storage().metadataStore(device);
       storeDevice = device;
-      frames.epoch = (int) Math.min(PageMetadata.MAX_EPOCH, store.bootEpoch());
+      if (store.bootEpoch() > PageMetadata.MAX_EPOCH) {
+        // (Versions are (epoch, counter) with 16 bits of epoch: a later boot would reuse the last one's.)
+        throw new IllegalStateException("sego: the metadata store on '" + device + "' is at boot " + store.bootEpoch()
+            + ", past the " + PageMetadata.MAX_EPOCH + " boots its page versions can tell apart; give metadata-device a fresh store");
+      }
+      frames.epoch = (int) store.bootEpoch();
       state.waitForStore(store.readyAt());
     }
     tags = new BlockTags(hv, store, storeDevice, settings.tagCacheEntries());

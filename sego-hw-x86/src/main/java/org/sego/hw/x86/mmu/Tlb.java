@@ -23,6 +23,8 @@ public final class Tlb {
   private final int ways;
   private final Level small;
   private final Level large;
+  /** Whether a 2 MiB entry was inserted since the last full flush: without one, invalidations skip the large level's scan. */
+  private boolean anyLarge;
   private long clock;
   /** 4 KiB entries inserted for parts of 2 MiB guest pages (they make invalidatePage widen). */
   private long fractured;
@@ -117,6 +119,9 @@ public final class Tlb {
       if (l.stamp[i] < l.stamp[victim]) {
         victim = i;
       }
+    }
+    if (l == large) {
+      anyLarge = true;
     }
     if (l == small) {
       if (l.tag[victim] != 0) {
@@ -237,6 +242,9 @@ public final class Tlb {
   }
 
   private void invalidateLarge(int view, long gfn) {
+    if (!anyLarge) {
+      return;
+    }
     long region = gfn >>> 9;
     for (int i = 0; i < large.tag.length; i++) {
       if (large.tag[i] != 0 && (large.gfn[i] >>> 9) == region && viewOf(large.tag[i]) == view) {
@@ -252,6 +260,7 @@ public final class Tlb {
   public void flushAll() {
     Arrays.fill(small.tag, 0);
     Arrays.fill(large.tag, 0);
+    anyLarge = false;
     Arrays.fill(byFrame, 0);
     fractured = 0;
   }
