@@ -329,14 +329,15 @@ final class LibrarySecureFiles implements SecureFiles {
 
   @Override
   public int commit() {
+    long ticket = runtime.registered() ? ask(new HapHypercalls.CommitNames(-1)) : -1;
     int dir = sys.open("/", Fcntl.O_RDONLY);
     if (dir < 0) {
       return dir;
     }
     int r = sys.fsync(dir);
     sys.close(dir);
-    if (r == 0 && runtime.registered()) {
-      ask(new HapHypercalls.CommitNames()); // the hypervisor holds the kernel to these names from now on
+    if (r == 0 && ticket >= 0) {
+      ask(new HapHypercalls.CommitNames(ticket)); // the hypervisor holds the kernel to the names changed before the sync
     }
     return r;
   }

@@ -98,8 +98,8 @@ public interface ProtectionStrategy {
   default void blockIoDone(BlockIo io, boolean ok) {}
 
   /**
-   * A cache flush of guest device {@code device} has completed: every write issued to it before now
-   * is durable. Called before the kernel hears of it; work here is charged as in {@code onBlockIo}.
+   * A cache flush of guest device {@code device} has completed: every write to it whose completion
+   * the strategy heard ({@link #blockIoDone}) before now is durable. Called before the kernel hears of it; work here is charged as in {@code onBlockIo}.
    * The default does nothing.
    */
   default void deviceFlushed(String device) {}

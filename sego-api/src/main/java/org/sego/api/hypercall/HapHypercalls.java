@@ -69,10 +69,13 @@ public final class HapHypercalls {
   }
 
   /**
-   * The HAP's names are durable in the kernel's file system (its {@code commit} returned): the
-   * hypervisor holds them to it from now on, across crashes ({@code Ok} once its record is durable).
+   * With {@code upTo < 0}, before the HAP's {@code commit} syncs the kernel's directory: {@code
+   * Ok(ticket)}, the hypervisor's count of name changes so far. With the ticket, once that sync
+   * returned: the names bound or renamed up to it are durable in the kernel's file system, and the
+   * hypervisor holds them to it from now on, across crashes ({@code Ok} once its record is durable);
+   * a name another HAP bound meanwhile waits for its own commit.
    */
-  public record CommitNames() implements HapHypercall {
+  public record CommitNames(long upTo) implements HapHypercall {
     @Override
     public String name() {
       return "secure-file-commit";

@@ -335,8 +335,13 @@ public final class HypervisorShell {
       batched.add(calls.size());
       for (int n = 0; n < calls.size(); n++) {
         KernelHypercall c = calls.get(n);
-        HypercallResult r = c instanceof KernelHypercalls.Batch || c instanceof KernelHypercalls.IsHap
-            ? new HypercallResult.Refused("'" + c.name() + "' cannot be batched") : handle(caller, c);
+        HypercallResult r;
+        if (c instanceof KernelHypercalls.Batch || c instanceof KernelHypercalls.IsHap) {
+          refused.add(1);
+          r = new HypercallResult.Refused("'" + c.name() + "' cannot be batched");
+        } else {
+          r = handle(caller, c);
+        }
         if (!(r instanceof HypercallResult.Ok)) {
           return n == 0 ? r : new HypercallResult.Ok(n);
         }

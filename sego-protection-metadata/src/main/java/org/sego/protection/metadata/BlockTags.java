@@ -62,6 +62,12 @@ final class BlockTags {
     return SegoFrames.pageKey(pid, vpn);
   }
 
+  /**
+   * What a block recovered as stale is tagged with (its owner is not known any more): OID 0, which
+   * is never a file's, at the last page; no read-in accepts it, no block copy records it.
+   */
+  static final long STALE = FILE | (1L << 34) - 1;
+
   static long file(long oid, long page) {
     return FILE | oid << 34 | page;
   }

@@ -56,7 +56,6 @@ final class DeviceMediation {
         }
         if (io.write()) {
           tags.drop(key, true);
-          staleReused(io.device(), io.block());
         }
       }
       if (io.firstGfn() >= 0 && !io.write()) {
@@ -101,12 +100,10 @@ final class DeviceMediation {
             if (state.dirtyFile.containsKey(gfn)) { // written since its write-back: the bytes the device takes now are logged
               state.wal.log(io.device(), pageKey, v, io.block() + i, frames.host(gfn));
             }
-            state.wal.issued(pageKey);
             logged = true;
           }
         } else if (tags.tagged(key)) {
           tags.drop(key, live(key)); // the block now holds something else
-          staleReused(io.device(), io.block() + i);
         }
       } else {
         if (authorizedIn.get(key) == gfn) {
@@ -130,6 +127,10 @@ final class DeviceMediation {
     for (int i = 0; i < io.count(); i++) {
       long gfn = io.firstGfn() + i;
       long key = tags.key(io.device(), io.block() + i);
+      if (io.write() && ok) {
+        // Its bytes are in the device now: the next completed flush makes them durable.
+        staleReused(io.device(), io.block() + i);
+      }
       if (io.write()) {
         if (state.inflightWhom.containsKey(key) && state.inflightCount.add(key, -1) <= 0) {
           state.inflightCount.remove(key);
@@ -138,9 +139,14 @@ final class DeviceMediation {
           boolean file = (whom & BlockTags.FILE) != 0;
           if (ok && (!file || files.known(BlockTags.oidOf(whom)))) { // (a file deleted meanwhile leaves its block as deletion left it)
             tags.put(key, whom, v);
-            if ((whom & BlockTags.FILE) != 0 && files.known(BlockTags.oidOf(whom))) {
+            if (file && (BlockTags.pageOf(whom) << X86.PAGE_SHIFT) >= files.length(BlockTags.oidOf(whom))) {
+              files.markStale(io.block() + i); // a page the file lost to a shrink while its write was in flight
+            } else if (file) {
               files.written(io.device(), BlockTags.oidOf(whom), BlockTags.pageOf(whom), io.block() + i, v);
             }
+          }
+          if (ok && file && state.wal != null) {
+            state.wal.issued(SecureFileTable.pageKey(BlockTags.oidOf(whom), BlockTags.pageOf(whom)));
           }
         }
       } else if (state.arriving.get(gfn) == key && authorizedIn.get(key) != gfn) {
@@ -158,7 +164,7 @@ final class DeviceMediation {
     }
   }
 
-  /** The OS overwrote {@code block} of {@code device}: if it was a stale secure-file block, it stops being one at the next flush. */
+  /** A write of {@code block} of {@code device} completed: if it was a stale secure-file block, it stops being one at the next flush. */
   private void staleReused(String device, long block) {
     if (device.equals(files.device())) {
       files.reused(block);

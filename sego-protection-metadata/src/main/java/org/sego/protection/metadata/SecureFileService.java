@@ -61,7 +61,11 @@ final class SecureFileService {
       return new HypercallResult.Ok(files.certainOid(((org.sego.api.hypercall.HapHypercalls.LookupSecureFile) call).path()));
     }
     if (call instanceof org.sego.api.hypercall.HapHypercalls.CommitNames) {
-      state.waitForStore(files.commitNames());
+      long upTo = ((org.sego.api.hypercall.HapHypercalls.CommitNames) call).upTo();
+      if (upTo < 0) {
+        return new HypercallResult.Ok(files.nameChanges());
+      }
+      state.waitForStore(files.commitNames(upTo));
       return HypercallResult.ok();
     }
     if (call instanceof org.sego.api.hypercall.HapHypercalls.CountSecureFiles) {
@@ -215,6 +219,10 @@ final class SecureFileService {
       fileReadIns.add(1);
       return HypercallResult.ok(); // not a tagged secure-file block: it arrives in an OS frame, and no intent accepts it
     }
+    if (whom == BlockTags.STALE) {
+      // What a file deleted before the power failure left: the guest may still hold it (its unlink was not durable), never read in.
+      return new HypercallResult.Refused(SegoState.where(r.device(), r.block()) + " holds what a deleted secure file left");
+    }
     long oid = BlockTags.oidOf(whom);
     long tagPage = BlockTags.pageOf(whom);
     long known = files.oidOfInode(r.inode());
@@ -253,8 +261,10 @@ final class SecureFileService {
         if ((whom & BlockTags.FILE) != 0) {
           long oid = BlockTags.oidOf(whom);
           long page = BlockTags.pageOf(whom);
-          if (files.version(oid, page) == v) {
+          if (files.known(oid) && files.version(oid, page) == v) {
             files.written(c.device(), oid, page, c.dstBlock() + k, v);
+          } else {
+            files.markStale(c.dstBlock() + k); // an older or deleted page's bytes: stale where they land too
           }
         }
       } else {

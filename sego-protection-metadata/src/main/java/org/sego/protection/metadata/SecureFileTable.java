@@ -56,6 +56,8 @@ final class SecureFileTable {
    * leave the latter out until the HAP binds them again (the kernel opened them) or commits.
    */
   private final LongLongMap uncommitted = new LongLongMap(0);
+  /** Name changes (binds, renames) so far: {@link #uncommitted} maps each OID to the count at its last change. */
+  private long nameChanges;
   private final LongLongMap uncertain = new LongLongMap(0);
   private final LongLongMap reused = new LongLongMap(0);
   private long nextOid = 1;
@@ -96,7 +98,7 @@ final class SecureFileTable {
     Long oid = oids.get(name);
     if (oid != null) {
       if (uncertain.remove(oid) != 0) {
-        uncommitted.put(oid, 1); // the kernel has it in this guest's life
+        uncommitted.put(oid, ++nameChanges); // the kernel has it in this guest's life
       }
       return oid;
     }
@@ -107,7 +109,7 @@ final class SecureFileTable {
     oids.put(name, o);
     names.put(o, name);
     lengths.put(o, 0);
-    uncommitted.put(o, 1);
+    uncommitted.put(o, ++nameChanges);
     record(NAME | o, name.getBytes(StandardCharsets.UTF_8));
     record(LENGTH | o, longs(0));
     record(NEXT_OID, longs(nextOid));
@@ -139,13 +141,27 @@ final class SecureFileTable {
     return n;
   }
 
-  /** The HAP committed its names (the kernel's directory is durable): every name bound or renamed since is certain; returns when durable. */
-  long commitNames() {
-    uncommitted.forEach((o, one) -> {
+  /** Name changes so far: the ticket a commit takes before it syncs the kernel's directory. */
+  long nameChanges() {
+    return nameChanges;
+  }
+
+  /**
+   * A HAP committed (the kernel's directory is durable): every name changed up to {@code upTo} is
+   * certain (later ones wait for their own commit); returns when that is durable.
+   */
+  long commitNames(long upTo) {
+    java.util.List<Long> done = new java.util.ArrayList<>();
+    uncommitted.forEach((o, at) -> {
+      if (at <= upTo) {
+        done.add(o);
+      }
+    });
+    for (long o : done) {
+      uncommitted.remove(o);
       record(o, longs(1));
       uncertain.remove(o);
-    });
-    uncommitted.clear();
+    }
     return sync();
   }
 
@@ -209,7 +225,7 @@ final class SecureFileTable {
       unbind(to, block);
     }
     oids.remove(from);
-    uncommitted.put(o, 1);
+    uncommitted.put(o, ++nameChanges);
     record(o, null); // (a crash before the next commit may leave either name)
     oids.put(to, o);
     names.put(o, to);

@@ -122,14 +122,15 @@ final class SegoStrategy implements ProtectionStrategy {
       files.forEachStale(block -> {
         long key = tags.key(files.device(), block);
         if (!tags.tagged(key)) {
-          tags.put(key, BlockTags.file(0, 0), 0);
+          tags.put(key, BlockTags.STALE, 0);
         }
       });
     }
     if (state.wal != null) {
       // A page logged whole before its in-place write: its version is the page's now, whatever the block holds.
       state.wal.recover((oid, page, block, v) -> {
-        if (files.known(oid) && v > files.version(oid, page) && files.device() != null) {
+        long recorded = files.block(oid, page);
+        if (files.known(oid) && v > files.version(oid, page) && files.device() != null && (recorded < 0 || recorded == block)) {
           files.written(files.device(), oid, page, block, v);
           tags.put(tags.key(files.device(), block), BlockTags.file(oid, page), v);
         }

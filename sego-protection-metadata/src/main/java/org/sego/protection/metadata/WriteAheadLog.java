@@ -99,12 +99,12 @@ final class WriteAheadLog {
     return store.sync(true);
   }
 
-  /** The in-place write of logged page {@code pageKey} is issued now. */
+  /** The in-place write of logged page {@code pageKey} has completed: its bytes are in the device, durable at its next flush. */
   void issued(long pageKey) {
     issued.put(pageKey, 1);
   }
 
-  /** Guest device {@code dev} was flushed: every logged page whose write was issued is durable in place, and its record goes. */
+  /** Guest device {@code dev} was flushed: every logged page whose write had completed is durable in place, and its record goes. */
   void flushed(String dev) {
     if (issued.isEmpty() || !dev.equals(device)) {
       return;

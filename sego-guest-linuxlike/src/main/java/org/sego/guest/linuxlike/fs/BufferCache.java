@@ -209,41 +209,45 @@ public final class BufferCache {
   public int writeBackData(int max) {
     java.util.List<Long> ready = new java.util.ArrayList<>();
     for (long block : dirtyData) {
-      if (ready.size() == max) {
-        break;
-      }
       Long f = frames.get(block);
       if (f != null && !loading.containsKey(block)) {
         ready.add(block);
       }
     }
-    long[] blocks = new long[ready.size()];
-    long[] fs = new long[blocks.length];
-    for (int i = 0; i < blocks.length; i++) {
-      blocks[i] = ready.get(i);
-      fs[i] = frames.get(blocks[i]);
-    }
-    boolean[] ok = secure.askWrites(blocks, fs, null);
     int started = 0;
-    for (int i = 0; i < blocks.length; i++) {
-      if (!ok[i]) {
-        continue; // stays dirty
+    // The write-backs asked for together, as many as may still start; a refused one stays dirty and the next ones are asked.
+    for (int next = 0; started < max && next < ready.size(); ) {
+      int n = Math.min(max - started, ready.size() - next);
+      long[] blocks = new long[n];
+      long[] fs = new long[n];
+      for (int i = 0; i < n; i++) {
+        blocks[i] = ready.get(next + i);
+        fs[i] = frames.get(blocks[i]);
       }
-      long block = blocks[i];
-      long f = fs[i];
-      long gen = generation.getOrDefault(block, 0L);
-      ports.hooks().writeBack(device, block);
-      queue.submit(BlockRequest.write(device, block, 1, f << X86.PAGE_SHIFT, purposes.apply(block)), (id, s, t) -> {
-        if (s == BlockQueue.OK && generation.getOrDefault(block, 0L) == gen && dirtyData.remove(block)) {
-          dirty.remove(block);
-          generation.remove(block);
+      next += n;
+      boolean[] ok = secure.askWrites(blocks, fs, null);
+      for (int i = 0; i < n; i++) {
+        if (ok[i]) {
+          submitWriteBack(blocks[i], fs[i]);
+          started++;
         }
-      });
-      writebacks.add(1);
-      started++;
+      }
     }
     asyncWritebacks.add(started);
     return started;
+  }
+
+  /** Starts the flusher's write of {@code block} from frame {@code f}; it becomes clean when that completes, unless written again meanwhile. */
+  private void submitWriteBack(long block, long f) {
+    long gen = generation.getOrDefault(block, 0L);
+    ports.hooks().writeBack(device, block);
+    queue.submit(BlockRequest.write(device, block, 1, f << X86.PAGE_SHIFT, purposes.apply(block)), (id, s, t) -> {
+      if (s == BlockQueue.OK && generation.getOrDefault(block, 0L) == gen && dirtyData.remove(block)) {
+        dirty.remove(block);
+        generation.remove(block);
+      }
+    });
+    writebacks.add(1);
   }
 
 
