@@ -23,7 +23,7 @@ final class InterposedSyscalls implements Syscalls {
   private final Syscalls kernel;
   private final byte[] copyBuffer = new byte[(int) HapRuntime.BOUNCE_BYTES];
   private int firstPid;
-  /** The path of each descriptor the kernel opened (for the listing check), and the secure names listed so far per directory descriptor. */
+  /** The path of each directory descriptor whose listing is checked, and the secure names listed so far in it. */
   private final java.util.Map<Integer, String> paths = new java.util.HashMap<>();
   private final java.util.Map<Integer, java.util.Set<String>> listed = new java.util.HashMap<>();
 
@@ -280,8 +280,8 @@ final class InterposedSyscalls implements Syscalls {
   public int open(String path, int flags) {
     interpose("openat");
     int fd = kernel.open(path, flags);
-    if (fd >= 0) {
-      paths.put(fd, path);
+    if (fd >= 0 && (flags & Fcntl.O_DIRECTORY) != 0 && runtime.registered() && runtime.checks.on(IagoChecks.NAMESPACE)) {
+      paths.put(fd, path); // a directory whose listing is checked
       listed.remove(fd);
     }
     return fd;

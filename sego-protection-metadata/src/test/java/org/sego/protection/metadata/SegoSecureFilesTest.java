@@ -69,6 +69,18 @@ class SegoSecureFilesTest {
     return true;
   }
 
+  /** The adversary reads the disk's first 4096 blocks: {@code found[0]} counts those holding {@code /gone}'s words (tag 7), {@code found[1]} those refused. */
+  static void scanDisk(AdversaryOps ops, long[] found) {
+    for (long block = 0; block < 4096; block++) {
+      byte[] b = ops.readBlock("disk", block);
+      if (b == null) {
+        found[1]++;
+      } else if ((ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).getLong(0) & 0xFFFF_FFFF_0000_0000L) == (MAGIC | 7L << 32)) {
+        found[0]++;
+      }
+    }
+  }
+
   /** After the HAP unlinked its file, the adversary scans the disk for the file's words. */
   static long[] scanAfterDelete(boolean secureDelete) {
     try (SystemRun run = system(Map.of("secure-delete", secureDelete)).start()) {
@@ -90,14 +102,7 @@ class SegoSecureFilesTest {
           if (p != pid || !syscall.equals("getpid")) {
             return;
           }
-          for (long block = 0; block < 4096; block++) {
-            byte[] b = ops.readBlock("disk", block);
-            if (b == null) {
-              found[1]++;
-            } else if ((ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).getLong(0) & 0xFFFF_FFFF_0000_0000L) == (MAGIC | 7L << 32)) {
-              found[0]++;
-            }
-          }
+          scanDisk(ops, found);
         }
       }, log);
       run.run();
@@ -457,14 +462,7 @@ class SegoSecureFilesTest {
           if (p != pid || !syscall.equals("getpid")) {
             return;
           }
-          for (long block = 0; block < 4096; block++) {
-            byte[] b = ops.readBlock("disk", block);
-            if (b == null) {
-              found[1]++;
-            } else if ((ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).getLong(0) & 0xFFFF_FFFF_0000_0000L) == (MAGIC | 7L << 32)) {
-              found[0]++;
-            }
-          }
+          scanDisk(ops, found);
         }
       }, log);
       second.run();
