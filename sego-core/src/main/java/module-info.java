@@ -25,6 +25,7 @@ module org.sego.core {
   exports org.sego.core.sim to org.sego.cli, org.sego.bench, org.sego.examples;
   exports org.sego.core.output to org.sego.cli, org.sego.bench, org.sego.examples;
   exports org.sego.core.judge to org.sego.cli, org.sego.bench, org.sego.examples;
+  exports org.sego.core.experiment to org.sego.cli, org.sego.bench, org.sego.examples;
 
   opens org.sego.core.hv to com.google.guice;
   opens org.sego.core.compose to com.google.guice;

@@ -13,5 +13,12 @@ module org.sego.workloads {
       org.sego.workloads.ForkCowWorkload,
       org.sego.workloads.PageSharingWorkload,
       org.sego.workloads.FragmentationWorkload,
-      org.sego.workloads.FileHeavyWorkload;
+      org.sego.workloads.FileHeavyWorkload,
+      org.sego.workloads.GraphWorkload,
+      org.sego.workloads.FileIoWorkload,
+      org.sego.workloads.PostmarkWorkload,
+      org.sego.workloads.WikiWorkload,
+      org.sego.workloads.LdapWorkload,
+      org.sego.workloads.SharingWorkload,
+      org.sego.workloads.CompactionWorkload;
 }

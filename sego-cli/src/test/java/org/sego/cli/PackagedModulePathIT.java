@@ -72,7 +72,7 @@ class PackagedModulePathIT {
     assertTrue(o.out().contains("latency") && o.out().contains("20 us"), o.out());
     Outcome bad = sego(Map.of(), "describe", "no-such-thing");
     assertEquals(2, bad.exit());
-    assertTrue(bad.err().contains("no plug-in named 'no-such-thing'") && bad.err().contains("hdd, lie-file-length, linuxlike, memory-pressure, modern, none, nvme"),
+    assertTrue(bad.err().contains("no plug-in named 'no-such-thing'") && bad.err().contains("hdd, ldap, lie-file-length, linuxlike, memory-pressure, modern, none, nvme"),
         bad.err());
   }
 
@@ -114,7 +114,7 @@ class PackagedModulePathIT {
     assertTrue(Files.readString(out.resolve("config.json")).contains("\"name\" : \"linuxlike\""));
     Outcome bad = sego(Map.of(), "run", spec("linuxlike.toml"), "--workload", "nope");
     assertEquals(2, bad.exit());
-    assertTrue(bad.err().contains("accepted: file-heavy, fork-cow, fragmentation, memory-pressure, page-sharing"), bad.err());
+    assertTrue(bad.err().contains("accepted: compaction, file-heavy, file-io, fork-cow, fragmentation, graph, ldap, memory-pressure, page-sharing, postmark, sharing, wiki"), bad.err());
   }
 
   @Test

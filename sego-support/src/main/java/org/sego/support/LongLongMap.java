@@ -13,8 +13,8 @@ public final class LongLongMap {
   private static final long FREE_KEY = 0;
   private final long missing;
   /** Keys; {@link #FREE_KEY} marks an empty slot (the key 0 itself is kept aside). */
-  private long[] keys;
-  private long[] values;
+  /** Key of slot {@code i} at {@code 2i}, its value at {@code 2i + 1}: a lookup touches one cache line. */
+  private long[] table;
   private int mask;
   private int size;
   private boolean hasZero;
@@ -23,8 +23,7 @@ public final class LongLongMap {
   /** An empty map whose absent keys read as {@code missing}. */
   public LongLongMap(long missing) {
     this.missing = missing;
-    keys = new long[16];
-    values = new long[16];
+    table = new long[32];
     mask = 15;
   }
 
@@ -58,13 +57,13 @@ public final class LongLongMap {
       return hasZero ? zeroValue : missing;
     }
     int s = slot(key);
-    return s < 0 ? missing : values[s];
+    return s < 0 ? missing : table[2 * s + 1];
   }
 
   private int slot(long key) {
     int i = hash(key) & mask;
     while (true) {
-      long k = keys[i];
+      long k = table[2 * i];
       if (k == key) {
         return i;
       }
@@ -88,15 +87,15 @@ public final class LongLongMap {
     }
     int i = hash(key) & mask;
     while (true) {
-      long k = keys[i];
+      long k = table[2 * i];
       if (k == key) {
-        long old = values[i];
-        values[i] = value;
+        long old = table[2 * i + 1];
+        table[2 * i + 1] = value;
         return old;
       }
       if (k == FREE_KEY) {
-        keys[i] = key;
-        values[i] = value;
+        table[2 * i] = key;
+        table[2 * i + 1] = value;
         if (++size > (mask + 1) * 3 / 4) {
           grow();
         }
@@ -111,7 +110,7 @@ public final class LongLongMap {
     if (key != FREE_KEY) {
       int s = slot(key);
       if (s >= 0) {
-        return values[s] += delta;
+        return table[2 * s + 1] += delta;
       }
     } else if (hasZero) {
       return zeroValue += delta;
@@ -134,14 +133,14 @@ public final class LongLongMap {
     if (i < 0) {
       return missing;
     }
-    long old = values[i];
+    long old = table[2 * i + 1];
     size--;
     // Backward shift: move later entries of the probe run into the hole.
     int hole = i;
     int j = i;
     while (true) {
       j = (j + 1) & mask;
-      long k = keys[j];
+      long k = table[2 * j];
       if (k == FREE_KEY) {
         break;
       }
@@ -149,13 +148,13 @@ public final class LongLongMap {
       // k may move to the hole if its home is not in (hole, j] cyclically.
       boolean between = hole <= j ? (home > hole && home <= j) : (home > hole || home <= j);
       if (!between) {
-        keys[hole] = k;
-        values[hole] = values[j];
+        table[2 * hole] = k;
+        table[2 * hole + 1] = table[2 * j + 1];
         hole = j;
       }
     }
-    keys[hole] = FREE_KEY;
-    values[hole] = 0;
+    table[2 * hole] = FREE_KEY;
+    table[2 * hole + 1] = 0;
     return old;
   }
 
@@ -164,34 +163,30 @@ public final class LongLongMap {
     if (size == 0) {
       return;
     }
-    if (keys.length > 64 && size < keys.length / 16) {
+    if (table.length > 128 && size < table.length / 32) {
       int n = Integer.highestOneBit(Math.max(16, size * 4));
-      keys = new long[n];
-      values = new long[n];
+      table = new long[2 * n];
       mask = n - 1;
     } else {
-      java.util.Arrays.fill(keys, FREE_KEY);
-      java.util.Arrays.fill(values, 0);
+      java.util.Arrays.fill(table, 0L); // (FREE_KEY is 0)
     }
     hasZero = false;
     size = 0;
   }
 
   private void grow() {
-    long[] oldKeys = keys;
-    long[] oldValues = values;
-    keys = new long[oldKeys.length * 2];
-    values = new long[oldKeys.length * 2];
-    mask = keys.length - 1;
-    for (int i = 0; i < oldKeys.length; i++) {
-      long k = oldKeys[i];
+    long[] old = table;
+    table = new long[old.length * 2];
+    mask = table.length / 2 - 1;
+    for (int i = 0; i < old.length; i += 2) {
+      long k = old[i];
       if (k != FREE_KEY) {
         int j = hash(k) & mask;
-        while (keys[j] != FREE_KEY) {
+        while (table[2 * j] != FREE_KEY) {
           j = (j + 1) & mask;
         }
-        keys[j] = k;
-        values[j] = oldValues[i];
+        table[2 * j] = k;
+        table[2 * j + 1] = old[i + 1];
       }
     }
   }
@@ -201,9 +196,9 @@ public final class LongLongMap {
     if (hasZero) {
       visitor.visit(0, zeroValue);
     }
-    for (int i = 0; i < keys.length; i++) {
-      if (keys[i] != FREE_KEY) {
-        visitor.visit(keys[i], values[i]);
+    for (int i = 0; i < table.length; i += 2) {
+      if (table[i] != FREE_KEY) {
+        visitor.visit(table[i], table[i + 1]);
       }
     }
   }

@@ -81,7 +81,10 @@ final class HapSyscalls implements Syscalls {
 
   @Override
   public long mmapFile(long address, long length, int prot, int flags, int fd, long offset) {
-    return secure(fd) ? -Errno.EINVAL : sys.mmapFile(address, length, prot, flags, fd, offset);
+    if (secure(fd)) { // the library's own mapping of the whole file, kept until close
+      return address != 0 || (flags & Mman.MAP_SHARED) == 0 ? -Errno.EINVAL : files.mapFile(fd, length, offset);
+    }
+    return sys.mmapFile(address, length, prot, flags, fd, offset);
   }
 
   @Override
@@ -91,6 +94,9 @@ final class HapSyscalls implements Syscalls {
 
   @Override
   public int munmap(long address, long length) {
+    if (files.wholeMapping(address)) {
+      return 0; // a secure file's mapping: the library unmaps it when the file is closed
+    }
     return sys.munmap(address, length);
   }
 

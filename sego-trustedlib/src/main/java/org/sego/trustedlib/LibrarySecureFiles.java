@@ -12,9 +12,11 @@ import org.sego.api.posix.Syscalls;
 import org.sego.api.sim.UserContext;
 
 /**
- * Secure files on the trusted library: each open file is mapped (shared) into the HAP, and its
- * bytes move between that mapping and HAP memory by the library's own copies (charged {@code
- * cpu.copy}), so file data crosses only mapped pages. Where the strategy keeps secure files ({@code
+ * Secure files on the trusted library: a window of each open file ({@link #WINDOW}, aligned) is
+ * mapped (shared) into the HAP, and its bytes move between that window and HAP memory by the
+ * library's own copies (charged {@code cpu.copy}), so file data crosses only mapped pages; pages
+ * outside the window are the kernel's to write back and evict, so a file may be larger than the
+ * page cache. {@link #mmap} maps the whole file instead, until it is closed. Where the strategy keeps secure files ({@code
  * secure-file-bind} answers an OID), the name is bound to an OID, the mapping is declared as that
  * OID's intent, the length is the hypervisor's (the kernel's {@code lseek} is checked against it,
  * {@code file-length}), unlink and rename go to the hypervisor's namespace too, and {@code fsync}
@@ -23,6 +25,8 @@ import org.sego.api.sim.UserContext;
  */
 final class LibrarySecureFiles implements SecureFiles {
   private static final long PAGE = 4096;
+  /** Bytes of a file mapped at once for read and write (an aligned window). */
+  static final long WINDOW = 1L << 20;
 
   private final HapRuntime runtime;
   private final UserContext user;
@@ -35,6 +39,10 @@ final class LibrarySecureFiles implements SecureFiles {
     final long oid;
     long map;
     long mapped;
+    /** File offset the mapping starts at. */
+    long start;
+    /** The whole file stays mapped ({@link LibrarySecureFiles#mmap} was asked). */
+    boolean whole;
     long length;
     long offset;
 
@@ -79,11 +87,6 @@ final class LibrarySecureFiles implements SecureFiles {
       len = trusted;
     }
     f.length = len;
-    int r = map(f);
-    if (r < 0) {
-      sys.close(fd);
-      return r;
-    }
     int sfd = next++;
     open.put(sfd, f);
     return sfd;
@@ -116,18 +119,35 @@ final class LibrarySecureFiles implements SecureFiles {
     }
   }
 
-  /** Maps the whole file (its pages up to the length); nothing for an empty file. */
-  private int map(Open f) {
-    unmap(f);
-    long want = (f.length + PAGE - 1) / PAGE * PAGE;
-    if (want == 0) {
+  /** Bytes of the file's pages: its length rounded up to a page. */
+  private static long pages(Open f) {
+    return (f.length + PAGE - 1) / PAGE * PAGE;
+  }
+
+  /**
+   * Makes the mapping cover file offset {@code position} (below the length): the whole file in
+   * whole mode, else the aligned window around it, mapped again only when it is not the current one.
+   */
+  private int cover(Open f, long position) {
+    long start = f.whole ? 0 : position / WINDOW * WINDOW;
+    long want = f.whole ? pages(f) : Math.min(WINDOW, pages(f) - start);
+    if (f.map != 0 && f.start == start && f.mapped == want) {
       return 0;
     }
-    long m = sys.mmapFile(0, want, Mman.PROT_READ | Mman.PROT_WRITE, Mman.MAP_SHARED, f.fd, 0);
+    return map(f, start, want);
+  }
+
+  /** Maps {@code want} bytes of the file from {@code start} (page-aligned, within its pages). */
+  private int map(Open f, long start, long want) {
+    unmap(f);
+    if (want <= 0) {
+      return 0;
+    }
+    long m = sys.mmapFile(0, want, Mman.PROT_READ | Mman.PROT_WRITE, Mman.MAP_SHARED, f.fd, start);
     if (m < 0) {
       return (int) m;
     }
-    if (f.oid != 0 && ask(new HapHypercalls.DeclareIntent(m, want, f.oid, 0)) == -1) {
+    if (f.oid != 0 && ask(new HapHypercalls.DeclareIntent(m, want, f.oid, start)) == -1) {
       sys.munmap(m, want);
       return -Errno.EPERM;
     }
@@ -140,12 +160,15 @@ final class LibrarySecureFiles implements SecureFiles {
     runtime.checks.secureRange(m, want);
     f.map = m;
     f.mapped = want;
+    f.start = start;
     return 0;
   }
 
-  /** Grows the file to {@code newLength} (never shrinks it while mapped) and maps it again. */
+  /** Grows the file to {@code newLength}; a mapping its old last page ended is mapped again when next used. */
   private int grow(Open f, long newLength) {
-    unmap(f);
+    if (f.map != 0 && f.start + f.mapped >= pages(f)) {
+      unmap(f);
+    }
     int t = sys.ftruncate(f.fd, newLength);
     if (t < 0) {
       return t;
@@ -154,7 +177,30 @@ final class LibrarySecureFiles implements SecureFiles {
       return -Errno.EIO;
     }
     f.length = newLength;
-    return map(f);
+    return f.whole ? cover(f, 0) : 0;
+  }
+
+  /**
+   * Copies {@code length} bytes between HAP memory at {@code buffer} and the file at {@code
+   * position} (below the length), window by window; {@code toFile} for a write.
+   */
+  private int transfer(Open f, long position, long buffer, long length, boolean toFile) {
+    for (long done = 0; done < length; ) {
+      long at = position + done;
+      int r = cover(f, at);
+      if (r < 0) {
+        return r;
+      }
+      long n = Math.min(length - done, f.start + f.mapped - at);
+      long file = f.map + (at - f.start);
+      if (toFile) {
+        copy(buffer + done, file, n);
+      } else {
+        copy(file, buffer + done, n);
+      }
+      done += n;
+    }
+    return 0;
   }
 
   private void copy(long from, long to, long length) {
@@ -177,7 +223,10 @@ final class LibrarySecureFiles implements SecureFiles {
       return -Errno.EINVAL;
     }
     long n = Math.max(0, Math.min(length, f.length - f.offset));
-    copy(f.map + f.offset, buffer, n);
+    int r = transfer(f, f.offset, buffer, n, false);
+    if (r < 0) {
+      return r;
+    }
     f.offset += n;
     return n;
   }
@@ -197,7 +246,10 @@ final class LibrarySecureFiles implements SecureFiles {
         return r;
       }
     }
-    copy(buffer, f.map + f.offset, length);
+    int t = transfer(f, f.offset, buffer, length, true);
+    if (t < 0) {
+      return t;
+    }
     f.offset += length;
     f.length = Math.max(f.length, f.offset);
     if (f.oid != 0 && runtime.checks.on(IagoChecks.SYNC_EACH_WRITE)) {
@@ -207,6 +259,31 @@ final class LibrarySecureFiles implements SecureFiles {
       }
     }
     return length;
+  }
+
+  /**
+   * A HAP's {@code mmap} of a secure file: the file's whole mapping ({@link #mmap}), for offset 0
+   * and a length within the file's pages; {@code -EINVAL} otherwise.
+   */
+  long mapFile(int sfd, long length, long offset) {
+    Open f = open.get(sfd);
+    if (f == null) {
+      return -Errno.EBADF;
+    }
+    if (offset != 0 || length <= 0 || length > pages(f)) {
+      return -Errno.EINVAL;
+    }
+    return mmap(sfd);
+  }
+
+  /** Whether {@code address} starts a secure file's whole mapping (the library unmaps it at close). */
+  boolean wholeMapping(long address) {
+    for (Open f : open.values()) {
+      if (f.whole && f.map == address && address != 0) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** Whether {@code fd} is one of this library's secure descriptors. */
@@ -242,7 +319,11 @@ final class LibrarySecureFiles implements SecureFiles {
       }
       long tail = Math.min(f.length, (length + PAGE - 1) / PAGE * PAGE) - length;
       if (tail > 0) {
-        user.write(f.map + length, new byte[(int) tail], 0, (int) tail);
+        int c = cover(f, length);
+        if (c < 0) {
+          return c;
+        }
+        user.write(f.map + (length - f.start), new byte[(int) tail], 0, (int) tail);
       }
       unmap(f);
       int r = sys.ftruncate(f.fd, length);
@@ -253,7 +334,7 @@ final class LibrarySecureFiles implements SecureFiles {
         return -Errno.EIO;
       }
       f.length = length;
-      return map(f);
+      return f.whole ? cover(f, 0) : 0;
     }
     return length == f.length ? 0 : grow(f, length);
   }
@@ -261,7 +342,12 @@ final class LibrarySecureFiles implements SecureFiles {
   @Override
   public long mmap(int sfd) {
     Open f = open.get(sfd);
-    return f == null ? -Errno.EBADF : f.map;
+    if (f == null) {
+      return -Errno.EBADF;
+    }
+    f.whole = true;
+    int r = cover(f, 0);
+    return r < 0 ? r : f.map;
   }
 
   @Override

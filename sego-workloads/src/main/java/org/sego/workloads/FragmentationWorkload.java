@@ -13,7 +13,6 @@ import org.sego.api.sim.Program;
  * kernel can build 2 MiB ranges and collapse the region into 2 MiB pages, cutting TLB misses.
  */
 public final class FragmentationWorkload extends WorkloadProvider {
-  private static final long CHUNK = 1L << 20;
 
   @Override
   public String name() {
@@ -44,20 +43,7 @@ public final class FragmentationWorkload extends WorkloadProvider {
     long twoMiB = 2L << 20;
     return u -> {
       var s = u.syscalls();
-      // 1 MiB areas hold no aligned 2 MiB range, so this memory is filled with 4 KiB pages.
-      int chunks = (int) (fragment / CHUNK);
-      long[] chunk = new long[chunks];
-      for (int c = 0; c < chunks; c++) {
-        chunk[c] = Pages.anonymous(s, CHUNK);
-        for (long off = 0; off < CHUNK; off += Pages.SIZE) {
-          u.store64(chunk[c] + off, off);
-        }
-      }
-      for (int c = 0; c < chunks; c++) {
-        for (long off = 0; off < CHUNK; off += 2 * Pages.SIZE) {
-          s.munmap(chunk[c] + off, Pages.SIZE);
-        }
-      }
+      long[] chunk = Pages.fragment(u, fragment);
       long raw = Pages.anonymous(s, region + twoMiB);
       long a = (raw + twoMiB - 1) & ~(twoMiB - 1);
       for (long off = 0; off < region; off += Pages.SIZE) {
@@ -74,11 +60,7 @@ public final class FragmentationWorkload extends WorkloadProvider {
         }
         u.load64(a + off);
       }
-      for (int c = 0; c < chunks; c++) {
-        for (long off = Pages.SIZE; off < CHUNK; off += 2 * Pages.SIZE) {
-          bad += u.load64(chunk[c] + off) == off ? 0 : 1;
-        }
-      }
+      bad += Pages.fragmentsIntact(u, chunk);
       s.exit(Math.min(bad, 255));
     };
   }

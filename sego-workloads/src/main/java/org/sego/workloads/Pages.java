@@ -32,6 +32,41 @@ final class Pages {
     return Arrays.equals(expected, scratch);
   }
 
+  /** Bytes of each area {@link #fragment} fills: 1 MiB areas hold no aligned 2 MiB range, so they get 4 KiB pages. */
+  static final long FRAGMENT_AREA = 1L << 20;
+
+  /**
+   * Fragments memory: fills {@code bytes} page by page in 1 MiB areas, each page stamped with its
+   * place, then frees every other page; the areas, for {@link #fragmentsIntact}.
+   */
+  static long[] fragment(UserContext u, long bytes) {
+    Syscalls s = u.syscalls();
+    long[] area = new long[(int) (bytes / FRAGMENT_AREA)];
+    for (int c = 0; c < area.length; c++) {
+      area[c] = anonymous(s, FRAGMENT_AREA);
+      for (long off = 0; off < FRAGMENT_AREA; off += SIZE) {
+        u.store64(area[c] + off, c * FRAGMENT_AREA + off);
+      }
+    }
+    for (long a : area) {
+      for (long off = 0; off < FRAGMENT_AREA; off += 2 * SIZE) {
+        s.munmap(a + off, SIZE);
+      }
+    }
+    return area;
+  }
+
+  /** The pages {@link #fragment} kept that no longer hold their stamp. */
+  static int fragmentsIntact(UserContext u, long[] area) {
+    int bad = 0;
+    for (int c = 0; c < area.length; c++) {
+      for (long off = SIZE; off < FRAGMENT_AREA; off += 2 * SIZE) {
+        bad += u.load64(area[c] + off) == c * FRAGMENT_AREA + off ? 0 : 1;
+      }
+    }
+    return bad;
+  }
+
   /** Lets simulated time pass in the kernel's sight (daemons run at kernel entries). */
   static void idle(UserContext u, long nanos) {
     long until = u.syscalls().clockNanos() + nanos;

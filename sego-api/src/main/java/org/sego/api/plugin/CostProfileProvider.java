@@ -17,9 +17,13 @@ public abstract class CostProfileProvider implements PluginProvider {
   /** The profile's figures, each with its source. */
   public abstract CostProfile profile();
 
+  /**
+   * Binds the run's profile: this one's figures, with any the spec's {@code [costs]} table put over
+   * them (the orchestrator passes that profile in {@code config}).
+   */
   @Override
   public final Module module(PluginConfig config) {
-    CostProfile p = profile();
+    CostProfile p = config.costProfile() != null ? config.costProfile() : profile();
     return binder -> binder.bind(CostProfile.class).toInstance(p);
   }
 }

@@ -63,6 +63,30 @@ public final class CostProfileFile {
     }
   }
 
+  /**
+   * {@code base} with the figures of a spec's {@code [costs]} table put over it ({@code "hv.hypercall"
+   * = "2 us"}: a figure every profile has, or a device or strategy default), each checked as a
+   * profile file's figure is; problems go to {@code problems} under {@code costs.<figure>}.
+   */
+  public static CostProfile withOverrides(CostProfile base, Map<String, Object> overrides, PluginRegistry registry,
+      List<SpecProblem> problems) {
+    Map<String, CostFigure> merged = new LinkedHashMap<>(base.figures());
+    for (Map.Entry<String, Object> e : overrides.entrySet()) {
+      CostFigure f = new CostFigure(e.getKey(), String.valueOf(e.getValue()), "the spec's [costs] table");
+      String problem = deviceDefaultProblem(e.getKey(), f, registry);
+      if (problem != null) {
+        problems.add(new SpecProblem("costs." + e.getKey(), e.getValue(), problem));
+        continue;
+      }
+      merged.put(e.getKey(), f);
+    }
+    CostProfile p = new CostProfile(base.name(), merged);
+    for (String w : p.wrongKinds()) {
+      problems.add(new SpecProblem("costs", null, w));
+    }
+    return p;
+  }
+
   /** Whether a {@code cost-profile} value names a file rather than a plug-in. */
   public static boolean isFile(String value) {
     return value.endsWith(".toml");

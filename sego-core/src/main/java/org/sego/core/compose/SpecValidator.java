@@ -71,6 +71,11 @@ public final class SpecValidator {
       }
     }
 
+    Map<String, Object> costs = table(tree, "costs");
+    if (!costs.isEmpty() && cost != null) {
+      cost = CostProfileFile.withOverrides(cost, costs, registry, problems);
+    }
+
     Component strategy = strategy(table(tree, "strategy"), cost);
     List<DeviceSpec> devices = devices(table(tree, "devices"), cost);
     Optional<Component> guest = untrusted(tree, "guest", PluginKind.GUEST);

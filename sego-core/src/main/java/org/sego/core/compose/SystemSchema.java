@@ -10,7 +10,7 @@ import org.sego.api.plugin.ParameterSchema;
 public final class SystemSchema {
   private SystemSchema() {}
 
-  public static final List<String> TABLES = List.of("system", "strategy", "devices", "guest", "workload");
+  public static final List<String> TABLES = List.of("system", "costs", "strategy", "devices", "guest", "workload");
 
   static ParameterSchema system(List<String> costProfiles) {
     return ParameterSchema.of(

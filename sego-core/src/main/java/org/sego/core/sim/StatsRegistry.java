@@ -58,6 +58,13 @@ public final class StatsRegistry implements StatsSink {
     return stats.containsKey(path);
   }
 
+  /** Every stat's value by path, sorted by path. */
+  public Map<String, Long> values() {
+    Map<String, Long> out = new TreeMap<>();
+    stats.forEach((path, s) -> out.put(path, s.value));
+    return out;
+  }
+
   /** {@code {path: {value, unit, description}}}, sorted by path. */
   public Map<String, Object> toTree() {
     Map<String, Object> out = new TreeMap<>();

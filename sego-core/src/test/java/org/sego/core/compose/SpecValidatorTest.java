@@ -69,7 +69,7 @@ class SpecValidatorTest {
         name = "sego-typo"
         """);
     assertEquals(2, p.size(), p.toString());
-    assertTrue(p.get(0).message().contains("system, strategy, devices"));
+    assertTrue(p.get(0).message().contains("system, costs, strategy, devices"));
     assertTrue(p.get(1).message().contains("accepted: none"));
     List<SpecProblem> q = problems("""
         [system]

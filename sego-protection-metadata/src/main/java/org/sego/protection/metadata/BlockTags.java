@@ -43,6 +43,10 @@ final class BlockTags {
   private final StatsSink.Counter evictions;
   private final StatsSink.Counter dropped;
   private long stored;
+  /** The last tag looked up (a check asks for a block's tag, then its owner, then its version). */
+  private long cachedKey = -1;
+  private long cachedWho;
+  private long cachedVersion;
 
   BlockTags(HypervisorServices hv, MetadataStore store, String storeDevice, int capacity) {
     this.hv = hv;
@@ -107,6 +111,7 @@ final class BlockTags {
     boolean fresh = !who.containsKey(key);
     who.put(key, whom);
     version.put(key, v);
+    remember(key, whom, v);
     if (store != null) {
       if (fresh) {
         admit(key);
@@ -131,6 +136,7 @@ final class BlockTags {
         store.put(STORE_PREFIX | k, record(who.get(k), version.get(k)));
         who.remove(k);
         version.remove(k);
+        forget(k);
         evictions.add(1);
         stored++;
         hv.charge(metadataCategory, recordNanos);
@@ -145,7 +151,11 @@ final class BlockTags {
 
   /** Brings {@code key}'s tag into the cache from the store, if it is there: true if the block has a tag. */
   private boolean load(long key) {
+    if (key == cachedKey) {
+      return true;
+    }
     if (who.containsKey(key)) {
+      remember(key, who.get(key), version.get(key));
       return true;
     }
     if (store == null || stored == 0) {
@@ -168,11 +178,23 @@ final class BlockTags {
 
   /** What {@code key} is tagged as holding (0 when untagged), for evidence. */
   long whom(long key) {
-    return load(key) ? who.get(key) : 0;
+    return load(key) ? cachedWho : 0;
   }
 
   long version(long key) {
-    return load(key) ? version.get(key) : 0;
+    return load(key) ? cachedVersion : 0;
+  }
+
+  private void remember(long key, long whom, long v) {
+    cachedKey = key;
+    cachedWho = whom;
+    cachedVersion = v;
+  }
+
+  private void forget(long key) {
+    if (key == cachedKey) {
+      cachedKey = -1;
+    }
   }
 
   boolean tagged(long key) {
@@ -181,6 +203,7 @@ final class BlockTags {
 
   /** Drops {@code key}'s tag (the block was overwritten, or its page is gone); {@code foreign}: by a write the hypervisor did not authorize. */
   void drop(long key, boolean foreign) {
+    forget(key);
     if (who.containsKey(key)) {
       who.remove(key);
       version.remove(key);
