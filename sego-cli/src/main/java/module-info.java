@@ -7,6 +7,7 @@ module org.sego.cli {
   requires java.desktop;
   requires org.jfree.jfreechart;
   requires org.jfree.svg;
+  requires org.bouncycastle.provider; // BLAKE3 for `sego calibrate`
 
   opens org.sego.cli to info.picocli;
 }

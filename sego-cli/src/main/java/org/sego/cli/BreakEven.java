@@ -28,6 +28,16 @@ final class BreakEven {
         List.of(PROFILE), List.of(new Experiment.Sweep(KEY, BANDWIDTHS, List.of())), seed);
   }
 
+  /**
+   * The paper's S-file setting: {@code file-io} on a disk and an SSD under {@code paper-2015}, with
+   * S-file writes synced each ({@code sfile-sync = write}, our default) and at fsync only.
+   */
+  static Experiment paperSetting(PluginRegistry registry, List<String> strategies, long seed, boolean quick) {
+    Experiment.WorkloadEntry w = ComparePlan.workload(registry, "file-io", quick);
+    return new Experiment(ComparePlan.base(), List.of(w), strategies, List.of("hdd", "sata-ssd"), ComparePlan.DEVICE_TABLES,
+        List.of("paper-2015"), List.of(new Experiment.Sweep("strategy.sfile-sync", List.of("write", "fsync"), List.of())), seed);
+  }
+
   /** Bytes per second one core encrypts (AES-GCM) and hashes (SHA-256) under {@code profile}, each figure times its factor. */
   static double ceiling(CostProfile profile, double aesFactor, double shaFactor) {
     double aes = profile.bandwidth(CostProfile.CRYPTO_AES_GCM).bytesPerSecond() * aesFactor;

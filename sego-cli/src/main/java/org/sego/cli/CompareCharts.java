@@ -68,7 +68,7 @@ final class CompareCharts {
     JFreeChart c = ChartFactory.createBarChart("Completion time normalised to none (" + profile + " costs; 1 = no overhead)",
         "workload (as a HAP)", "time / time under none (log scale)", data, PlotOrientation.VERTICAL, true, false, false);
     CategoryPlot p = c.getCategoryPlot();
-    LogAxis log = new LogAxis("time / time under none (log scale)");
+    LogAxis log = log("time / time under none (log scale)");
     log.setSmallestValue(0.5);
     p.setRangeAxis(log);
     p.getRenderer().setDefaultItemLabelsVisible(false);
@@ -94,7 +94,7 @@ final class CompareCharts {
     JFreeChart c = ChartFactory.createXYLineChart("file-io: overhead against device bandwidth (modern costs, queue depth 1)",
         "device bandwidth (MB/s, log scale)", "time / time under none", data, PlotOrientation.VERTICAL, true, false, false);
     XYPlot p = c.getXYPlot();
-    p.setDomainAxis(new LogAxis("device bandwidth (MB/s, log scale)"));
+    p.setDomainAxis(log("device bandwidth (MB/s, log scale)"));
     p.setRenderer(new XYLineAndShapeRenderer(true, true));
     p.addRangeMarker(new ValueMarker(1.0, Color.BLACK, new BasicStroke(1.5f)));
     style(c);
@@ -125,8 +125,8 @@ final class CompareCharts {
     JFreeChart c = ChartFactory.createXYLineChart("Break-even: where encryption and hashing, not the device, would limit file-io",
         "device bandwidth (MB/s, log scale)", "throughput (MB/s, log scale)", data, PlotOrientation.VERTICAL, true, false, false);
     XYPlot p = c.getXYPlot();
-    p.setDomainAxis(new LogAxis("device bandwidth (MB/s, log scale)"));
-    p.setRangeAxis(new LogAxis("throughput (MB/s, log scale)"));
+    p.setDomainAxis(log("device bandwidth (MB/s, log scale)"));
+    p.setRangeAxis(log("throughput (MB/s, log scale)"));
     p.setRenderer(new XYLineAndShapeRenderer(true, true));
     Double cross = crossing(runs, "none", ceiling);
     if (cross != null) {
@@ -174,6 +174,13 @@ final class CompareCharts {
   @SuppressWarnings("unchecked")
   static double perSecond(Map<String, Object> r) {
     return ((Number) ((Map<String, Object>) r.get("throughput")).get("perSecond")).doubleValue();
+  }
+
+  /** A log axis labelled with plain numbers (not powers of ten). */
+  private static LogAxis log(String label) {
+    LogAxis a = new LogAxis(label);
+    a.setNumberFormatOverride(new java.text.DecimalFormat("#,##0.##", java.text.DecimalFormatSymbols.getInstance(java.util.Locale.ROOT)));
+    return a;
   }
 
   private static void style(JFreeChart c) {

@@ -55,7 +55,8 @@ final class CompareCommand implements Callable<Integer> {
       + "costs.hv.hypercall, strategy.<parameter>, guest.<parameter>, workload.<parameter>); repeatable")
   List<String> sweeps;
 
-  @Option(names = "--no-break-even", description = "skip the break-even sweep of file-io over device bandwidth")
+  @Option(names = "--no-break-even", description = "skip the break-even sweep of file-io over device bandwidth and the "
+      + "S-file setting cells (file-io on hdd and sata-ssd with sfile-sync write and fsync)")
   boolean noBreakEven;
 
   @Option(names = "--out", defaultValue = "runs/compare", description = "folder for the results (default: ${DEFAULT-VALUE})")
@@ -82,16 +83,21 @@ final class CompareCommand implements Callable<Integer> {
     }
     Experiment main = ComparePlan.experiment(registry, w, s, d, c, sw, seed, quick);
     Experiment breakEven = noBreakEven || !w.contains("file-io") ? null : BreakEven.experiment(registry, s, seed, quick);
-    int n = main.cells().size() + (breakEven == null ? 0 : breakEven.cells().size());
+    boolean paper = !noBreakEven && w.contains("file-io") && s.contains("sego");
+    Experiment paperSetting = paper ? BreakEven.paperSetting(registry, List.of("none", "sego"), seed, quick) : null;
+    int n = main.cells().size() + (breakEven == null ? 0 : breakEven.cells().size())
+        + (paperSetting == null ? 0 : paperSetting.cells().size());
     int t = threads != null ? Math.max(1, threads) : Runtime.getRuntime().availableProcessors();
     PrintWriter o = spec.commandLine().getOut();
     o.printf(Locale.ROOT, "compare: %d workload(s) x %d strategies x %d device(s) x %d cost profile(s)%s = %d cells%s, %d thread(s)%n",
         w.size(), s.size(), d.size(), c.size(), sw.isEmpty() ? "" : " x sweeps", main.cells().size(),
-        breakEven == null ? "" : " + " + breakEven.cells().size() + " break-even cells", t);
+        (breakEven == null ? "" : " + " + breakEven.cells().size() + " break-even cells")
+            + (paperSetting == null ? "" : " + " + paperSetting.cells().size() + " S-file setting cells"), t);
     o.flush();
     Progress progress = new Progress(o, n, System.console() != null);
     Results results = runner.run(main, t, progress::done);
     Results be = breakEven == null ? null : runner.run(breakEven, t, progress::done);
+    Results ps = paperSetting == null ? null : runner.run(paperSetting, t, progress::done);
     progress.finish();
     try {
       Files.createDirectories(out);
@@ -101,6 +107,9 @@ final class CompareCommand implements Callable<Integer> {
     Map<String, Object> tree = results.tree(describe(main, quick));
     if (be != null) {
       tree.put("breakEven", be.tree(describe(breakEven, quick)));
+    }
+    if (ps != null) {
+      tree.put("sfileSetting", ps.tree(describe(paperSetting, quick)));
     }
     Json.write(out.resolve("results.json"), tree);
     CompareTable.csv(out.resolve("results.csv"), results.runs());
@@ -112,7 +121,8 @@ final class CompareCommand implements Callable<Integer> {
     } catch (RuntimeException | LinkageError e) {
       spec.commandLine().getErr().println("sego: charts not written: " + e);
     }
-    CompareReport.write(out.resolve("report.md"), registry, results.runs(), be == null ? List.of() : be.runs(), s, table, charts, quick);
+    CompareReport.write(out.resolve("report.md"), registry, results.runs(), be == null ? List.of() : be.runs(),
+        ps == null ? List.of() : ps.runs(), s, table, charts, quick);
     o.println();
     o.println(CompareTable.LEGEND);
     o.println("results: " + out + " (results.json, results.csv, report.md" + (charts.isEmpty() ? "" : ", " + String.join(", ", charts)) + ")");
@@ -120,6 +130,9 @@ final class CompareCommand implements Callable<Integer> {
     List<CellResult> failed = new ArrayList<>(results.failures());
     if (be != null) {
       failed.addAll(be.failures());
+    }
+    if (ps != null) {
+      failed.addAll(ps.failures());
     }
     for (CellResult f : failed) {
       spec.commandLine().getErr().println("sego: cell " + f.cell().id() + " failed (" + f.cell().workload().parameters() + "): " + f.error());

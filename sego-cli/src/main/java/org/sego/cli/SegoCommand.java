@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
 /** {@code sego}: the root command. Errors print one clear message and exit non-zero. */
 @Command(name = "sego", mixinStandardHelpOptions = true, versionProvider = SegoCommand.Version.class,
     description = "Build, run, attack and compare hypervisor-based protection against a hostile OS.",
-    subcommands = {ListCommand.class, DescribeCommand.class, ValidateCommand.class, ProbeCommand.class, RunCommand.class, AttackCommand.class, MatrixCommand.class, CompareCommand.class, CrashCommand.class, BenchCommand.class})
+    subcommands = {ListCommand.class, DescribeCommand.class, ValidateCommand.class, ProbeCommand.class, RunCommand.class, AttackCommand.class, MatrixCommand.class, CompareCommand.class, CalibrateCommand.class, CrashCommand.class, BenchCommand.class})
 public final class SegoCommand implements Callable<Integer> {
   static final int USAGE = 2;
 

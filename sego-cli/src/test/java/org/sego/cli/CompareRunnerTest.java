@@ -105,6 +105,30 @@ class CompareRunnerTest {
     assertTrue(r.cells().get(1).error().contains("workload.pages"), r.cells().get(1).error());
   }
 
+  /** At device queue depth 1 every request waits at least the device's latency: no run beats requestBytes / latency. */
+  @Test
+  @SuppressWarnings("unchecked")
+  void atQueueDepthOneNoRunBeatsRequestSizeOverLatency() {
+    long latency = 100_000;
+    Experiment e = new Experiment(ComparePlan.base(),
+        List.of(new Experiment.WorkloadEntry("file-io", Map.of("size", "2 MiB", "request", "64 KiB"), true, Map.of())),
+        List.of("none", "sego"), List.of("nvme"), ComparePlan.DEVICE_TABLES, List.of("modern"),
+        List.of(new Experiment.Sweep("devices.disk.queue-depth", List.<Object>of(1L), List.of()),
+            new Experiment.Sweep("devices.disk.latency", List.<Object>of("100 us"), List.of())), 2);
+    Results r = new ExperimentRunner(registry).run(e, 2, x -> { });
+    assertTrue(r.failures().isEmpty(), () -> r.failures().toString());
+    for (Map<String, Object> run : r.runs()) {
+      Map<String, Object> c = (Map<String, Object>) run.get("counters");
+      long requests = ((Number) c.get("devices.disk.reads")).longValue() + ((Number) c.get("devices.disk.writes")).longValue();
+      long bytes = ((Number) c.get("devices.disk.bytes-read")).longValue() + ((Number) c.get("devices.disk.bytes-written")).longValue();
+      long nanos = (Long) run.get("simulatedNanos");
+      assertTrue(requests > 0, (String) run.get("cell"));
+      assertTrue(requests * latency <= nanos, run.get("cell") + ": " + requests + " requests in " + nanos + " ns");
+      double perSecond = bytes * 1e9 / nanos;
+      assertTrue(perSecond <= (double) bytes / requests / (latency / 1e9), run.get("cell") + ": " + perSecond + " B/s");
+    }
+  }
+
   @Test
   void aSweptCostFigureReachesTheCell() {
     Experiment e = new Experiment(ComparePlan.base(),

@@ -13,7 +13,7 @@ class ModuleInfoTest {
   void opensItsCommandsOnlyToPicocli() {
     ModuleDescriptor d = SegoCommand.class.getModule().getDescriptor();
     assertEquals(Set.of("java.base", "org.sego.core", "info.picocli", "com.google.common", "java.desktop",
-        "org.jfree.jfreechart", "org.jfree.svg"),
+        "org.jfree.jfreechart", "org.jfree.svg", "org.bouncycastle.provider"),
         d.requires().stream().map(ModuleDescriptor.Requires::name).collect(Collectors.toSet()));
     assertEquals(Set.of("org.sego.cli->[info.picocli]"),
         d.opens().stream().map(o -> o.source() + "->" + o.targets()).collect(Collectors.toSet()));

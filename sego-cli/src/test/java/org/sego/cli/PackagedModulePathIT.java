@@ -175,4 +175,22 @@ class PackagedModulePathIT {
     assertEquals(Files.readString(dir.resolve("a/qd32/stats.json")), Files.readString(dir.resolve("b/qd32/stats.json")));
     assertEquals(Files.readString(dir.resolve("a/qd1/config.json")), Files.readString(dir.resolve("b/qd1/config.json")));
   }
+
+  @Test
+  void compareWritesItsTableJsonCsvChartsAndReportTheSameWithOneAndTwoThreads() throws Exception {
+    for (String threads : List.of("1", "2")) {
+      Outcome o = sego(Map.of(), "compare", "--quick", "--workloads", "sharing,wiki", "--devices", "nvme", "--cost-profiles",
+          "modern", "--no-break-even", "--threads", threads, "--out", dir.resolve("c" + threads).toString());
+      assertEquals(0, o.exit(), o.err());
+      assertTrue(o.out().contains("x none") && o.out().contains("sharing") && o.out().contains("sego"), o.out());
+    }
+    for (String f : List.of("results.json", "results.csv", "report.md", "overhead.png", "overhead.svg")) {
+      assertTrue(Files.size(dir.resolve("c2").resolve(f)) > 0, f);
+    }
+    assertEquals(Files.readString(dir.resolve("c1/results.json")), Files.readString(dir.resolve("c2/results.json")));
+    assertTrue(Files.readString(dir.resolve("c2/report.md")).contains("## Regimes"));
+    Outcome bad = sego(Map.of(), "compare", "--devices", "floppy");
+    assertEquals(2, bad.exit());
+    assertTrue(bad.err().contains("--devices floppy") && bad.err().contains("nvme"), bad.err());
+  }
 }

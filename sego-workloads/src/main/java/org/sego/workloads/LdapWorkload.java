@@ -13,7 +13,7 @@ import org.sego.api.sim.Program;
 
 /**
  * OpenLDAP's shape (its LMDB back end): a database file of {@code records} fixed-size records,
- * written and fsynced, then mapped read-only; {@code lookups} skewed lookups read records straight
+ * loaded in bulk and fsynced, then mapped read-only; {@code lookups} skewed lookups read records straight
  * from the mapping, a few ({@code updates} per mille) rewrite a record with {@code pwrite} and
  * fsync it, after which the mapping must show the new record. The Java side keeps one generation
  * byte per record; every record looked up is checked against the content function. Exits with the
@@ -76,12 +76,16 @@ public final class LdapWorkload extends WorkloadProvider {
         s.exit(200);
       }
       int bad = 0;
-      // Record i at generation g holds stream (i, g) at offset 0 of the record, so a lookup checks one record.
-      for (long off = 0; off < bytes; off += size) {
-        int i = (int) (off / size);
-        Content.fill(scratch, 0, size, Content.stream(seed, i, 0), 0);
-        u.write(buf, scratch, 0, size);
-        bad += s.pwrite(fd, buf, size, off) == size ? 0 : 1;
+      // Record i at generation g holds stream (i, g) at offset 0 of the record, so a lookup checks one
+      // record. Loaded in bulk, as slapadd does: whole chunks of records per write.
+      int perChunk = Math.max(1, chunk / size);
+      for (int first = 0; first < records; first += perChunk) {
+        int n = Math.min(perChunk, records - first);
+        for (int k = 0; k < n; k++) {
+          Content.fill(scratch, k * size, size, Content.stream(seed, first + k, 0), 0);
+        }
+        u.write(buf, scratch, 0, n * size);
+        bad += s.pwrite(fd, buf, (long) n * size, (long) first * size) == (long) n * size ? 0 : 1;
       }
       bad += s.fsync(fd) == 0 ? 0 : 1;
       long map = s.mmapFile(0, bytes, Mman.PROT_READ, Mman.MAP_SHARED, fd, 0);

@@ -57,7 +57,8 @@ class SelfCheckTest {
   void passesHonestlyAndCatchesOneFlippedByte(String name, Map<String, Object> params) {
     assertEquals(0, run(name, params, -1), name + " failed its own check on an honest run");
     // (file-io's random pattern lays its file out first: the flipped write must be one of the overwrites after it)
-    int n = "random".equals(params.get("pattern")) ? 40 : 5;
+    // (ldap loads its database in two bulk writes here: the first (record 0, the most looked up) is flipped)
+    int n = "random".equals(params.get("pattern")) ? 40 : name.equals("ldap") ? 0 : 5;
     assertNotEquals(0, run(name, params, n), name + " did not notice a flipped byte");
   }
 

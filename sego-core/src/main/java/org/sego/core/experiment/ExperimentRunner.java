@@ -97,6 +97,23 @@ public final class ExperimentRunner {
     return t;
   }
 
+  /**
+   * The spec tree of {@code cell} as it runs: a swept {@code strategy.<parameter>} is left out for a
+   * strategy that has no such parameter ({@code none} in a sweep of a {@code sego} parameter: its
+   * cell is the baseline of that sweep point).
+   */
+  @SuppressWarnings("unchecked")
+  Map<String, Object> runnable(Experiment e, Experiment.Cell cell) {
+    Map<String, Object> t = tree(e, cell);
+    var provider = registry.find(PluginKind.STRATEGY, cell.strategy());
+    Map<String, Object> s = (Map<String, Object>) t.get("strategy");
+    if (provider.isPresent() && s != null) {
+      s.keySet().removeIf(k -> !k.equals("name") && cell.swept().containsKey("strategy." + k)
+          && provider.get().parameters().find(k).isEmpty());
+    }
+    return t;
+  }
+
   /** Sets a dotted key: {@code devices.<name>.<key>}, {@code costs.<figure>}, or {@code <table>.<key>}. */
   static void put(Map<String, Object> tree, String key, Object value) {
     String[] p = key.split("\\.", 3);
@@ -130,7 +147,7 @@ public final class ExperimentRunner {
     Map<String, Object> tree;
     SegoSystem system;
     try {
-      tree = tree(e, cell);
+      tree = runnable(e, cell);
       system = SegoSystem.fromTree(cell.id(), tree, registry);
     } catch (SpecException | IllegalArgumentException ex) {
       return CellResult.failed(cell, ex.getMessage());
@@ -224,6 +241,12 @@ public final class ExperimentRunner {
         counters.put(c.substring("system.".length()), stats.get(c));
       }
     }
+    stats.forEach((k, v) -> {
+      if (k.startsWith("system.devices.") && (k.endsWith(".reads") || k.endsWith(".writes") || k.endsWith(".bytes-read")
+          || k.endsWith(".bytes-written") || k.endsWith(".flushes"))) {
+        counters.put(k.substring("system.".length()), v);
+      }
+    });
     r.put("counters", counters);
     if (stats.containsKey("system.strategy.trusted-ram-bytes-per-protected-gib")) {
       Map<String, Object> ts = new TreeMap<>();

@@ -37,6 +37,8 @@ public final class BufferCache {
   private final TreeSet<Long> dirty = new TreeSet<>();
   /** Dirty blocks holding file data (the rest of {@link #dirty} is metadata). */
   private final TreeSet<Long> dirtyData = new TreeSet<>();
+  /** Blocks a flusher write-back is in flight for: not started again until it completes (a slow device would queue them without end). */
+  private final java.util.Set<Long> flushing = new java.util.HashSet<>();
   /** Blocks being read, with the processes waiting for them. */
   private final Map<Long, java.util.List<Integer>> loading = new HashMap<>();
   private final StatsSink.Counter hits;
@@ -210,7 +212,7 @@ public final class BufferCache {
     java.util.List<Long> ready = new java.util.ArrayList<>();
     for (long block : dirtyData) {
       Long f = frames.get(block);
-      if (f != null && !loading.containsKey(block)) {
+      if (f != null && !loading.containsKey(block) && !flushing.contains(block)) {
         ready.add(block);
       }
     }
@@ -241,7 +243,9 @@ public final class BufferCache {
   private void submitWriteBack(long block, long f) {
     long gen = generation.getOrDefault(block, 0L);
     ports.hooks().writeBack(device, block);
+    flushing.add(block);
     queue.submit(BlockRequest.write(device, block, 1, f << X86.PAGE_SHIFT, purposes.apply(block)), (id, s, t) -> {
+      flushing.remove(block);
       if (s == BlockQueue.OK && generation.getOrDefault(block, 0L) == gen && dirtyData.remove(block)) {
         dirty.remove(block);
         generation.remove(block);
