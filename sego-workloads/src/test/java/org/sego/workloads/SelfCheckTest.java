@@ -28,6 +28,7 @@ class SelfCheckTest {
     return Stream.of(
         Arguments.of("graph", Map.of("vertices", 4096, "passes", 1)),
         Arguments.of("file-io", Map.of("size", "512 KiB", "request", "16 KiB", "pattern", "random")),
+        Arguments.of("file-io", Map.of("size", "512 KiB", "request", "16 KiB", "queue-depth", 3)),
         Arguments.of("postmark", Map.of("files", 30, "transactions", 60)),
         Arguments.of("wiki", Map.of("pages", 20, "requests", 80)),
         Arguments.of("ldap", Map.of("records", 512, "lookups", 400)),

@@ -255,6 +255,78 @@ class FileSystemTest {
     assertEquals(List.of(), failures);
   }
 
+  /** Creates {@code path}, writes {@code n} bytes of value {@code v}, fsyncs, reads them back: the failures. */
+  static List<String> ownFile(UserContext u, String path, int n, int v) {
+    List<String> f = new ArrayList<>();
+    Syscalls s = u.syscalls();
+    long buf = s.mmap(0, n, Mman.PROT_READ | Mman.PROT_WRITE, Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS);
+    byte[] data = new byte[n];
+    java.util.Arrays.fill(data, (byte) v);
+    int fd = s.open(path, CREATE | Fcntl.O_EXCL);
+    u.write(buf, data, 0, n);
+    expect(f, path + " write", n, s.write(fd, buf, n));
+    expect(f, path + " fsync", 0, s.fsync(fd));
+    u.write(buf, new byte[n], 0, n);
+    expect(f, path + " pread", n, s.pread(fd, buf, n, 0));
+    byte[] back = new byte[n];
+    u.read(buf, back, 0, n);
+    if (!java.util.Arrays.equals(data, back)) {
+      f.add(path + " read back another file's bytes (" + back[0] + ", not " + v + ")");
+    }
+    s.close(fd);
+    return f;
+  }
+
+  @Test
+  void processesFirstUsingTheFileSystemTogetherShareOneMount() {
+    // The first file call mounts lxfs and waits for the device; the others arrive meanwhile.
+    List<String> failures = run(system(null, "16 MiB"), (u, s, buf, f) -> {
+      for (int k = 1; k <= 3; k++) {
+        String path = "/f" + k;
+        int v = k;
+        s.fork(c -> c.syscalls().exit(ownFile(c, path, 40_000, v).size()));
+      }
+      f.addAll(ownFile(u, "/f0", 40_000, 0));
+      for (int k = 0; k < 3; k++) {
+        s.waitpid(-1, buf);
+        expect(f, "a child's failures", 0, u.load64(buf) & 0xFFFF_FFFFL);
+      }
+      expect(f, "stat /f3", 0, s.stat("/f3", buf));
+    });
+    assertEquals(List.of(), failures);
+  }
+
+  @Test
+  void blocksOfARunningCommitStayCachedUntilTheyAreHome() {
+    // One process commits (fsync) while another drops clean blocks and creates files: a block the
+    // commit took clean but has not written home yet must not be dropped and re-read stale.
+    List<String> failures = new ArrayList<>();
+    try (SystemRun run = system(null, "16 MiB").build().start()) {
+      LinuxKernel k = (LinuxKernel) run.bootGuest();
+      int pid = run.start(u -> {
+        Syscalls s = u.syscalls();
+        failures.addAll(ownFile(u, "/first", 4096, 1)); // (mounted before the two start)
+        s.fork(c -> {
+          for (int i = 0; i < 20; i++) {
+            failures.addAll(ownFile(c, "/a" + i, 8192, 2));
+          }
+          c.syscalls().exit(0);
+        });
+        for (int i = 0; i < 20; i++) {
+          k.files.dropCaches();
+          failures.addAll(ownFile(u, "/b" + i, 4096, 3));
+        }
+        s.waitpid(-1, 0);
+        for (String p : Fsck.check(k.files.mounted())) {
+          failures.add("fsck: " + p);
+        }
+      });
+      run.run();
+      assertEquals(0, run.exitStatuses().get(pid));
+    }
+    assertEquals(List.of(), failures);
+  }
+
   @Test
   void withoutAFileSystemDeviceFileCallsAnswerEnodev() {
     List<String> failures = new ArrayList<>();

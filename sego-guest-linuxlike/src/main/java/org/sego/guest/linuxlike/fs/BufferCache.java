@@ -39,6 +39,12 @@ public final class BufferCache {
   private final TreeSet<Long> dirtyData = new TreeSet<>();
   /** Blocks a flusher write-back is in flight for: not started again until it completes (a slow device would queue them without end). */
   private final java.util.Set<Long> flushing = new java.util.HashSet<>();
+  /**
+   * Blocks a commit took clean from the dirty sets, with how many commits hold each: their content is
+   * on its way to the journal and home, so reclaim may not drop them (a drop would re-read the stale
+   * home copy), as jbd2 holds the buffers of a running commit.
+   */
+  private final Map<Long, Integer> committing = new HashMap<>();
   /** Blocks being read, with the processes waiting for them. */
   private final Map<Long, java.util.List<Integer>> loading = new HashMap<>();
   private final StatsSink.Counter hits;
@@ -314,7 +320,7 @@ public final class BufferCache {
     int dropped = 0;
     for (var it = frames.entrySet().iterator(); it.hasNext() && dropped < max; ) {
       var e = it.next();
-      if (!dirty.contains(e.getKey()) && !loading.containsKey(e.getKey()) && !mapped.test(e.getValue())) {
+      if (droppable(e.getKey(), e.getValue())) {
         freeFrame.accept(e.getValue());
         blockOfFrame.remove(e.getValue());
         it.remove();
@@ -325,16 +331,34 @@ public final class BufferCache {
     return dropped;
   }
 
-  /** Takes the dirty sets: returns {data, metadata} and marks them clean (later writes dirty them again). */
+  /**
+   * Takes the dirty sets: returns {data, metadata} and marks them clean (later writes dirty them
+   * again). The blocks stay in the cache until {@link #committed} releases them.
+   */
   @SuppressWarnings("unchecked")
   public TreeSet<Long>[] takeDirty() {
     TreeSet<Long> data = new TreeSet<>(dirtyData);
     TreeSet<Long> meta = new TreeSet<>(dirty);
     meta.removeAll(data);
+    for (long b : dirty) {
+      committing.merge(b, 1, Integer::sum);
+    }
     dirty.clear();
     dirtyData.clear();
     generation.clear();
     return new TreeSet[] {data, meta};
+  }
+
+  /** Releases blocks {@link #takeDirty} took, once their content is home: reclaim may drop them again. */
+  public void committed(java.util.Collection<Long> blocks) {
+    for (long b : blocks) {
+      committing.computeIfPresent(b, (k, n) -> n == 1 ? null : n - 1);
+    }
+  }
+
+  /** Whether reclaim may drop {@code block}'s frame now. */
+  private boolean droppable(long block, long frame) {
+    return !dirty.contains(block) && !committing.containsKey(block) && !loading.containsKey(block) && !mapped.test(frame);
   }
 
   /** A copy of {@code block}'s cached frame, frozen for a commit; the caller frees it. */
@@ -452,7 +476,7 @@ public final class BufferCache {
     int dropped = 0;
     for (var it = frames.entrySet().iterator(); it.hasNext(); ) {
       var e = it.next();
-      if (!dirty.contains(e.getKey()) && !loading.containsKey(e.getKey()) && !mapped.test(e.getValue())) {
+      if (droppable(e.getKey(), e.getValue())) {
         freeFrame.accept(e.getValue());
         blockOfFrame.remove(e.getValue());
         it.remove();

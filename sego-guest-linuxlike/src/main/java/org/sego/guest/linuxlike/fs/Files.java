@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import org.sego.api.sim.CostCategory;
 import org.sego.api.guest.KernelPorts;
 import org.sego.api.posix.Errno;
 import org.sego.api.posix.Fcntl;
@@ -21,6 +22,8 @@ public final class Files {
   private final MemoryManager mm;
   private final String device;
   private Lxfs fs;
+  /** While the first use mounts the file system, the processes waiting for it; null otherwise. */
+  private java.util.List<Integer> mounting;
   private final boolean dataJournal;
   private final Names names = new Names(this);
   /** Open descriptions per inode, so an unlinked file lives until its last close. */
@@ -33,31 +36,47 @@ public final class Files {
     this.device = device;
   }
 
-  /** The mounted file system, mounting (and formatting a blank device) on first use; null without a device. */
   /** Whether file {@code ino} is open anywhere (an unlinked file lives until its last close). */
   boolean isOpen(int ino) {
     return openCount.containsKey(ino);
   }
 
+  /**
+   * The mounted file system, mounting (and formatting a blank device) on first use; null without a
+   * device. Mounting waits for the device, so a process that comes here while another mounts waits
+   * for that mount: two mounts of one device would be two caches writing the same blocks.
+   */
   Lxfs fs() {
+    while (fs == null && mounting != null) {
+      mounting.add(ports.cpu().currentPid());
+      ports.cpu().block(CostCategory.IO_WAIT);
+    }
     if (fs == null && !device.isEmpty()) {
-      BufferCache cache = new BufferCache(ports, device, mm::allocKernelFrame, mm::freeKernelFrame, mm.hap());
-      cache.setMapped(f -> mm.frames().mapcount(f) > 0);
-      cache.setHapMarker(f -> mm.frames().addFlag(f, org.sego.guest.linuxlike.mm.FrameTable.HAP));
-      mm.addShrinker(cache::shrink);
-      fs = Lxfs.mount(cache, dataJournal);
-      Lxfs mounted = fs;
-      mm.setFilePages(new MemoryManager.FilePages() {
-        @Override
-        public long frame(long ino, long offset, boolean forWrite) {
-          return pageFrame(ino, offset, forWrite);
-        }
+      mounting = new java.util.ArrayList<>();
+      try {
+        BufferCache cache = new BufferCache(ports, device, mm::allocKernelFrame, mm::freeKernelFrame, mm.hap());
+        cache.setMapped(f -> mm.frames().mapcount(f) > 0);
+        cache.setHapMarker(f -> mm.frames().addFlag(f, org.sego.guest.linuxlike.mm.FrameTable.HAP));
+        mm.addShrinker(cache::shrink);
+        Lxfs mounted = Lxfs.mount(cache, dataJournal);
+        mm.setFilePages(new MemoryManager.FilePages() {
+          @Override
+          public long frame(long ino, long offset, boolean forWrite) {
+            return pageFrame(ino, offset, forWrite);
+          }
 
-        @Override
-        public void markSecure(long ino) {
-          mounted.markSecure(ino);
+          @Override
+          public void markSecure(long ino) {
+            mounted.markSecure(ino);
+          }
+        });
+        fs = mounted;
+      } finally {
+        for (int pid : mounting) {
+          ports.cpu().wake(pid);
         }
-      });
+        mounting = null;
+      }
     }
     return fs;
   }

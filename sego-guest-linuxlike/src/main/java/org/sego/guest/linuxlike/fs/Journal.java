@@ -75,17 +75,23 @@ final class Journal {
     TreeSet<Long>[] dirty = cache.takeDirty();
     TreeSet<Long> data = dirty[0];
     TreeSet<Long> meta = dirty[1];
-    if (dataJournal) {
-      meta.addAll(data);
-    } else if (!data.isEmpty()) {
-      cache.writeHome(data);
-    }
-    List<Long> blocks = new ArrayList<>(meta);
-    if (blocks.isEmpty()) {
-      cache.flush();
-    }
-    for (int from = 0; from < blocks.size(); from += (int) capacity()) {
-      transaction(blocks.subList(from, (int) Math.min(blocks.size(), from + capacity())));
+    try {
+      if (dataJournal) {
+        meta.addAll(data);
+      } else if (!data.isEmpty()) {
+        cache.writeHome(data);
+      }
+      List<Long> blocks = new ArrayList<>(meta);
+      if (blocks.isEmpty()) {
+        cache.flush();
+      }
+      for (int from = 0; from < blocks.size(); from += (int) capacity()) {
+        transaction(blocks.subList(from, (int) Math.min(blocks.size(), from + capacity())));
+      }
+    } finally {
+      TreeSet<Long> taken = new TreeSet<>(data);
+      taken.addAll(meta); // (meta holds the data too under data=journal)
+      cache.committed(taken);
     }
     fs.recentlyFreed.removeAll(freedBefore);
   }

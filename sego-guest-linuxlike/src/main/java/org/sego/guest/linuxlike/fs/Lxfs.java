@@ -162,6 +162,8 @@ public final class Lxfs {
     cache.writeHome(all);
     cache.flush();
     cache.writeFrames(new long[] {0}, new long[] {cache.frame(0)}, true);
+    cache.committed(dirty[0]);
+    cache.committed(dirty[1]);
   }
 
   static boolean bit(BufferCache c, long base, long index) {
