@@ -38,19 +38,9 @@ final class Content {
 
   /** Whether {@code b[off, off+len)} holds the stream's bytes at {@code position}. */
   static boolean matches(byte[] b, int off, int len, long stream, long position) {
-    long word = Long.MIN_VALUE;
-    long value = 0;
-    for (int i = 0; i < len; i++) {
-      long p = position + i;
-      if (p >>> 3 != word) {
-        word = p >>> 3;
-        value = mix(stream + word);
-      }
-      if (b[off + i] != (byte) (value >>> ((p & 7) << 3))) {
-        return false;
-      }
-    }
-    return true;
+    byte[] want = new byte[len];
+    fill(want, 0, len, stream, position);
+    return java.util.Arrays.equals(b, off, off + len, want, 0, len);
   }
 
   /** Writes {@code len} bytes of the stream at file offset {@code position} through the buffer at {@code buf}. */

@@ -36,28 +36,11 @@ public final class PageSharingWorkload extends WorkloadProvider {
     long wait = p.duration("wait").nanos();
     return u -> {
       long base = Pages.anonymous(u.syscalls(), (long) pages * Pages.SIZE);
-      byte[] expected = new byte[Pages.SIZE];
-      byte[] scratch = new byte[Pages.SIZE];
-      for (int i = 0; i < pages; i++) {
-        Pages.content(expected, seed, i % distinct, 0);
-        u.write(base + (long) i * Pages.SIZE, expected, 0, Pages.SIZE);
-      }
+      Pages.fillRepeating(u, base, pages, distinct, seed);
       Pages.idle(u, wait);
-      int bad = 0;
-      for (int i = 0; i < pages; i++) {
-        Pages.content(expected, seed, i % distinct, 0);
-        bad += Pages.holds(u, base + (long) i * Pages.SIZE, expected, scratch) ? 0 : 1;
-      }
-      for (int i = 0; i < pages; i += 3) {
-        u.store64(base + (long) i * Pages.SIZE, i);
-      }
-      for (int i = 0; i < pages; i++) {
-        Pages.content(expected, seed, i % distinct, 0);
-        if (i % 3 == 0) {
-          java.nio.ByteBuffer.wrap(expected).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(0, i);
-        }
-        bad += Pages.holds(u, base + (long) i * Pages.SIZE, expected, scratch) ? 0 : 1;
-      }
+      int bad = Pages.wrongRepeating(u, base, pages, distinct, seed, 0, null);
+      Pages.mark(u, base, pages, 3, i -> i);
+      bad += Pages.wrongRepeating(u, base, pages, distinct, seed, 3, i -> i);
       u.syscalls().exit(Math.min(bad, 255));
     };
   }

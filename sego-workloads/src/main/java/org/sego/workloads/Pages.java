@@ -32,6 +32,41 @@ final class Pages {
     return Arrays.equals(expected, scratch);
   }
 
+  /** Fills {@code pages} pages from {@code base}: page {@code i} gets content {@code i % distinct} of the seed. */
+  static void fillRepeating(UserContext u, long base, int pages, int distinct, long seed) {
+    byte[] page = new byte[SIZE];
+    for (int i = 0; i < pages; i++) {
+      content(page, seed, i % distinct, 0);
+      u.write(base + (long) i * SIZE, page, 0, SIZE);
+    }
+  }
+
+  /** Writes {@code marker(i)} into the first word of every {@code every}th page from {@code base} (splitting what was merged). */
+  static void mark(UserContext u, long base, int pages, int every, java.util.function.LongUnaryOperator marker) {
+    for (int i = 0; i < pages; i += every) {
+      u.store64(base + (long) i * SIZE, marker.applyAsLong(i));
+    }
+  }
+
+  /**
+   * The pages {@link #fillRepeating} filled that no longer hold their content, where every {@code
+   * every}th page starts with {@code marker(i)} ({@code every} 0: no page is marked).
+   */
+  static int wrongRepeating(UserContext u, long base, int pages, int distinct, long seed, int every,
+      java.util.function.LongUnaryOperator marker) {
+    byte[] expected = new byte[SIZE];
+    byte[] scratch = new byte[SIZE];
+    int bad = 0;
+    for (int i = 0; i < pages; i++) {
+      content(expected, seed, i % distinct, 0);
+      if (every > 0 && i % every == 0) {
+        java.nio.ByteBuffer.wrap(expected).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(0, marker.applyAsLong(i));
+      }
+      bad += holds(u, base + (long) i * SIZE, expected, scratch) ? 0 : 1;
+    }
+    return bad;
+  }
+
   /** Bytes of each area {@link #fragment} fills: 1 MiB areas hold no aligned 2 MiB range, so they get 4 KiB pages. */
   static final long FRAGMENT_AREA = 1L << 20;
 

@@ -72,28 +72,11 @@ public final class SharingWorkload extends WorkloadProvider {
 
   static int one(UserContext u, long seed, int pages, int distinct, long wait) {
     long base = Pages.anonymous(u.syscalls(), (long) pages * Pages.SIZE);
-    byte[] expected = new byte[Pages.SIZE];
-    byte[] scratch = new byte[Pages.SIZE];
-    for (int i = 0; i < pages; i++) {
-      Pages.content(expected, seed, i % distinct, 0);
-      u.write(base + (long) i * Pages.SIZE, expected, 0, Pages.SIZE);
-    }
+    Pages.fillRepeating(u, base, pages, distinct, seed);
     Pages.idle(u, wait);
-    int bad = 0;
-    for (int round = 0; round < 2; round++) {
-      for (int i = 0; i < pages; i++) {
-        Pages.content(expected, seed, i % distinct, 0);
-        if (round == 1 && i % 4 == 0) {
-          java.nio.ByteBuffer.wrap(expected).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(0, u.pid() * 1_000_003L + i);
-        }
-        bad += Pages.holds(u, base + (long) i * Pages.SIZE, expected, scratch) ? 0 : 1;
-      }
-      if (round == 0) {
-        for (int i = 0; i < pages; i += 4) {
-          u.store64(base + (long) i * Pages.SIZE, u.pid() * 1_000_003L + i);
-        }
-      }
-    }
-    return bad;
+    int bad = Pages.wrongRepeating(u, base, pages, distinct, seed, 0, null);
+    java.util.function.LongUnaryOperator marker = i -> u.pid() * 1_000_003L + i;
+    Pages.mark(u, base, pages, 4, marker);
+    return bad + Pages.wrongRepeating(u, base, pages, distinct, seed, 4, marker);
   }
 }

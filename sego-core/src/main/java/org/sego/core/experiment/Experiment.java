@@ -59,9 +59,7 @@ public record Experiment(
       Map<String, Object> swept, long seed) {
     /** {@code workload/strategy/device/profile[/key=value...]}. */
     public String id() {
-      StringBuilder b = new StringBuilder(workload.name() + "/" + strategy + "/" + device + "/" + costProfile);
-      swept.forEach((k, v) -> b.append('/').append(k).append('=').append(v));
-      return b.toString();
+      return idUnder(strategy);
     }
 
     /** The same cell under another strategy (its baseline under {@code none}). */

@@ -76,8 +76,14 @@ public final class ExperimentRunner {
     }
   }
 
-  /** The spec tree of {@code cell}. */
-  public static Map<String, Object> tree(Experiment e, Experiment.Cell cell) {
+  /**
+   * The spec tree of {@code cell} as it runs: the base with the cell's seed, cost profile, device
+   * model, strategy, guest and workload, and its swept keys. A swept {@code strategy.<parameter>} is
+   * left out for a strategy that has no such parameter ({@code none} in a sweep of a {@code sego}
+   * parameter: its cell is the baseline of that sweep point).
+   */
+  @SuppressWarnings("unchecked")
+  Map<String, Object> tree(Experiment e, Experiment.Cell cell) {
     Map<String, Object> t = deepCopy(e.base());
     table(t, "system").put("seed", cell.seed());
     table(t, "system").put("cost-profile", cell.costProfile());
@@ -94,20 +100,9 @@ public final class ExperimentRunner {
     w.put("as-hap", cell.workload().asHap());
     w.putAll(cell.workload().parameters());
     cell.swept().forEach((k, v) -> put(t, k, v));
-    return t;
-  }
-
-  /**
-   * The spec tree of {@code cell} as it runs: a swept {@code strategy.<parameter>} is left out for a
-   * strategy that has no such parameter ({@code none} in a sweep of a {@code sego} parameter: its
-   * cell is the baseline of that sweep point).
-   */
-  @SuppressWarnings("unchecked")
-  Map<String, Object> runnable(Experiment e, Experiment.Cell cell) {
-    Map<String, Object> t = tree(e, cell);
     var provider = registry.find(PluginKind.STRATEGY, cell.strategy());
     Map<String, Object> s = (Map<String, Object>) t.get("strategy");
-    if (provider.isPresent() && s != null) {
+    if (provider.isPresent()) {
       s.keySet().removeIf(k -> !k.equals("name") && cell.swept().containsKey("strategy." + k)
           && provider.get().parameters().find(k).isEmpty());
     }
@@ -147,7 +142,7 @@ public final class ExperimentRunner {
     Map<String, Object> tree;
     SegoSystem system;
     try {
-      tree = runnable(e, cell);
+      tree = tree(e, cell);
       system = SegoSystem.fromTree(cell.id(), tree, registry);
     } catch (SpecException | IllegalArgumentException ex) {
       return CellResult.failed(cell, ex.getMessage());

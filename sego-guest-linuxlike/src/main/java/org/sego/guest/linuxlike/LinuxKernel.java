@@ -178,7 +178,7 @@ final class LinuxKernel implements GuestKernel {
     if (p == null) {
       return;
     }
-    files.harvest(p.space, 0, Long.MAX_VALUE);
+    files.mappings.harvest(p.space, 0, Long.MAX_VALUE);
     mm.destroy(p.space);
     files.closeAll(p.files);
     p.exitStatus = status;

@@ -113,7 +113,7 @@ final class ProcessSyscalls implements Syscalls {
         return -Errno.EINVAL;
       }
       start = address;
-      kernel.files.harvest(as, start, start + len);
+      kernel.files.mappings.harvest(as, start, start + len);
       mm().unmapRange(as, start, start + len);
       removeAreas(as, start, start + len);
     } else {
@@ -132,12 +132,12 @@ final class ProcessSyscalls implements Syscalls {
     if ((prot & ~VALID_PROT) != 0) {
       return -Errno.EINVAL;
     }
-    return kernel.files.mmapFile(self().space, self().files, address, length, prot, flags, fd, offset);
+    return kernel.files.mappings.mmapFile(self().space, self().files, address, length, prot, flags, fd, offset);
   }
 
   @Override
   public int msync(long address, long length, int flags) {
-    return kernel.files.msync(self().space, address, length, flags);
+    return kernel.files.mappings.msync(self().space, address, length, flags);
   }
 
   @Override
@@ -147,7 +147,7 @@ final class ProcessSyscalls implements Syscalls {
     }
     AddressSpace as = self().space;
     long end = address + align(length);
-    kernel.files.harvest(as, address, end);
+    kernel.files.mappings.harvest(as, address, end);
     mm().unmapRange(as, address, end);
     removeAreas(as, address, end);
     return 0;

@@ -26,6 +26,8 @@ public final class Files {
   private java.util.List<Integer> mounting;
   private final boolean dataJournal;
   private final Names names = new Names(this);
+  /** Files mapped into user space: mmap of an open file, its page faults, msync. */
+  public final FileMappings mappings;
   /** Open descriptions per inode, so an unlinked file lives until its last close. */
   private final Map<Integer, Integer> openCount = new HashMap<>();
 
@@ -34,6 +36,12 @@ public final class Files {
     this.ports = ports;
     this.mm = mm;
     this.device = device;
+    this.mappings = new FileMappings(this, mm);
+  }
+
+  /** The file system if it is mounted (never mounting it). */
+  Lxfs current() {
+    return fs;
   }
 
   /** Whether file {@code ino} is open anywhere (an unlinked file lives until its last close). */
@@ -62,7 +70,7 @@ public final class Files {
         mm.setFilePages(new MemoryManager.FilePages() {
           @Override
           public long frame(long ino, long offset, boolean forWrite) {
-            return pageFrame(ino, offset, forWrite);
+            return mappings.pageFrame(ino, offset, forWrite);
           }
 
           @Override
@@ -437,13 +445,13 @@ public final class Files {
     }
   }
 
-  private void begin() {
+  void begin() {
     if (fs != null) {
       fs.journal.begin();
     }
   }
 
-  private void end() {
+  void end() {
     if (fs != null) {
       fs.journal.end();
     }
@@ -457,82 +465,6 @@ public final class Files {
         fs.cache.writeBackData(maxBlocks);
       }
     }
-  }
-
-  /** The page-cache frame for {@code offset} of file {@code ino} (a fault in a file mapping), or -errno. */
-  private long pageFrame(long ino, long offset, boolean forWrite) {
-    int i = (int) ino;
-    if (offset >= fs.size(i)) {
-      return -Errno.EFAULT;
-    }
-    begin();
-    try {
-      long block = fs.bmap(i, offset / Lxfs.BS, true);
-      return block < 0 ? block : fs.cache.frame(block);
-    } finally {
-      end();
-    }
-  }
-
-  /** mmap of an open file. */
-  public long mmapFile(AddressSpace as, TreeMap<Integer, OpenFile> table, long address, long length, int prot, int flags,
-      int fd, long offset) {
-    OpenFile of = table.get(fd);
-    if (of == null) {
-      return -Errno.EBADF;
-    }
-    if (fs.mode(of.ino) != Lxfs.MODE_FILE) {
-      return -Errno.ENODEV;
-    }
-    boolean shared = (flags & org.sego.api.posix.Mman.MAP_SHARED) != 0;
-    if (length <= 0 || offset < 0 || (offset % Lxfs.BS) != 0 || shared == ((flags & org.sego.api.posix.Mman.MAP_PRIVATE) != 0)) {
-      return -Errno.EINVAL;
-    }
-    if (shared && (prot & org.sego.api.posix.Mman.PROT_WRITE) != 0 && (of.flags & Fcntl.O_ACCMODE) != Fcntl.O_RDWR) {
-      return -Errno.EACCES;
-    }
-    long len = (length + Lxfs.BS - 1) & ~(Lxfs.BS - 1L);
-    long start;
-    if ((flags & org.sego.api.posix.Mman.MAP_FIXED) != 0) {
-      if ((address % Lxfs.BS) != 0 || address <= 0) {
-        return -Errno.EINVAL;
-      }
-      start = address;
-      harvest(as, start, start + len);
-      mm.unmapRange(as, start, start + len);
-      mm.removeAreas(as, start, start + len);
-    } else {
-      start = mm.findFree(as, len);
-      if (start < 0) {
-        return -Errno.ENOMEM;
-      }
-    }
-    mm.addFileArea(as, start, start + len, prot, shared, of.ino, offset);
-    return start;
-  }
-
-  /** Collects writes made through shared file mappings in a range (before unmapping it, or for msync). */
-  public void harvest(AddressSpace as, long start, long end) {
-    if (fs != null) {
-      mm.harvestDirty(as, -1, start, end, fs.cache::dirtyFrame);
-    }
-  }
-
-  public int msync(AddressSpace as, long address, long length, int flags) {
-    boolean sync = (flags & org.sego.api.posix.Mman.MS_SYNC) != 0;
-    boolean async = (flags & org.sego.api.posix.Mman.MS_ASYNC) != 0;
-    if ((address % Lxfs.BS) != 0 || length < 0 || sync == async || (flags & ~5) != 0) {
-      return -Errno.EINVAL;
-    }
-    long end = address + ((length + Lxfs.BS - 1) & ~(Lxfs.BS - 1L));
-    if (!as.covered(address, end)) {
-      return -Errno.ENOMEM;
-    }
-    harvest(as, address, end);
-    if (sync && fs != null) {
-      fs.journal.commit();
-    }
-    return 0;
   }
 
   /** The kernel's {@code dropCaches()}: drops every clean page-cache block; returns how many. */
