@@ -176,9 +176,12 @@ final class CompareCharts {
     return ((Number) ((Map<String, Object>) r.get("throughput")).get("perSecond")).doubleValue();
   }
 
-  /** A log axis labelled with plain numbers (not powers of ten). */
+  /** A log axis with a tick at every power of two, labelled with plain numbers (0.5, 1, 2, 4, ..., 1,024). */
   private static LogAxis log(String label) {
     LogAxis a = new LogAxis(label);
+    a.setBase(2);
+    a.setTickUnit(new org.jfree.chart.axis.NumberTickUnit(1));
+    a.setMinorTickCount(1);
     a.setNumberFormatOverride(new java.text.DecimalFormat("#,##0.##", java.text.DecimalFormatSymbols.getInstance(java.util.Locale.ROOT)));
     return a;
   }
