@@ -54,6 +54,8 @@ final class LibrarySecureFiles implements SecureFiles {
   }
 
   private final Map<Integer, Open> open = new TreeMap<>();
+  /** OIDs unlinked while open here: the hypervisor keeps their pages until the last close. */
+  private final java.util.Set<Long> unlinkedOpen = new java.util.HashSet<>();
   /** Secure descriptors start here, far above the kernel's, so the two never collide. */
   static final int FIRST_DESCRIPTOR = 1 << 20;
   private int next = FIRST_DESCRIPTOR;
@@ -390,15 +392,29 @@ final class LibrarySecureFiles implements SecureFiles {
       return -Errno.EBADF;
     }
     unmap(f);
-    return sys.close(f.fd);
+    int r = sys.close(f.fd);
+    if (f.oid != 0 && unlinkedOpen.contains(f.oid) && open.values().stream().noneMatch(o -> o.oid == f.oid)) {
+      unlinkedOpen.remove(f.oid);
+      user.hypercalls().call(new HapHypercalls.ReleaseSecureFile(f.oid)); // the last close of an unlinked file
+    }
+    return r;
   }
 
+  /**
+   * Unlinks {@code path}. A file this HAP holds open lives until its last close (POSIX): the
+   * hypervisor drops the name now and the pages then.
+   */
   @Override
   public int unlink(String path) {
+    long oid = runtime.registered() && !open.isEmpty() ? ask(new HapHypercalls.LookupSecureFile(path)) : 0;
+    boolean held = oid > 0 && open.values().stream().anyMatch(o -> o.oid == oid);
     int r = sys.unlink(path);
     checkNamespace("unlink", path, r);
     if (r == 0 && runtime.registered()) {
-      user.hypercalls().call(new HapHypercalls.UnbindSecureFile(path));
+      user.hypercalls().call(new HapHypercalls.UnbindSecureFile(path, held));
+      if (held) {
+        unlinkedOpen.add(oid);
+      }
     }
     return r;
   }

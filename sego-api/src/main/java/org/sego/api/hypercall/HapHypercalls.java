@@ -125,11 +125,29 @@ public final class HapHypercalls {
     }
   }
 
-  /** Removes {@code path} from the HAP's secure namespace; its OID never returns. {@code Refused}: not bound. */
-  public record UnbindSecureFile(String path) implements HapHypercall {
+  /**
+   * Removes {@code path} from the HAP's secure namespace; its OID never returns. With {@code held}
+   * the HAP still holds the file open (POSIX: an unlinked file lives until its last close): its pages
+   * and length stay until {@link ReleaseSecureFile}; otherwise they go now. {@code Ok(oid)}; {@code
+   * Refused}: not bound.
+   */
+  public record UnbindSecureFile(String path, boolean held) implements HapHypercall {
+    /** An unbind of a file the HAP does not hold open. */
+    public UnbindSecureFile(String path) {
+      this(path, false);
+    }
+
     @Override
     public String name() {
       return "secure-file-unbind";
+    }
+  }
+
+  /** The HAP closed the last descriptor of {@code objectId}, a file it unbound while holding it: its pages go now. {@code Refused}: no such held file. */
+  public record ReleaseSecureFile(long objectId) implements HapHypercall {
+    @Override
+    public String name() {
+      return "secure-file-release";
     }
   }
 

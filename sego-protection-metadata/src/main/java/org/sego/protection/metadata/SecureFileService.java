@@ -30,6 +30,8 @@ final class SecureFileService {
   private final LongLongMap dirtyFile;
   private final LongLongMap authorizedIn;
   private final PageGuard guard;
+  /** Files unbound while a HAP held them open, to the HAP's pid: their pages go at its last close or its exit. */
+  private final LongLongMap held = new LongLongMap(-1);
   private final StatsSink.Counter fileWriteBacks;
   private final StatsSink.Counter fileReadIns;
   private final StatsSink.Counter blockCopies;
@@ -53,7 +55,7 @@ final class SecureFileService {
   }
 
   /** A HAP's secure-file hypercall, or null if {@code call} is not one. */
-  HypercallResult hapCall(org.sego.api.hypercall.Hypercall call) {
+  HypercallResult hapCall(int pid, org.sego.api.hypercall.Hypercall call) {
     if (call instanceof org.sego.api.hypercall.HapHypercalls.BindSecureFile) {
       return new HypercallResult.Ok(files.bind(((org.sego.api.hypercall.HapHypercalls.BindSecureFile) call).path()));
     }
@@ -72,11 +74,25 @@ final class SecureFileService {
       return new HypercallResult.Ok(files.countIn(((org.sego.api.hypercall.HapHypercalls.CountSecureFiles) call).dir()));
     }
     if (call instanceof org.sego.api.hypercall.HapHypercalls.UnbindSecureFile) {
-      long oid = files.unbind(((org.sego.api.hypercall.HapHypercalls.UnbindSecureFile) call).path(), this::deletedBlock);
+      org.sego.api.hypercall.HapHypercalls.UnbindSecureFile u = (org.sego.api.hypercall.HapHypercalls.UnbindSecureFile) call;
+      long oid = files.unbindName(u.path());
       if (oid == 0) {
         return new HypercallResult.Refused("not bound");
       }
-      releaseFile(oid);
+      if (u.held()) {
+        held.put(oid, pid); // (its pages stay until the HAP's last close, or its exit)
+      } else {
+        deleteFile(oid);
+      }
+      return new HypercallResult.Ok(oid);
+    }
+    if (call instanceof org.sego.api.hypercall.HapHypercalls.ReleaseSecureFile) {
+      long oid = ((org.sego.api.hypercall.HapHypercalls.ReleaseSecureFile) call).objectId();
+      if (held.get(oid) != pid) {
+        return new HypercallResult.Refused("OID " + oid + " is no unbound file the HAP holds");
+      }
+      held.remove(oid);
+      deleteFile(oid);
       return HypercallResult.ok();
     }
     if (call instanceof org.sego.api.hypercall.HapHypercalls.RenameSecureFile) {
@@ -118,6 +134,36 @@ final class SecureFileService {
   }
 
   /** The file is gone: its cached pages are scrubbed and given back to the OS, which may reuse their blocks at once. */
+  /** HAP {@code pid} is gone: the unbound files it still held go too. */
+  void processExited(int pid) {
+    java.util.List<Long> gone = new java.util.ArrayList<>();
+    held.forEach((oid, holder) -> {
+      if (holder == pid) {
+        gone.add(oid);
+      }
+    });
+    for (long oid : gone) {
+      held.remove(oid);
+      deleteFile(oid);
+    }
+  }
+
+  /** The guest is gone, and every HAP with it: the unbound files they held go. */
+  void guestCrashed() {
+    java.util.List<Long> gone = new java.util.ArrayList<>();
+    held.forEach((oid, holder) -> gone.add(oid));
+    held.clear();
+    for (long oid : gone) {
+      files.dropFile(oid, this::deletedBlock);
+    }
+  }
+
+  /** A file whose name went: its versions, length and pages go (its blocks left stale under secure delete). */
+  private void deleteFile(long oid) {
+    files.dropFile(oid, this::deletedBlock);
+    releaseFile(oid);
+  }
+
   void releaseFile(long oid) {
     if (state.wal != null) {
       state.wal.forget(oid, 0);

@@ -48,6 +48,8 @@ final class SecureFileTable {
   private final LongLongMap blocks = new LongLongMap(-1);
   private final LongLongMap inodeOid = new LongLongMap(0);
   private final LongLongMap oidInode = new LongLongMap(-1);
+  /** Files unbound from their names but not dropped yet (a HAP holds them open). */
+  private final java.util.Set<Long> unnamed = new java.util.HashSet<>();
   /** Stale blocks of the file device (durable), and those the OS wrote since its last flush (their records go at the next). */
   private final LongLongMap stale = new LongLongMap(0);
   /**
@@ -165,24 +167,34 @@ final class SecureFileTable {
     return sync();
   }
 
+  /** Whether {@code oid} is a live file: bound to a name, or unbound but not yet dropped (held open by its HAP). */
   boolean known(long oid) {
-    return names.containsKey(oid);
+    return names.containsKey(oid) || unnamed.contains(oid);
   }
 
   /**
-   * Removes {@code name}: its OID, length and page versions are gone for good, so none of its
-   * blocks is ever accepted again, and {@code block} is told each block its pages were last
-   * written to. Returns the OID, or 0 if the name was not bound.
+   * Removes {@code name} from the namespace; its OID never returns, but keeps its length and page
+   * versions until {@link #dropFile}. Returns the OID, or 0 if the name was not bound.
    */
-  long unbind(String name, java.util.function.LongConsumer block) {
+  long unbindName(String name) {
     Long o = oids.remove(name);
     if (o == null) {
       return 0;
     }
     names.remove(o);
+    unnamed.add(o);
     record(NAME | o, null);
     uncommitted.remove(o);
     uncertain.remove(o);
+    return o;
+  }
+
+  /**
+   * Forgets file {@code o} for good: its record, length and page versions, so none of its blocks is
+   * ever accepted again; {@code block} is told each block its pages were last written to.
+   */
+  void dropFile(long o, java.util.function.LongConsumer block) {
+    unnamed.remove(o);
     record(o, null);
     lengths.remove(o);
     record(LENGTH | o, null);
@@ -191,7 +203,6 @@ final class SecureFileTable {
     if (ino >= 0) {
       inodeOid.remove(ino);
     }
-    return o;
   }
 
   /**
@@ -222,7 +233,7 @@ final class SecureFileTable {
       return false;
     }
     if (oids.containsKey(to)) {
-      unbind(to, block);
+      dropFile(unbindName(to), block);
     }
     oids.remove(from);
     uncommitted.put(o, ++nameChanges);

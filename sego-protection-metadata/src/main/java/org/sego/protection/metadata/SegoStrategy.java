@@ -307,7 +307,7 @@ final class SegoStrategy implements ProtectionStrategy {
     if (call instanceof HapHypercalls.Interpose) {
       return HypercallResult.ok();
     }
-    HypercallResult file = fileService.hapCall(call);
+    HypercallResult file = fileService.hapCall(pid, call);
     if (file != null) {
       return file;
     }
@@ -424,6 +424,7 @@ final class SegoStrategy implements ProtectionStrategy {
       swappedVersion.remove(page);
     }
     mappings.forgetDiscarded(pid, 0, Long.MAX_VALUE);
+    fileService.processExited(pid);
     guard.forget(pid);
     viewOf.remove(pid);
   }
@@ -434,6 +435,7 @@ final class SegoStrategy implements ProtectionStrategy {
     frames.releaseAll();
     guard.clear();
     viewOf.clear();
+    fileService.guestCrashed();
     state.guestCrashed();
     files.guestCrashed();
   }

@@ -365,6 +365,51 @@ class SegoSecureFilesTest {
     }
   }
 
+  /**
+   * A secure file unlinked while the HAP holds it open lives until its last close, as POSIX says:
+   * read back through the descriptor (and through a mapping of it) it is whole, the name is gone at
+   * once and may be bound again, and no check raises an alarm. Under {@code none} too.
+   */
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"none", "sego"})
+  void anUnlinkedFileLivesUntilItsLastClose(String strategy) {
+    SegoSystem s = SegoSystem.builder(PluginRegistry.discover()).memory("128 MiB").seed(5).strategy(strategy, Map.of())
+        .device("disk", "nvme", Map.of("size", "64 MiB"))
+        .device("hvstore", "sata-ssd", Map.of("size", "16 MiB", "access", "hypervisor"))
+        .guest("linuxlike", Map.of("fs-device", "disk")).build();
+    try (SystemRun run = s.start()) {
+      run.bootGuest();
+      long[] out = new long[5];
+      run.startHap(t -> {
+        SecureFiles fs = t.files();
+        long buf = t.allocateSecure(4096L * PAGES);
+        out[0] = writeFile(fs, t, buf, "/tmp1", 3) ? 1 : 0;
+        int sfd = fs.open("/tmp1", 0);
+        int second = fs.open("/tmp1", 0);
+        out[1] = fs.unlink("/tmp1");
+        out[2] = fs.open("/tmp1", 0); // the name is gone
+        fs.close(second); // not the last close
+        t.user().write(buf, new byte[4096 * PAGES], 0, 4096 * PAGES);
+        boolean whole = fs.read(sfd, buf, 4096L * PAGES) == 4096L * PAGES;
+        long mapped = fs.mmap(sfd);
+        for (int i = 0; i < 512 * PAGES; i++) {
+          whole &= t.user().load64(buf + 8L * i) == (MAGIC | 3L << 32 | i);
+          whole &= mapped < 0 || t.user().load64(mapped + 8L * i) == (MAGIC | 3L << 32 | i);
+        }
+        out[3] = whole ? 1 : 0;
+        fs.close(sfd);
+        out[4] = writeFile(fs, t, buf, "/tmp1", 4) && readsBack(fs, t, buf, "/tmp1", 4) ? 1 : 0; // bound again
+      }, (p, l, v) -> {});
+      run.run();
+      assertEquals(List.of(), run.violations());
+      assertEquals(1, out[0], "written");
+      assertEquals(0, out[1], "unlinked");
+      assertEquals(-org.sego.api.posix.Errno.ENOENT, out[2], "the name is gone at once");
+      assertEquals(1, out[3], "read through the open descriptor and its mapping after the unlink, the file is whole");
+      assertEquals(1, out[4], "a new file binds the name again and reads back");
+    }
+  }
+
   @Test
   void aSecureFileShrinksOnlyUnderTheRelaxedRules() {
     long[] strict = shrinkAndGrow("strict");
