@@ -411,9 +411,9 @@ final class LibrarySecureFiles implements SecureFiles {
     int r = sys.unlink(path);
     checkNamespace("unlink", path, r);
     if (r == 0 && runtime.registered()) {
-      user.hypercalls().call(new HapHypercalls.UnbindSecureFile(path, held));
-      if (held) {
-        unlinkedOpen.add(oid);
+      long unbound = ask(new HapHypercalls.UnbindSecureFile(path, held));
+      if (held && unbound > 0) {
+        unlinkedOpen.add(unbound); // (the OID the hypervisor unbound: the one to release at the last close)
       }
     }
     return r;
@@ -421,10 +421,15 @@ final class LibrarySecureFiles implements SecureFiles {
 
   @Override
   public int rename(String from, String to) {
+    long replaced = runtime.registered() && !open.isEmpty() ? ask(new HapHypercalls.LookupSecureFile(to)) : 0;
+    boolean held = replaced > 0 && open.values().stream().anyMatch(o -> o.oid == replaced);
     int r = sys.rename(from, to);
     checkNamespace("rename", from, r);
     if (r == 0 && runtime.registered()) {
-      user.hypercalls().call(new HapHypercalls.RenameSecureFile(from, to));
+      long gone = ask(new HapHypercalls.RenameSecureFile(from, to, held));
+      if (held && gone > 0) {
+        unlinkedOpen.add(gone); // (the replaced file lives until the last close, as after an unlink)
+      }
     }
     return r;
   }

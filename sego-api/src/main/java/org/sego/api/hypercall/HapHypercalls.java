@@ -151,8 +151,17 @@ public final class HapHypercalls {
     }
   }
 
-  /** Renames {@code from} to {@code to} in the HAP's secure namespace (what {@code to} named is unbound). {@code Refused}: not bound. */
-  public record RenameSecureFile(String from, String to) implements HapHypercall {
+  /**
+   * Renames {@code from} to {@code to} in the HAP's secure namespace (what {@code to} named is
+   * unbound; with {@code replacedHeld} the HAP holds that file open, and it lives until {@link
+   * ReleaseSecureFile}). {@code Ok(oid of the replaced file, or 0)}; {@code Refused}: not bound.
+   */
+  public record RenameSecureFile(String from, String to, boolean replacedHeld) implements HapHypercall {
+    /** A rename that replaces no file the HAP holds open. */
+    public RenameSecureFile(String from, String to) {
+      this(from, to, false);
+    }
+
     @Override
     public String name() {
       return "secure-file-rename";

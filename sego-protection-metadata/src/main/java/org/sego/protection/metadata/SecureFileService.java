@@ -98,13 +98,18 @@ final class SecureFileService {
     if (call instanceof org.sego.api.hypercall.HapHypercalls.RenameSecureFile) {
       org.sego.api.hypercall.HapHypercalls.RenameSecureFile r = (org.sego.api.hypercall.HapHypercalls.RenameSecureFile) call;
       long replaced = files.oid(r.to());
-      if (!files.rename(r.from(), r.to(), this::deletedBlock)) {
+      if (!files.rename(r.from(), r.to(), this::deletedBlock, r.replacedHeld())) {
         return new HypercallResult.Refused("not bound");
       }
       if (replaced != 0 && replaced != files.oid(r.to())) {
-        releaseFile(replaced);
+        if (r.replacedHeld()) {
+          held.put(replaced, pid); // (its pages stay until the HAP's last close)
+        } else {
+          releaseFile(replaced);
+        }
+        return new HypercallResult.Ok(replaced);
       }
-      return HypercallResult.ok();
+      return new HypercallResult.Ok(0);
     }
     if (call instanceof org.sego.api.hypercall.HapHypercalls.SecureFileLength) {
       org.sego.api.hypercall.HapHypercalls.SecureFileLength l = (org.sego.api.hypercall.HapHypercalls.SecureFileLength) call;
@@ -133,7 +138,6 @@ final class SecureFileService {
     return null;
   }
 
-  /** The file is gone: its cached pages are scrubbed and given back to the OS, which may reuse their blocks at once. */
   /** HAP {@code pid} is gone: the unbound files it still held go too. */
   void processExited(int pid) {
     java.util.List<Long> gone = new java.util.ArrayList<>();
@@ -154,7 +158,7 @@ final class SecureFileService {
     held.forEach((oid, holder) -> gone.add(oid));
     held.clear();
     for (long oid : gone) {
-      files.dropFile(oid, this::deletedBlock);
+      deleteFile(oid);
     }
   }
 
@@ -164,6 +168,7 @@ final class SecureFileService {
     releaseFile(oid);
   }
 
+  /** The file is gone: its cached pages are scrubbed and given back to the OS, which may reuse their blocks at once. */
   void releaseFile(long oid) {
     if (state.wal != null) {
       state.wal.forget(oid, 0);

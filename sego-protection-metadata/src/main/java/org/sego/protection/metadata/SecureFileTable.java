@@ -226,14 +226,20 @@ final class SecureFileTable {
     }
   }
 
-  /** Renames {@code from} to {@code to} (replacing what {@code to} named): false if {@code from} is not bound. */
-  boolean rename(String from, String to, java.util.function.LongConsumer block) {
+  /**
+   * Renames {@code from} to {@code to}, replacing what {@code to} named (dropped, unless {@code
+   * keepReplaced}: its HAP holds it open): false if {@code from} is not bound.
+   */
+  boolean rename(String from, String to, java.util.function.LongConsumer block, boolean keepReplaced) {
     Long o = oids.get(from);
     if (o == null) {
       return false;
     }
-    if (oids.containsKey(to)) {
-      dropFile(unbindName(to), block);
+    if (oids.containsKey(to) && !to.equals(from)) {
+      long replaced = unbindName(to);
+      if (!keepReplaced) {
+        dropFile(replaced, block);
+      }
     }
     oids.remove(from);
     uncommitted.put(o, ++nameChanges);
@@ -343,8 +349,12 @@ final class SecureFileTable {
     return store == null ? hv.clock().nowNanos() : store.sync(true);
   }
 
-  /** Rebuilds the view from the store (after a power failure); {@code tag} re-tags each page's block. */
-  void recover(PageTag tag) {
+  /**
+   * Rebuilds the view from the store (after a power failure); {@code tag} re-tags each page's block.
+   * A file with no name record (unbound while its HAP held it open, whose last close never came) is
+   * dropped, {@code deleted} told each of its blocks, as at a delete.
+   */
+  void recover(PageTag tag, java.util.function.LongConsumer deleted) {
     if (store == null) {
       return;
     }
@@ -379,6 +389,13 @@ final class SecureFileTable {
         uncertain.put(o, 1);
       }
     });
+    java.util.Set<Long> unnamedFiles = new java.util.TreeSet<>(committed);
+    lengths.forEach((o, length) -> unnamedFiles.add(o));
+    versions.forEach((k, v) -> unnamedFiles.add(k >>> PAGE_BITS));
+    unnamedFiles.removeIf(names::containsKey);
+    for (long o : unnamedFiles) {
+      dropFile(o, deleted);
+    }
     store.forEach((key, r) -> {
       if ((key & (7L << 58)) == PAGE) {
         long rest = key & ((1L << 58) - 1);

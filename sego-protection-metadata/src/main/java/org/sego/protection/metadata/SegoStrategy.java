@@ -115,7 +115,12 @@ final class SegoStrategy implements ProtectionStrategy {
   public void recover() {
     // (start() opened the store for this boot: its recovery and epoch are done.)
     tags.forgetSpilled();
-    files.recover((device, oid, page, block, v) -> tags.put(tags.key(device, block), BlockTags.file(oid, page), v));
+    files.recover((device, oid, page, block, v) -> tags.put(tags.key(device, block), BlockTags.file(oid, page), v),
+        block -> {
+          if (settings.secureDelete()) {
+            files.markStale(block); // (a file unbound while held: deleted now)
+          }
+        });
     if (files.device() != null) {
       // What deleted files and older copies left on the disk stays refused to the OS.
       files.forEachStale(block -> {

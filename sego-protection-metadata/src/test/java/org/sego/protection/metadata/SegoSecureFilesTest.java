@@ -379,7 +379,7 @@ class SegoSecureFilesTest {
         .guest("linuxlike", Map.of("fs-device", "disk")).build();
     try (SystemRun run = s.start()) {
       run.bootGuest();
-      long[] out = new long[5];
+      long[] out = new long[6];
       run.startHap(t -> {
         SecureFiles fs = t.files();
         long buf = t.allocateSecure(4096L * PAGES);
@@ -399,6 +399,17 @@ class SegoSecureFilesTest {
         out[3] = whole ? 1 : 0;
         fs.close(sfd);
         out[4] = writeFile(fs, t, buf, "/tmp1", 4) && readsBack(fs, t, buf, "/tmp1", 4) ? 1 : 0; // bound again
+        // A rename over a file held open: the replaced file, too, lives until its last close.
+        boolean renamed = writeFile(fs, t, buf, "/old", 5) && writeFile(fs, t, buf, "/new", 6);
+        int old = fs.open("/old", 0);
+        renamed &= fs.rename("/new", "/old") == 0 && readsBack(fs, t, buf, "/old", 6);
+        t.user().write(buf, new byte[4096 * PAGES], 0, 4096 * PAGES);
+        renamed &= fs.read(old, buf, 4096L * PAGES) == 4096L * PAGES;
+        for (int i = 0; i < 512 * PAGES; i++) {
+          renamed &= t.user().load64(buf + 8L * i) == (MAGIC | 5L << 32 | i);
+        }
+        fs.close(old);
+        out[5] = renamed && readsBack(fs, t, buf, "/old", 6) ? 1 : 0;
       }, (p, l, v) -> {});
       run.run();
       assertEquals(List.of(), run.violations());
@@ -407,6 +418,7 @@ class SegoSecureFilesTest {
       assertEquals(-org.sego.api.posix.Errno.ENOENT, out[2], "the name is gone at once");
       assertEquals(1, out[3], "read through the open descriptor and its mapping after the unlink, the file is whole");
       assertEquals(1, out[4], "a new file binds the name again and reads back");
+      assertEquals(1, out[5], "a file replaced by a rename while held open reads back through its descriptor");
     }
   }
 
@@ -476,19 +488,38 @@ class SegoSecureFilesTest {
    * {words found, blocks refused, the new file reads back}.
    */
   static long[] scanAfterDeleteAndPowerFailure(boolean secureDelete) {
+    return scanAfterDeleteAndPowerFailure(secureDelete, false);
+  }
+
+  /**
+   * As {@link #scanAfterDeleteAndPowerFailure(boolean)}; with {@code heldOpen} the HAP holds /gone
+   * open when it unlinks it and the power fails before its last close.
+   */
+  static long[] scanAfterDeleteAndPowerFailure(boolean secureDelete, boolean heldOpen) {
     SystemRun first = system(Map.of("secure-delete", secureDelete)).start();
     first.bootGuest();
+    boolean[] done = {false};
     first.startHap(t -> {
       long buf = t.allocateSecure(4096L * PAGES);
       assertTrue(writeFile(t.files(), t, buf, "/gone", 7));
       assertEquals(0, t.files().commit());
+      int held = heldOpen ? t.files().open("/gone", 0) : -1;
       assertEquals(0, t.files().unlink("/gone"));
       assertEquals(0, t.files().commit());
       assertTrue(writeFile(t.files(), t, buf, "/keep", 8)); // (its confirm-durable syncs the deletion's records too)
+      done[0] = true;
+      while (held >= 0 && t.syscalls().clockNanos() < 10_000_000_000L) {
+        t.user().compute(100_000); // /gone stays open until the power fails (a system call: the kernel's entry stops the run)
+      }
     }, (p, l, v) -> {});
-    first.run();
+    if (heldOpen) {
+      first.runUntil(3_000_000_000L);
+    } else {
+      first.run();
+    }
+    assertTrue(done[0], "the HAP wrote /keep before the power failed");
     first.crash(true, PowerFailure.keepAll());
-    long[] found = {0, 0, 0};
+    long[] found = {0, 0, 0, 0};
     try (SystemRun second = SystemRun.reboot(first)) {
       second.bootGuest();
       int pid = second.startHap(t -> {
@@ -508,6 +539,13 @@ class SegoSecureFilesTest {
             return;
           }
           scanDisk(ops, found);
+          if (heldOpen) {
+            for (long block = 0; block < 4096; block++) { // found[3]: blocks the OS may neither read nor overwrite (live)
+              if (ops.readBlock("disk", block) == null && !ops.writeBlock("disk", block, new byte[4096])) {
+                found[3]++;
+              }
+            }
+          }
         }
       }, log);
       second.run();
@@ -525,5 +563,13 @@ class SegoSecureFilesTest {
     assertEquals(1, on[2], "new files reuse the blocks and read back");
     long[] off = scanAfterDeleteAndPowerFailure(false);
     assertEquals(PAGES, off[0], "with secure-delete off the OS reads what the deleted file left");
+  }
+
+  @Test
+  void aFileUnlinkedWhileHeldOpenIsDeletedWhenThePowerFailsBeforeItsLastClose() {
+    long[] on = scanAfterDeleteAndPowerFailure(true, true);
+    assertEquals(0, on[0], "nothing the file left is readable on the next boot");
+    assertEquals(PAGES, on[3], "only /keep's pages stay live: the held file's blocks are stale, so the OS may reuse them");
+    assertEquals(1, on[2], "new files reuse the blocks and read back, no alarm");
   }
 }

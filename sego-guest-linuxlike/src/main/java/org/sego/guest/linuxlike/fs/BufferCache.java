@@ -32,8 +32,12 @@ public final class BufferCache {
   private java.util.function.LongPredicate mapped = f -> false;
   /** What each block's I/O is for, as the file system says (its metadata until it says more). */
   private java.util.function.LongFunction<org.sego.api.guest.IoPurpose> purposes = b -> org.sego.api.guest.IoPurpose.FS_METADATA;
-  /** Per dirty data block, how many times it was written: an async write-back cleans it only if unchanged. */
+  /**
+   * Per dirty data block, the stamp of its last write (from {@link #stamps}, never reused): a
+   * write-back cleans it only if it was not written again meanwhile.
+   */
   private final Map<Long, Long> generation = new HashMap<>();
+  private long stamps;
   private final TreeSet<Long> dirty = new TreeSet<>();
   /** Dirty blocks holding file data (the rest of {@link #dirty} is metadata). */
   private final TreeSet<Long> dirtyData = new TreeSet<>();
@@ -150,11 +154,18 @@ public final class BufferCache {
     long f = newFrame.getAsLong();
     if (f < 0 && !dirtyData.isEmpty() && ports.cpu().currentPid() >= 0) {
       java.util.List<Long> data = new java.util.ArrayList<>(dirtyData);
+      Map<Long, Long> before = new HashMap<>();
+      for (long b : data) {
+        before.put(b, generation.getOrDefault(b, 0L));
+      }
       writeHome(data);
       for (long b : data) {
-        dirtyData.remove(b);
-        dirty.remove(b);
-        generation.remove(b);
+        // Clean only what reached home as it was: not refused, not written again while we waited.
+        if (generation.getOrDefault(b, 0L).equals(before.get(b))) {
+          dirtyData.remove(b);
+          dirty.remove(b);
+          generation.remove(b);
+        }
       }
       throttled.add(data.size());
       shrink(64);
@@ -206,7 +217,7 @@ public final class BufferCache {
     memory.write((frame(block) << X86.PAGE_SHIFT) + offset, src, off, len);
     dirty.add(block);
     dirtyData.add(block);
-    generation.merge(block, 1L, Long::sum);
+    generation.put(block, ++stamps);
   }
 
   /**
@@ -311,7 +322,7 @@ public final class BufferCache {
     if (block != null) {
       dirty.add(block);
       dirtyData.add(block);
-      generation.merge(block, 1L, Long::sum);
+      generation.put(block, ++stamps);
     }
   }
 
@@ -347,6 +358,16 @@ public final class BufferCache {
     dirtyData.clear();
     generation.clear();
     return new TreeSet[] {data, meta};
+  }
+
+  /** A commit that took {@code data} and {@code meta} failed: they are dirty again (their home copies are stale). */
+  public void untake(java.util.Collection<Long> data, java.util.Collection<Long> meta) {
+    dirty.addAll(meta);
+    dirty.addAll(data);
+    dirtyData.addAll(data);
+    for (long b : data) {
+      generation.put(b, ++stamps);
+    }
   }
 
   /** Releases blocks {@link #takeDirty} took, once their content is home: reclaim may drop them again. */
@@ -413,6 +434,7 @@ public final class BufferCache {
         // Refused: the block stays dirty (a later write-back or commit tries again).
         dirty.add(blocks[i]);
         dirtyData.add(blocks[i]);
+        generation.put(blocks[i], ++stamps);
         continue;
       }
       outstanding[0]++;

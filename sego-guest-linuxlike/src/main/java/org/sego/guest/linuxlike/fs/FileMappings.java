@@ -33,7 +33,7 @@ public final class FileMappings {
       long block = fs.bmap(i, offset / Lxfs.BS, true);
       return block < 0 ? block : fs.cache.frame(block);
     } finally {
-      files.end();
+      files.end(fs);
     }
   }
 

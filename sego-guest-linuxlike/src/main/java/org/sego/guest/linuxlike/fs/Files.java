@@ -24,6 +24,7 @@ public final class Files {
   private Lxfs fs;
   /** While the first use mounts the file system, the processes waiting for it; null otherwise. */
   private java.util.List<Integer> mounting;
+  private int mounter = -1;
   private final boolean dataJournal;
   private final Names names = new Names(this);
   /** Files mapped into user space: mmap of an open file, its page faults, msync. */
@@ -56,11 +57,16 @@ public final class Files {
    */
   Lxfs fs() {
     while (fs == null && mounting != null) {
+      if (ports.cpu().currentPid() < 0 || ports.cpu().currentPid() == mounter) {
+        throw new IllegalStateException("linuxlike: the file system is being mounted; pid " + ports.cpu().currentPid()
+            + " cannot wait for it here");
+      }
       mounting.add(ports.cpu().currentPid());
       ports.cpu().block(CostCategory.IO_WAIT);
     }
     if (fs == null && !device.isEmpty()) {
       mounting = new java.util.ArrayList<>();
+      mounter = ports.cpu().currentPid();
       try {
         BufferCache cache = new BufferCache(ports, device, mm::allocKernelFrame, mm::freeKernelFrame, mm.hap());
         cache.setMapped(f -> mm.frames().mapcount(f) > 0);
@@ -84,6 +90,7 @@ public final class Files {
           ports.cpu().wake(pid);
         }
         mounting = null;
+        mounter = -1;
       }
     }
     return fs;
@@ -435,25 +442,32 @@ public final class Files {
     return op(() -> names.rename(from, to));
   }
 
-  /** Runs one file-system operation: a journal commit waits until every operation in progress ends. */
+  /**
+   * Runs one file-system operation: a journal commit waits until every operation in progress ends.
+   * It ends what it began: an operation that found the file system unmounted (and mounts it, or
+   * answers without it) is not counted, so the count never goes below zero.
+   */
   private <T> T op(java.util.function.Supplier<T> operation) {
-    begin();
+    Lxfs f = begin();
     try {
       return operation.get();
     } finally {
-      end();
+      end(f);
     }
   }
 
-  void begin() {
-    if (fs != null) {
-      fs.journal.begin();
+  /** An operation begins: the mounted file system it is counted in (null if none is mounted yet), to give {@link #end}. */
+  Lxfs begin() {
+    Lxfs f = fs;
+    if (f != null) {
+      f.journal.begin();
     }
+    return f;
   }
 
-  void end() {
-    if (fs != null) {
-      fs.journal.end();
+  void end(Lxfs f) {
+    if (f != null) {
+      f.journal.end();
     }
   }
 

@@ -26,6 +26,8 @@ final class Journal {
   private final BufferCache cache;
   private final boolean dataJournal;
   private int active;
+  /** A commit is running: operations and other commits wait for it (one transaction at a time, as jbd2's). */
+  private boolean committing;
   private final List<Integer> waiters = new ArrayList<>();
   private final StatsSink.Counter commits;
   private final StatsSink.Counter journaled;
@@ -47,17 +49,29 @@ final class Journal {
     cache.put64(start, 8, 1);
   }
 
-  /** A file-system operation starts: no commit until it ends. */
+  /**
+   * A file-system operation starts: no commit until it ends. It waits for a running commit (whose
+   * transaction must not take half of it).
+   */
   void begin() {
+    while (committing && cache.ports().cpu().currentPid() >= 0) {
+      waiters.add(cache.ports().cpu().currentPid());
+      cache.ports().cpu().block(CostCategory.IDLE);
+    }
     active++;
   }
 
   void end() {
     if (--active == 0) {
-      for (int pid : waiters) {
-        cache.ports().cpu().wake(pid);
-      }
-      waiters.clear();
+      wakeWaiters();
+    }
+  }
+
+  private void wakeWaiters() {
+    List<Integer> wake = new ArrayList<>(waiters);
+    waiters.clear();
+    for (int pid : wake) {
+      cache.ports().cpu().wake(pid);
     }
   }
 
@@ -67,14 +81,25 @@ final class Journal {
 
   /** Makes everything written so far durable: the fsync of every file at once. */
   void commit() {
-    while (active > 0) {
+    while (active > 0 || committing) {
       waiters.add(cache.ports().cpu().currentPid());
       cache.ports().cpu().block(CostCategory.IDLE);
     }
+    committing = true;
+    try {
+      commitAlone();
+    } finally {
+      committing = false;
+      wakeWaiters();
+    }
+  }
+
+  private void commitAlone() {
     java.util.Set<Long> freedBefore = new java.util.HashSet<>(fs.recentlyFreed);
     TreeSet<Long>[] dirty = cache.takeDirty();
-    TreeSet<Long> data = dirty[0];
+    TreeSet<Long> data = new TreeSet<>(dirty[0]);
     TreeSet<Long> meta = dirty[1];
+    boolean done = false;
     try {
       if (dataJournal) {
         meta.addAll(data);
@@ -88,7 +113,11 @@ final class Journal {
       for (int from = 0; from < blocks.size(); from += (int) capacity()) {
         transaction(blocks.subList(from, (int) Math.min(blocks.size(), from + capacity())));
       }
+      done = true;
     } finally {
+      if (!done) {
+        cache.untake(dirty[0], dirty[1]);
+      }
       TreeSet<Long> taken = new TreeSet<>(data);
       taken.addAll(meta); // (meta holds the data too under data=journal)
       cache.committed(taken);
