@@ -235,7 +235,10 @@ final class SecureFileTable {
     if (o == null) {
       return false;
     }
-    if (oids.containsKey(to) && !to.equals(from)) {
+    if (to.equals(from)) {
+      return true; // (nothing changes, the name's commit included)
+    }
+    if (oids.containsKey(to)) {
       long replaced = unbindName(to);
       if (!keepReplaced) {
         dropFile(replaced, block);

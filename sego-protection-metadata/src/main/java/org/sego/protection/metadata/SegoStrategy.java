@@ -132,13 +132,27 @@ final class SegoStrategy implements ProtectionStrategy {
     }
     if (state.wal != null) {
       // A page logged whole before its in-place write: its version is the page's now, whatever the block holds.
+      java.util.Set<Long> dropped = new java.util.TreeSet<>();
       state.wal.recover((oid, page, block, v) -> {
         long recorded = files.block(oid, page);
-        if (files.known(oid) && v > files.version(oid, page) && files.device() != null && (recorded < 0 || recorded == block)) {
+        if (!files.known(oid)) {
+          // A deleted file's logged page (its in-place write may have landed): what it left stays stale.
+          dropped.add(oid);
+          if (settings.secureDelete() && files.device() != null) {
+            files.markStale(block);
+            long key = tags.key(files.device(), block);
+            if (!tags.tagged(key)) {
+              tags.put(key, BlockTags.STALE, 0);
+            }
+          }
+        } else if (v > files.version(oid, page) && files.device() != null && (recorded < 0 || recorded == block)) {
           files.written(files.device(), oid, page, block, v);
           tags.put(tags.key(files.device(), block), BlockTags.file(oid, page), v);
         }
       });
+      for (long oid : dropped) {
+        state.wal.forget(oid, 0);
+      }
     }
   }
 

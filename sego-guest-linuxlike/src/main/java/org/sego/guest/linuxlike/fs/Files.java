@@ -408,10 +408,16 @@ public final class Files {
   }
 
   public int close(TreeMap<Integer, OpenFile> table, int fd) {
+    if (!table.containsKey(fd)) {
+      return -Errno.EBADF; // (not open: nothing to do, nothing to mount)
+    }
     return op(() -> closeInOperation(table, fd));
   }
 
   public void closeAll(TreeMap<Integer, OpenFile> table) {
+    if (table.isEmpty()) {
+      return; // (a process that opened nothing does not mount the file system at its exit)
+    }
     op(() -> {
       closeAllInOperation(table);
       return null;
@@ -444,8 +450,8 @@ public final class Files {
 
   /**
    * Runs one file-system operation: a journal commit waits until every operation in progress ends.
-   * It ends what it began: an operation that found the file system unmounted (and mounts it, or
-   * answers without it) is not counted, so the count never goes below zero.
+   * The file system is mounted first if need be, so the operation is counted from its start and
+   * ends what it began.
    */
   private <T> T op(java.util.function.Supplier<T> operation) {
     Lxfs f = begin();
@@ -456,9 +462,9 @@ public final class Files {
     }
   }
 
-  /** An operation begins: the mounted file system it is counted in (null if none is mounted yet), to give {@link #end}. */
+  /** An operation begins: the file system it is counted in (mounted if need be; null without a device), to give {@link #end}. */
   Lxfs begin() {
-    Lxfs f = fs;
+    Lxfs f = fs == null && !device.isEmpty() ? fs() : fs;
     if (f != null) {
       f.journal.begin();
     }
