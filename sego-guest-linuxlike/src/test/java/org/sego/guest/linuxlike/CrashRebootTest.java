@@ -61,20 +61,7 @@ class CrashRebootTest {
         var s = u.syscalls();
         long buf = s.mmap(0, 1 << 16, Mman.PROT_READ | Mman.PROT_WRITE, Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS);
         s.stat("/", buf); // mounts: journal replay and the check at mount
-        for (int f : fsynced) {
-          int fd = s.open("/f" + f, Fcntl.O_RDONLY);
-          byte[] c = content(f);
-          byte[] back = new byte[c.length];
-          long n = fd < 0 ? fd : s.read(fd, buf, c.length);
-          if (n != c.length) {
-            failures.add("/f" + f + ": read " + n + " of " + c.length);
-            continue;
-          }
-          u.read(buf, back, 0, back.length);
-          if (!Arrays.equals(c, back)) {
-            failures.add("/f" + f + ": content differs");
-          }
-        }
+        failures.addAll(readBack(u, buf, fsynced));
       });
       second.run();
       assertEquals(0, second.exitStatuses().get(pid));
@@ -151,25 +138,34 @@ class CrashRebootTest {
         var s = u.syscalls();
         long buf = s.mmap(0, 1 << 17, Mman.PROT_READ | Mman.PROT_WRITE, Mman.MAP_PRIVATE | Mman.MAP_ANONYMOUS);
         s.stat("/", buf);
-        for (int f : fsynced) {
-          int fd = s.open("/f" + f, Fcntl.O_RDONLY);
-          byte[] c = content(f);
-          byte[] back = new byte[c.length];
-          long n = fd < 0 ? fd : s.read(fd, buf, c.length);
-          if (n != c.length) {
-            failures.add("/f" + f + ": read " + n + " of " + c.length);
-          } else {
-            u.read(buf, back, 0, back.length);
-            if (!Arrays.equals(c, back)) {
-              failures.add("/f" + f + ": content differs");
-            }
-          }
-        }
+        failures.addAll(readBack(u, buf, fsynced));
       });
       second.run();
       assertEquals(0, second.exitStatuses().get(pid));
       assertEquals(0, second.stats().value("system.guest.fs.fsck-problems"));
     }
     assertEquals(List.of(), failures);
+  }
+
+  /** Reads back each file {@code /f<n>} of {@code fsynced} through {@code buf}: what differs from its content. */
+  static List<String> readBack(org.sego.api.sim.UserContext u, long buf, List<Integer> fsynced) {
+    var s = u.syscalls();
+    List<String> failures = new ArrayList<>();
+    for (int f : fsynced) {
+      int fd = s.open("/f" + f, Fcntl.O_RDONLY);
+      byte[] c = content(f);
+      long n = fd < 0 ? fd : s.read(fd, buf, c.length);
+      if (n != c.length) {
+        failures.add("/f" + f + ": read " + n + " of " + c.length);
+        continue;
+      }
+      byte[] back = new byte[c.length];
+      u.read(buf, back, 0, back.length);
+      if (!Arrays.equals(c, back)) {
+        failures.add("/f" + f + ": content differs");
+      }
+      s.close(fd);
+    }
+    return failures;
   }
 }

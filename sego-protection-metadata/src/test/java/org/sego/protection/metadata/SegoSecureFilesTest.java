@@ -71,11 +71,16 @@ class SegoSecureFilesTest {
 
   /** The adversary reads the disk's first 4096 blocks: {@code found[0]} counts those holding {@code /gone}'s words (tag 7), {@code found[1]} those refused. */
   static void scanDisk(AdversaryOps ops, long[] found) {
+    scanDisk(ops, found, 7);
+  }
+
+  /** As {@link #scanDisk(AdversaryOps, long[])}, for the words of a file written with {@code tag}. */
+  static void scanDisk(AdversaryOps ops, long[] found, long tag) {
     for (long block = 0; block < 4096; block++) {
       byte[] b = ops.readBlock("disk", block);
       if (b == null) {
         found[1]++;
-      } else if ((ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).getLong(0) & 0xFFFF_FFFF_0000_0000L) == (MAGIC | 7L << 32)) {
+      } else if ((ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).getLong(0) & 0xFFFF_FFFF_0000_0000L) == (MAGIC | tag << 32)) {
         found[0]++;
       }
     }
@@ -266,7 +271,7 @@ class SegoSecureFilesTest {
     }, (p, l, v) -> {});
     assertTrue(first.runUntil(40_000_000), "the crash came before the HAP was done");
     first.crash(true, PowerFailure.keepAll());
-    long[] found = {0};
+    long[] found = {0, 0};
     try (SystemRun second = SystemRun.reboot(first)) {
       second.bootGuest();
       int pid = second.startHap(t -> t.syscalls().getpid(), (p, l, v) -> {});
@@ -276,12 +281,7 @@ class SegoSecureFilesTest {
         @Override
         public void syscallEntry(int p, String syscall) {
           if (p == pid && syscall.equals("getpid")) {
-            for (long block = 0; block < 4096; block++) {
-              byte[] b = ops.readBlock("disk", block);
-              if (b != null && (ByteBuffer.wrap(b).order(ByteOrder.LITTLE_ENDIAN).getLong(0) & 0xFFFF_FFFF_0000_0000L) == (MAGIC | 9L << 32)) {
-                found[0]++;
-              }
-            }
+            scanDisk(ops, found, 9);
           }
         }
       }, log);
