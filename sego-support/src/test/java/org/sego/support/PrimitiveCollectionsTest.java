@@ -71,6 +71,35 @@ class PrimitiveCollectionsTest {
 
   @ParameterizedTest(name = "seed {0}")
   @MethodSource("seeds")
+  void longPairMapActsAsAHashMapOfPairs(long seed) {
+    SplittableRandom r = new SplittableRandom(seed);
+    LongPairMap m = new LongPairMap(-7, -9);
+    Map<Long, List<Long>> ref = new HashMap<>();
+    int ops = 300 + r.nextInt(3000);
+    for (int i = 0; i < ops; i++) {
+      long k = key(r);
+      switch (r.nextInt(6)) {
+        case 0, 1 -> assertEquals(ref.put(k, List.of((long) i, -(long) i)) == null, m.put(k, i, -i), "put " + k);
+        case 2 -> assertEquals(ref.remove(k) != null, m.remove(k), "remove " + k);
+        case 3 -> assertEquals(ref.containsKey(k), m.containsKey(k), "contains " + k);
+        default -> {
+          if (r.nextInt(200) == 0) {
+            m.clear();
+            ref.clear();
+          }
+        }
+      }
+      assertEquals(ref.size(), m.size());
+      List<Long> want = ref.getOrDefault(k, List.of(-7L, -9L));
+      assertEquals(want, List.of(m.first(k), m.second(k)), "values of " + k);
+    }
+    Map<Long, List<Long>> seen = new HashMap<>();
+    m.forEach((k, a, b) -> assertNull(seen.put(k, List.of(a, b)), "visited twice: " + k));
+    assertEquals(ref, seen, "every entry visited once");
+  }
+
+  @ParameterizedTest(name = "seed {0}")
+  @MethodSource("seeds")
   void longObjectMapActsAsAHashMap(long seed) {
     SplittableRandom r = new SplittableRandom(seed);
     LongObjectMap<String> m = new LongObjectMap<>();

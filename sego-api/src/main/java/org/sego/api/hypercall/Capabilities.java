@@ -29,6 +29,14 @@ public record Capabilities(Set<String> services, Set<String> libraryChecks,
   public static final String BLOCK_COPY = "block-copy";
   /** The kernel may send several of its hypercalls in one ({@link KernelHypercalls.Batch}): one exit for all. */
   public static final String BATCH = "batch";
+  /**
+   * Two exits per swap round trip instead of four: the hypervisor installs the page's entry
+   * carried by {@link KernelHypercalls.SwapInPage#pte} once the read's bytes have arrived (checked
+   * as {@code install-pte} would be), and gives back (scrubbed) a frame whose {@link
+   * KernelHypercalls.SwapOutPage} write completed, so the kernel sends neither an {@code
+   * install-pte} after the read nor a {@code release} after the write.
+   */
+  public static final String SWAP_FOLDED = "swap-folded";
 
   /** The trusted library's checks, by name. */
   public static final String CHECK_MMAP_RESULT = "mmap-result";

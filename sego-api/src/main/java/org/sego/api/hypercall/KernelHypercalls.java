@@ -62,9 +62,16 @@ public final class KernelHypercalls {
    * checks {@code block}'s tag against the version of page {@code vpn} of {@code pid} it expects (a
    * mismatch is a {@code Violation}), takes frame {@code gfn} from the OS for the HAP, and lets the
    * kernel's {@code IoPurpose.Swap(pid, vpn)} read of that block into {@code gfn} through.
-   * {@code Refused}: the page cannot come back (the kernel fails the fault).
+   * {@code Refused}: the page cannot come back (the kernel fails the fault). {@code pte}: 0, or
+   * (with {@link Capabilities#SWAP_FOLDED}) the leaf entry mapping the page from {@code gfn} that
+   * the hypervisor installs, checked, once the bytes have arrived.
    */
-  public record SwapInPage(int pid, long vpn, long gfn, String device, long block) implements KernelHypercall {
+  public record SwapInPage(int pid, long vpn, long gfn, String device, long block, long pte) implements KernelHypercall {
+    /** A swap-in whose entry the kernel installs itself after the read. */
+    public SwapInPage(int pid, long vpn, long gfn, String device, long block) {
+      this(pid, vpn, gfn, device, block, 0);
+    }
+
     @Override
     public String name() {
       return "swap-in";

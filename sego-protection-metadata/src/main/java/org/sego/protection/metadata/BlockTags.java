@@ -7,7 +7,7 @@ import org.sego.api.cost.CostProfile;
 import org.sego.api.hv.HypervisorServices;
 import org.sego.api.sim.StatsSink;
 import org.sego.api.storage.MetadataStore;
-import org.sego.support.LongLongMap;
+import org.sego.support.LongPairMap;
 
 /**
  * The tag of every protected block of the guest's devices, binding the block to what it holds: an
@@ -29,8 +29,8 @@ final class BlockTags {
   private final Map<String, Integer> deviceIndex = new TreeMap<>();
   private String lastDevice;
   private long lastIndex;
-  private final LongLongMap who = new LongLongMap(0);
-  private final LongLongMap version = new LongLongMap(0);
+  /** Each cached tag: the block key to whom and the version (one map, so a lookup touches one cache line). */
+  private final LongPairMap cache = new LongPairMap(0, 0);
   private final long[] ring;
   private int ringHead;
   private int ringSize;
@@ -108,14 +108,10 @@ final class BlockTags {
   /** Tags {@code key} as holding {@code whom} at {@code v}. */
   void put(long key, long whom, long v) {
     hv.charge(metadataCategory, recordNanos);
-    boolean fresh = !who.containsKey(key);
-    who.put(key, whom);
-    version.put(key, v);
+    boolean fresh = cache.put(key, whom, v);
     remember(key, whom, v);
-    if (store != null) {
-      if (fresh) {
-        admit(key);
-      }
+    if (store != null && fresh) {
+      admit(key);
     }
   }
 
@@ -132,10 +128,9 @@ final class BlockTags {
       long k = ring[ringHead];
       ringHead = (ringHead + 1) % ring.length;
       ringSize--;
-      if (who.containsKey(k)) {
-        store.put(STORE_PREFIX | k, record(who.get(k), version.get(k)));
-        who.remove(k);
-        version.remove(k);
+      if (cache.containsKey(k)) {
+        store.put(STORE_PREFIX | k, record(cache.first(k), cache.second(k)));
+        cache.remove(k);
         forget(k);
         evictions.add(1);
         stored++;
@@ -154,8 +149,8 @@ final class BlockTags {
     if (key == cachedKey) {
       return true;
     }
-    if (who.containsKey(key)) {
-      remember(key, who.get(key), version.get(key));
+    if (cache.containsKey(key)) {
+      remember(key, cache.first(key), cache.second(key));
       return true;
     }
     if (store == null || stored == 0) {
@@ -204,9 +199,7 @@ final class BlockTags {
   /** Drops {@code key}'s tag (the block was overwritten, or its page is gone); {@code foreign}: by a write the hypervisor did not authorize. */
   void drop(long key, boolean foreign) {
     forget(key);
-    if (who.containsKey(key)) {
-      who.remove(key);
-      version.remove(key);
+    if (cache.remove(key)) {
       if (foreign) {
         dropped.add(1);
       }
@@ -237,9 +230,9 @@ final class BlockTags {
     stored = 0;
   }
 
-  /** Host memory the cache holds: two maps of 16 bytes per entry, twice over for their load factor, and the ring. */
+  /** Host memory the cache holds: 24 bytes per entry, twice over for the map's load factor, and the ring. */
   long ramBytes() {
-    return 64L * who.size() + 8L * ring.length;
+    return 48L * cache.size() + 8L * ring.length;
   }
 
 }

@@ -3,7 +3,9 @@ package org.sego.protection.metadata;
 import org.sego.api.hv.BlockIo;
 import org.sego.api.hw.X86;
 import org.sego.api.sim.StatsSink;
+import org.sego.protection.metadata.page.PageMetadata;
 import org.sego.support.LongLongMap;
+import org.sego.support.LongPairMap;
 
 /**
  * The virtual device under sego: every block request of the kernel and the adversary, before the
@@ -18,34 +20,43 @@ final class DeviceMediation {
   private final PageGuard guard;
   private final BlockTags tags;
   private final SecureFileTable files;
-  private final LongLongMap swappedBlock;
-  private final LongLongMap swappedVersion;
+  private final LongPairMap swapped;
   private final LongLongMap authorizedOut;
   private final LongLongMap authorizedIn;
   private final StatsSink.Counter dmaRefused;
   private final StatsSink.Counter adversaryRefused;
+  private final StatsSink.Counter releasedAtWrite;
+  private final Installer installer;
 
-  DeviceMediation(SegoState state, PageGuard guard) {
+  /** Installs a folded swap-in's entry for its page (as {@code install-pte} does, checked). */
+  @FunctionalInterface
+  interface Installer {
+    void install(int pid, long gva, long pte);
+  }
+
+  DeviceMediation(SegoState state, PageGuard guard, Installer installer) {
+    this.installer = installer;
     this.state = state;
     this.settings = state.settings;
     this.frames = state.frames;
     this.guard = guard;
     this.tags = state.tags;
     this.files = state.files;
-    this.swappedBlock = state.swappedBlock;
-    this.swappedVersion = state.swappedVersion;
+    this.swapped = state.swapped;
     this.authorizedOut = state.authorizedOut;
     this.authorizedIn = state.authorizedIn;
     String p = state.hv.path();
     StatsSink s = state.hv.stats();
     dmaRefused = s.counter(p + ".dma-refused", "requests", "kernel block requests moving an S-page or a protected block without a hypercall, refused");
     adversaryRefused = s.counter(p + ".adversary-refused", "requests", "the adversary's raw reads and writes of protected blocks or S-pages, refused");
+    releasedAtWrite = s.counter(p + ".swap-out-releases", "frames",
+        "frames scrubbed and given back when their swap-out write completed (swap-folded: no release hypercall)");
   }
 
   BlockIo.Answer onBlockIo(BlockIo io) {
     if (io.adversary()) {
       long key = tags.key(io.device(), io.block());
-      if ((io.firstGfn() >= 0 && frames.bound(io.firstGfn())) || state.inflightWhom.containsKey(key)) {
+      if ((io.firstGfn() >= 0 && frames.bound(io.firstGfn())) || state.inflight.containsKey(key)) {
         adversaryRefused.add(1);
         return BlockIo.Answer.REFUSE;
       }
@@ -69,7 +80,7 @@ final class DeviceMediation {
       if (frames.bound(gfn) && (io.write() ? authorizedOut.get(gfn) == key : authorizedIn.get(key) == gfn)) {
         continue;
       }
-      if (state.inflightWhom.containsKey(key)) {
+      if (state.inflight.containsKey(key)) {
         dmaRefused.add(1); // a block the hypervisor's own write is still filling: untagged until it completes
         return BlockIo.Answer.REFUSE;
       }
@@ -89,11 +100,11 @@ final class DeviceMediation {
       if (io.write()) {
         if (authorizedOut.get(gfn) == key && frames.bound(gfn)) {
           authorizedOut.remove(gfn);
-          long whom = state.outWhom.remove(gfn);
-          long v = state.outVersion.remove(gfn);
+          long whom = state.out.first(gfn);
+          long v = state.out.second(gfn);
+          state.out.remove(gfn);
           // (A later authorized write of the block before the first completes: the last one's tag, at the last completion.)
-          state.inflightWhom.put(key, whom);
-          state.inflightVersion.put(key, v);
+          state.inflight.put(key, whom, v);
           state.inflightCount.add(key, 1);
           if (state.wal != null && (whom & BlockTags.FILE) != 0) {
             long pageKey = SecureFileTable.pageKey(BlockTags.oidOf(whom), BlockTags.pageOf(whom));
@@ -132,13 +143,17 @@ final class DeviceMediation {
         staleReused(io.device(), io.block() + i);
       }
       if (io.write()) {
-        if (state.inflightWhom.containsKey(key) && state.inflightCount.add(key, -1) <= 0) {
+        if (state.inflight.containsKey(key) && state.inflightCount.add(key, -1) <= 0) {
           state.inflightCount.remove(key);
-          long whom = state.inflightWhom.remove(key);
-          long v = state.inflightVersion.remove(key);
+          long whom = state.inflight.first(key);
+          long v = state.inflight.second(key);
+          state.inflight.remove(key);
           boolean file = (whom & BlockTags.FILE) != 0;
           if (ok && (!file || files.known(BlockTags.oidOf(whom)))) { // (a file deleted meanwhile leaves its block as deletion left it)
             tags.put(key, whom, v);
+            if (!file && settings.batch()) {
+              releaseSwappedOut(gfn, key, whom, v);
+            }
             if (file && (BlockTags.pageOf(whom) << X86.PAGE_SHIFT) >= files.length(BlockTags.oidOf(whom))) {
               files.markStale(io.block() + i); // a page the file lost to a shrink while its write was in flight
             } else if (file) {
@@ -149,10 +164,15 @@ final class DeviceMediation {
             state.wal.issued(SecureFileTable.pageKey(BlockTags.oidOf(whom), BlockTags.pageOf(whom)));
           }
         }
-      } else if (state.arriving.get(gfn) == key && authorizedIn.get(key) != gfn) {
+      } else if (state.arriving.first(gfn) == key && authorizedIn.get(key) != gfn) {
+        long pte = state.arriving.second(gfn);
         state.arriving.remove(gfn);
         if (ok && frames.bound(gfn) && !frames.meta.filePage(gfn)) {
-          frames.map(frames.meta.owner(gfn), gfn, X86.EPT_RWX);
+          int owner = frames.meta.owner(gfn);
+          frames.map(owner, gfn, X86.EPT_RWX);
+          if (pte != 0) {
+            installer.install(owner, frames.meta.where(gfn) << X86.PAGE_SHIFT, pte); // (swap-folded: the kernel sends no install-pte)
+          }
         } else if (ok && state.wal != null && frames.bound(gfn)) {
           long pageKey = SecureFileTable.pageKey(frames.meta.oid(gfn), frames.meta.where(gfn));
           long logged = state.wal.recovered(pageKey);
@@ -161,6 +181,20 @@ final class DeviceMediation {
           }
         }
       }
+    }
+  }
+
+  /**
+   * Swap-folded: the write of {@code gfn} to block {@code key} that completed is its page's
+   * current copy, so the frame is scrubbed and given back now (the kernel sends no release). A page
+   * the HAP took back meanwhile, or a frame holding anything else, stays.
+   */
+  private void releaseSwappedOut(long gfn, long key, long whom, long v) {
+    if (frames.bound(gfn) && frames.meta.state(gfn) == PageMetadata.IN_TRANSIT && !state.arriving.containsKey(gfn)
+        && frames.holds(gfn, SegoFrames.pidOf(whom), SegoFrames.vpnOf(whom)) && swapped.first(whom) == key
+        && swapped.second(whom) == v) {
+      frames.release(gfn); // (no transfer of it is pending, and its page is in swap: nothing else to forget)
+      releasedAtWrite.add(1);
     }
   }
 
@@ -179,6 +213,6 @@ final class DeviceMediation {
       long page = BlockTags.pageOf(whom);
       return files.version(oid, page) == tags.version(key) && files.block(oid, page) == BlockTags.blockOf(key);
     }
-    return swappedBlock.get(whom) == key && swappedVersion.get(whom) == tags.version(key);
+    return swapped.first(whom) == key && swapped.second(whom) == tags.version(key);
   }
 }

@@ -9,7 +9,7 @@ import org.sego.api.hw.EptView;
 import org.sego.api.hw.X86;
 import org.sego.api.sim.StatsSink;
 import org.sego.protection.metadata.page.PageMetadata;
-import org.sego.support.LongLongMap;
+import org.sego.support.LongPairMap;
 
 /**
  * The check {@link PageGuard} asks of every HAP page-table entry it sees arrive (by {@code
@@ -22,8 +22,7 @@ final class MappingCheck {
   private final SegoSettings settings;
   private final SegoFrames frames;
   private final HapViews viewOf;
-  private final LongLongMap swappedBlock;
-  private final LongLongMap swappedVersion;
+  private final LongPairMap swapped;
   private final StatsSink.Counter violations;
   private final StatsSink.Counter freshZeroed;
   private final int scrubCategory;
@@ -39,8 +38,7 @@ final class MappingCheck {
     this.settings = state.settings;
     this.frames = state.frames;
     this.viewOf = state.viewOf;
-    this.swappedBlock = state.swappedBlock;
-    this.swappedVersion = state.swappedVersion;
+    this.swapped = state.swapped;
     this.violations = state.violations;
     this.scrubCategory = state.scrubCategory;
     this.scrubNanos = state.scrubNanos;
@@ -118,7 +116,7 @@ final class MappingCheck {
       if (elsewhere >= 0) {
         return "the page is in gfn " + elsewhere + ", not in this OS frame";
       }
-      if (swappedBlock.containsKey(SegoFrames.pageKey(pid, vpn))) {
+      if (swapped.containsKey(SegoFrames.pageKey(pid, vpn))) {
         return "the page is swapped out: it comes back only by swap-in, not in an OS frame";
       }
       if (state.discarded.containsKey(SegoFrames.pageKey(pid, vpn))) {
@@ -198,10 +196,7 @@ final class MappingCheck {
    */
   private void settle(int pid, long vpn, long gfn) {
     long key = SegoFrames.pageKey(pid, vpn);
-    if (swappedBlock.containsKey(key)) {
-      swappedBlock.remove(key);
-      swappedVersion.remove(key);
-    }
+    swapped.remove(key);
     if (frames.meta.state(gfn) == PageMetadata.IN_TRANSIT) {
       frames.meta.setState(gfn, PageMetadata.PRIVATE);
     }

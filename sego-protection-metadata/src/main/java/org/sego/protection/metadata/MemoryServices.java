@@ -13,6 +13,7 @@ import org.sego.api.hypercall.KernelHypercalls;
 import org.sego.api.sim.StatsSink;
 import org.sego.protection.metadata.page.PageMetadata;
 import org.sego.support.LongLongMap;
+import org.sego.support.LongPairMap;
 
 /**
  * Sego's memory services for the kernel: swap-out (the block tagged with owner, page and version),
@@ -26,8 +27,7 @@ final class MemoryServices {
   private final SegoFrames frames;
   private final HapViews viewOf;
   private final BlockTags tags;
-  private final LongLongMap swappedBlock;
-  private final LongLongMap swappedVersion;
+  private final LongPairMap swapped;
   private final LongLongMap authorizedIn;
   private final int copyCategory;
   private final long copyNanos;
@@ -54,8 +54,7 @@ final class MemoryServices {
     this.frames = state.frames;
     this.viewOf = state.viewOf;
     this.tags = state.tags;
-    this.swappedBlock = state.swappedBlock;
-    this.swappedVersion = state.swappedVersion;
+    this.swapped = state.swapped;
     this.authorizedIn = state.authorizedIn;
     this.copyCategory = state.copyCategory;
     this.copyNanos = state.copyNanos;
@@ -89,9 +88,8 @@ final class MemoryServices {
     frames.meta.setState(gfn, PageMetadata.IN_TRANSIT);
     long key = tags.key(s.device(), s.block());
     long page = SegoFrames.pageKey(s.pid(), s.vpn());
-    swappedBlock.put(page, key);
-    swappedVersion.put(page, v);
-    protectedPeak = Math.max(protectedPeak, frames.boundNow() - 1 + swappedBlock.size());
+    swapped.put(page, key, v);
+    protectedPeak = Math.max(protectedPeak, frames.boundNow() - 1 + swapped.size());
     // The block is tagged when the write completes; until the frame is released the HAP's touch
     // exits (a read maps it read-only, a write takes the page back from the swap-out).
     state.authorizeOut(gfn, key, BlockTags.anonymous(s.pid(), s.vpn()), v);
@@ -107,8 +105,7 @@ final class MemoryServices {
    */
   void backFromSwap(long gfn) {
     long page = frames.pagesOf(gfn)[0];
-    swappedBlock.remove(page);
-    swappedVersion.remove(page);
+    swapped.remove(page);
     state.forgetTransfers(gfn);
     frames.meta.setState(gfn, PageMetadata.PRIVATE);
   }
@@ -116,7 +113,7 @@ final class MemoryServices {
   HypercallResult swapIn(KernelHypercalls.SwapInPage s) {
     long page = SegoFrames.pageKey(s.pid(), s.vpn());
     long key = tags.key(s.device(), s.block());
-    if (!swappedBlock.containsKey(page)) {
+    if (!swapped.containsKey(page)) {
       swapIns.add(1);
       return HypercallResult.ok(); // a page the hypervisor never tagged (unprotected memory)
     }
@@ -127,10 +124,10 @@ final class MemoryServices {
     }
     // A copy of this very page, but not its current one (an older slot, or its slot before the last write completed).
     if (settings.checkVersion() && whom == BlockTags.anonymous(s.pid(), s.vpn())
-        && (tags.version(key) != swappedVersion.get(page) || swappedBlock.get(page) != key)) {
+        && (tags.version(key) != swapped.second(page) || swapped.first(page) != key)) {
       return state.violation(s.pid(), CHECK_VERSION, SegoState.where(s.device(), s.block()) + " holds version " + versionText(tags.version(key)) + " of page 0x"
-          + Long.toHexString(s.vpn() << X86.PAGE_SHIFT) + "; its current version is " + versionText(swappedVersion.get(page))
-          + " in block " + BlockTags.blockOf(swappedBlock.get(page)));
+          + Long.toHexString(s.vpn() << X86.PAGE_SHIFT) + "; its current version is " + versionText(swapped.second(page))
+          + " in block " + BlockTags.blockOf(swapped.first(page)));
     }
     if (frames.bound(s.gfn())) {
       return new HypercallResult.Refused("frame " + s.gfn() + " is an S-page, not free");
@@ -144,7 +141,7 @@ final class MemoryServices {
     frames.bindAnonymousUnmapped(s.gfn(), s.pid(), s.vpn()); // (mapped when the read has completed)
     frames.meta.setState(s.gfn(), PageMetadata.IN_TRANSIT);
     authorizedIn.put(key, s.gfn());
-    state.arriving.put(s.gfn(), key);
+    state.arriving.put(s.gfn(), key, settings.batch() ? s.pte() : 0);
     swapIns.add(1);
     return HypercallResult.ok();
   }
@@ -168,7 +165,7 @@ final class MemoryServices {
     if (!protectedSource && intended) {
       // An OS frame is no source of a protected page: the page is new (zeroed) or the copy is a lie.
       long pageKey = SegoFrames.pageKey(c.pid(), c.vpn());
-      if (frames.frameOf(c.pid(), c.vpn()) >= 0 || swappedBlock.containsKey(pageKey) || state.discarded.containsKey(pageKey)) {
+      if (frames.frameOf(c.pid(), c.vpn()) >= 0 || swapped.containsKey(pageKey) || state.discarded.containsKey(pageKey)) {
         return state.violation(c.pid(), CHECK_INTENT, "copy of OS frame " + src + " for " + SegoState.describe(BlockTags.anonymous(c.pid(), c.vpn())) + ", which the hypervisor holds elsewhere");
       }
       hv.memory().zeroFrame(frames.host(dst));

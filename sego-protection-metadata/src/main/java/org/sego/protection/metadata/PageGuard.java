@@ -82,6 +82,15 @@ final class PageGuard {
   private final StatsSink.Counter writes;
   private final StatsSink.Counter compared;
   private final StatsSink.Counter changed;
+  /**
+   * The last walk of {@code install} to a 4 KiB leaf table through write-protected guarded tables
+   * only: {@code cr3} and 2 MiB region to that table. The first write to such a table exits, so
+   * every change that could redirect the walk forgets it first ({@link #forgetWalk}); the walk's
+   * cost is charged either way (a host-side shortcut, not a model change).
+   */
+  private long walkCr3 = -1;
+  private long walkRegion = -1;
+  private long walkTable = -1;
 
   PageGuard(HypervisorServices hv, LeafCheck check, TableCheck tableCheck, LeafGone gone) {
     this.hv = hv;
@@ -195,6 +204,7 @@ final class PageGuard {
 
   /** Stops guarding table {@code gfn} and every table below it. */
   private void drop(long gfn) {
+    forgetWalk();
     Table t = tables.remove(gfn);
     if (t == null) {
       return;
@@ -216,6 +226,7 @@ final class PageGuard {
     if (t == null) {
       return false;
     }
+    forgetWalk();
     writes.add(1);
     hv.views().os().setPermissions(gfn, X86.EPT_RWX);
     if (!t.dirty) {
@@ -290,12 +301,27 @@ final class PageGuard {
     if (table >= hv.guestFrames()) {
       return "no table";
     }
-    for (int l = 4; l > level; l--) {
-      hv.charge(category, walkStepNanos);
-      long e = hv.memory().load64((host(table) << X86.PAGE_SHIFT) + 8L * X86.tableIndex(gva, l));
-      table = (e & X86.PTE_ADDR) >>> X86.PAGE_SHIFT;
-      if ((e & X86.PTE_P) == 0 || (e & X86.PTE_PS) != 0 || table >= hv.guestFrames()) {
-        return "no table";
+    if (huge) {
+      forgetWalk(); // (a 2 MiB entry replaces a leaf table's link)
+    }
+    if (!huge && cr3 == walkCr3 && gva >>> 21 == walkRegion) {
+      hv.charge(category, 3 * walkStepNanos);
+      table = walkTable;
+    } else {
+      boolean guarded = protectedTable(table);
+      for (int l = 4; l > level; l--) {
+        hv.charge(category, walkStepNanos);
+        long e = hv.memory().load64((host(table) << X86.PAGE_SHIFT) + 8L * X86.tableIndex(gva, l));
+        table = (e & X86.PTE_ADDR) >>> X86.PAGE_SHIFT;
+        if ((e & X86.PTE_P) == 0 || (e & X86.PTE_PS) != 0 || table >= hv.guestFrames()) {
+          return "no table";
+        }
+        guarded &= protectedTable(table);
+      }
+      if (!huge && guarded) {
+        walkCr3 = cr3;
+        walkRegion = gva >>> 21;
+        walkTable = table;
       }
     }
     int i = X86.tableIndex(gva, level);
@@ -325,6 +351,18 @@ final class PageGuard {
     return null;
   }
 
+  /** Whether {@code gfn} is a guarded table not written since its last check (so still write-protected). */
+  private boolean protectedTable(long gfn) {
+    Table t = tables.get(gfn);
+    return t != null && !t.dirty;
+  }
+
+  private void forgetWalk() {
+    walkCr3 = -1;
+    walkRegion = -1;
+    walkTable = -1;
+  }
+
   /** The leaf entry mapping {@code gva} in the tables under {@code cr3} (a 2 MiB one included), or 0 when none is present; walk charged. */
   long leaf(long cr3, long gva) {
     long table = (cr3 & X86.PTE_ADDR) >>> X86.PAGE_SHIFT;
@@ -344,6 +382,7 @@ final class PageGuard {
 
   /** Process {@code pid} is gone: its tables are no longer guarded. */
   void forget(int pid) {
+    forgetWalk();
     List<Long> mine = new ArrayList<>();
     tables.forEach((gfn, t) -> {
       if (t.pid == pid) {
@@ -358,6 +397,7 @@ final class PageGuard {
   }
 
   void clear() {
+    forgetWalk();
     List<Long> all = new ArrayList<>();
     tables.forEach((gfn, t) -> all.add(gfn));
     for (long gfn : all) {

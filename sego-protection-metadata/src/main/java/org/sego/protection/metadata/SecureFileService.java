@@ -209,8 +209,8 @@ final class SecureFileService {
       return new HypercallResult.Refused(dirty[0] + " page(s) of secure file " + oid + " were written since their last write-back");
     }
     int[] pending = {0};
-    state.outWhom.forEach((gfn, whom) -> pending[0] += (whom & BlockTags.FILE) != 0 && BlockTags.oidOf(whom) == oid ? 1 : 0);
-    state.inflightWhom.forEach((key, whom) -> pending[0] += (whom & BlockTags.FILE) != 0 && BlockTags.oidOf(whom) == oid ? 1 : 0);
+    state.out.forEach((gfn, whom, v) -> pending[0] += (whom & BlockTags.FILE) != 0 && BlockTags.oidOf(whom) == oid ? 1 : 0);
+    state.inflight.forEach((key, whom, v) -> pending[0] += (whom & BlockTags.FILE) != 0 && BlockTags.oidOf(whom) == oid ? 1 : 0);
     if (pending[0] > 0) {
       return new HypercallResult.Refused(pending[0] + " page(s) of secure file " + oid + " are not yet written to the device");
     }
@@ -290,7 +290,7 @@ final class SecureFileService {
     }
     frames.bindFile(r.gfn(), ownerFor(), oid, tagPage);
     authorizedIn.put(key, r.gfn());
-    state.arriving.put(r.gfn(), key);
+    state.arriving.put(r.gfn(), key, 0);
     fileReadIns.add(1);
     return HypercallResult.ok();
   }

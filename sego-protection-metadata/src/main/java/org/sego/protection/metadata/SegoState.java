@@ -7,6 +7,7 @@ import org.sego.api.hypercall.HypercallResult;
 import org.sego.api.sim.StatsSink;
 import org.sego.protection.metadata.page.PageMetadata;
 import org.sego.support.LongLongMap;
+import org.sego.support.LongPairMap;
 
 /**
  * What the parts of the sego strategy share: the hypervisor's services and the settings, the HAPs'
@@ -25,21 +26,21 @@ final class SegoState {
   /** The write-ahead log of secure-file pages, or null ({@code write-protocol = in-place}, or no metadata store). */
   WriteAheadLog wal;
   /** A swapped-out page ({@link SegoFrames#pageKey}) to its block's key and the version it was written at. */
-  final LongLongMap swappedBlock = new LongLongMap(-1);
-  final LongLongMap swappedVersion = new LongLongMap(0);
+  final LongPairMap swapped = new LongPairMap(-1, 0);
   /** A frame whose write the hypervisor authorized (not yet issued), to the block key; what the block will hold, and at which version. */
   final LongLongMap authorizedOut = new LongLongMap(-1);
-  final LongLongMap outWhom = new LongLongMap(0);
-  final LongLongMap outVersion = new LongLongMap(0);
+  final LongPairMap out = new LongPairMap(0, 0);
   /** An authorized write issued and not yet completed: the block key to what it tags the block with, and the version. */
-  final LongLongMap inflightWhom = new LongLongMap(0);
-  final LongLongMap inflightVersion = new LongLongMap(0);
+  final LongPairMap inflight = new LongPairMap(0, 0);
   /** How many authorized writes of the block key are in flight (the tag is written at the last one's completion). */
   final LongLongMap inflightCount = new LongLongMap(0);
   /** A block key whose read into a frame the hypervisor authorized (not yet issued), to that frame. */
   final LongLongMap authorizedIn = new LongLongMap(-1);
-  /** A frame bound by swap-in or read-in whose bytes have not arrived yet, to the block key they come from. */
-  final LongLongMap arriving = new LongLongMap(-1);
+  /**
+   * A frame bound by swap-in or read-in whose bytes have not arrived yet, to the block key they come
+   * from and the entry to install for its page once they have (0: the kernel installs it).
+   */
+  final LongPairMap arriving = new LongPairMap(-1, 0);
   /**
    * Anonymous pages ({@link SegoFrames#pageKey}) whose frame the kernel gave back while the HAP's
    * intent still covered them and no swap slot held them: until the HAP revokes the intent (it
@@ -69,8 +70,12 @@ final class SegoState {
 
   /** The guest is gone: no page is swapped, no transfer pending (the slots' tags stay: what the HAPs left in swap stays unreadable). */
   void guestCrashed() {
-    for (LongLongMap m : new LongLongMap[] {swappedBlock, swappedVersion, authorizedOut, outWhom, outVersion, inflightWhom,
-        inflightVersion, inflightCount, authorizedIn, arriving, discarded, dirtyFile}) {
+    swapped.clear();
+    out.clear();
+    arriving.clear();
+    inflight.clear();
+    for (LongLongMap m : new LongLongMap[] {authorizedOut, inflightCount, authorizedIn, discarded,
+        dirtyFile}) {
       m.clear();
     }
   }
@@ -78,18 +83,17 @@ final class SegoState {
   /** The kernel may write {@code gfn} to block {@code key}, which the write's completion tags as holding {@code whom} at {@code v}. */
   void authorizeOut(long gfn, long key, long whom, long v) {
     authorizedOut.put(gfn, key);
-    outWhom.put(gfn, whom);
-    outVersion.put(gfn, v);
+    out.put(gfn, whom, v);
   }
 
   /** Frame {@code gfn} leaves its transfers: an authorized write or read of it not yet issued no longer is. */
   void forgetTransfers(long gfn) {
     if (authorizedOut.containsKey(gfn)) {
       authorizedOut.remove(gfn);
-      outWhom.remove(gfn);
-      outVersion.remove(gfn);
+      out.remove(gfn);
     }
-    long key = arriving.remove(gfn);
+    long key = arriving.first(gfn);
+    arriving.remove(gfn);
     if (key != -1 && authorizedIn.get(key) == gfn) {
       authorizedIn.remove(key);
     }
@@ -102,7 +106,7 @@ final class SegoState {
   void releaseFrame(long gfn) {
     for (long page : frames.pagesOf(gfn)) {
       int pid = SegoFrames.pidOf(page);
-      if (frames.frameOf(pid, SegoFrames.vpnOf(page)) == gfn && !swappedBlock.containsKey(page) && viewOf.has(pid)
+      if (frames.frameOf(pid, SegoFrames.vpnOf(page)) == gfn && !swapped.containsKey(page) && viewOf.has(pid)
           && hv.intents().lookup(pid, SegoFrames.vpnOf(page) << X86.PAGE_SHIFT) != null) {
         discarded.put(page, 1);
       }

@@ -24,7 +24,7 @@ import org.sego.api.hypercall.KernelHypercalls;
 import org.sego.api.sim.StatsSink;
 import org.sego.api.storage.MetadataStore;
 import org.sego.protection.metadata.page.PageMetadata;
-import org.sego.support.LongLongMap;
+import org.sego.support.LongPairMap;
 
 /**
  * Sego: the hypervisor keeps trusted metadata for every protected page and block instead of
@@ -58,8 +58,7 @@ final class SegoStrategy implements ProtectionStrategy {
   private final SegoFrames frames;
   private final MappingCheck mapping;
   private final PageGuard guard;
-  private final LongLongMap swappedBlock;
-  private final LongLongMap swappedVersion;
+  private final LongPairMap swapped;
   /** Made at {@code start}, with the store. */
   private BlockTags tags;
   private SecureFileTable files;
@@ -82,12 +81,12 @@ final class SegoStrategy implements ProtectionStrategy {
         Capabilities.PAGE_TABLES, Capabilities.BLOCK_COPY));
     if (settings.batch()) {
       services.add(Capabilities.BATCH);
+      services.add(Capabilities.SWAP_FOLDED);
     }
     this.capabilities = new Capabilities(services, settings.libraryChecks());
     this.viewOf = state.viewOf;
     this.frames = state.frames;
-    this.swappedBlock = state.swappedBlock;
-    this.swappedVersion = state.swappedVersion;
+    this.swapped = state.swapped;
     this.mapping = new MappingCheck(state);
     this.guard = new PageGuard(hv, mapping::checkLeaf, mapping::checkTable, mapping::leafGone);
     mapping.guard = guard;
@@ -180,7 +179,7 @@ final class SegoStrategy implements ProtectionStrategy {
     state.wal = settings.writeAhead() && store != null ? new WriteAheadLog(hv, store, storeDevice) : null;
     memory = new MemoryServices(state, guard);
     fileService = new SecureFileService(state, guard);
-    mediation = new DeviceMediation(state, guard);
+    mediation = new DeviceMediation(state, guard, this::installPte);
     exits = new HapExits(state, mapping, guard, memory);
     mappings = new HapMappings(state, guard);
   }
@@ -335,6 +334,27 @@ final class SegoStrategy implements ProtectionStrategy {
     }
     return new HypercallResult.Refused("sego offers no hypercall '" + call.name() + "'");
   }
+
+  /**
+   * {@code install-pte}, and a folded swap-in's entry once its bytes have arrived: checked and, if
+   * it passes, written; a failed check is a violation for {@code pid}.
+   */
+  HypercallResult installPte(int pid, long gva, long pte) {
+    if (!hv.processes().alive(pid)) {
+      return new HypercallResult.Refused("process " + pid + " is not running");
+    }
+    String evidence = guard.install(pid, hv.processes().cr3(pid), gva, pte);
+    if (evidence == null) {
+      installs.add(1);
+      return HypercallResult.ok();
+    }
+    if (evidence.equals("no table")) {
+      return new HypercallResult.Refused("no page table for 0x" + Long.toHexString(gva));
+    }
+    hv.violation(pid, evidence);
+    return new HypercallResult.Violation(evidence);
+  }
+
   private HypercallResult kernelCall(Hypercall call) {
     if (call instanceof KernelHypercalls.SwapOutPage) {
       return memory.swapOut((KernelHypercalls.SwapOutPage) call);
@@ -344,19 +364,7 @@ final class SegoStrategy implements ProtectionStrategy {
     }
     if (call instanceof KernelHypercalls.InstallPte) {
       KernelHypercalls.InstallPte i = (KernelHypercalls.InstallPte) call;
-      if (!hv.processes().alive(i.pid())) {
-        return new HypercallResult.Refused("process " + i.pid() + " is not running");
-      }
-      String evidence = guard.install(i.pid(), hv.processes().cr3(i.pid()), i.gva(), i.pte());
-      if (evidence == null) {
-        installs.add(1);
-        return HypercallResult.ok();
-      }
-      if (evidence.equals("no table")) {
-        return new HypercallResult.Refused("no page table for 0x" + Long.toHexString(i.gva()));
-      }
-      hv.violation(i.pid(), evidence);
-      return new HypercallResult.Violation(evidence);
+      return installPte(i.pid(), i.gva(), i.pte());
     }
     if (call instanceof KernelHypercalls.WriteUser) {
       return new HypercallResult.Refused("sego lets the kernel write results into the library's bounce buffer");
@@ -431,16 +439,15 @@ final class SegoStrategy implements ProtectionStrategy {
         state.releaseFrame(gfn);
       }
     }
-    List<Long> swapped = new ArrayList<>();
-    swappedBlock.forEach((page, key) -> {
+    List<Long> gone = new ArrayList<>();
+    swapped.forEach((page, key, v) -> {
       if (SegoFrames.pidOf(page) == pid) {
-        swapped.add(page);
+        gone.add(page);
       }
     });
-    for (long page : swapped) {
+    for (long page : gone) {
       // The slot's tag stays (stale): the OS may overwrite the block, never read what the HAP left there.
-      swappedBlock.remove(page);
-      swappedVersion.remove(page);
+      swapped.remove(page);
     }
     mappings.forgetDiscarded(pid, 0, Long.MAX_VALUE);
     fileService.processExited(pid);

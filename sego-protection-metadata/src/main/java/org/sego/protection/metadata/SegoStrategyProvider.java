@@ -54,8 +54,9 @@ public final class SegoStrategyProvider implements PluginProvider {
         + " a power failure: logged whole in the metadata store before the in-place write (each page atomic; one store flush per"
         + " batch of write-backs, charged), or written in place only (a torn write comes back as a mixed page under its older tag)",
         "write-ahead", "in-place"));
-    p.add(Parameter.bool("batch-hypercalls", true, "the kernel may send several service hypercalls in one exit (offers 'batch'):"
-        + " the page write-backs of one flusher pass or one fsync go in one batch (false: one exit per page)"));
+    p.add(Parameter.bool("batch-hypercalls", true, "the kernel may send several service hypercalls in one exit (offers 'batch'"
+        + " and 'swap-folded'): the page write-backs of one flusher pass or one fsync go in one batch, a swap-in carries its"
+        + " entry and a swapped-out frame is released when its write completes (false: one exit per page and per step)"));
     p.add(Parameter.choice("sfile-rules", "strict", "the S-file restrictions reported for Sego (strict: a secure file never"
         + " shrinks, a truncate below its length gets EINVAL) or relaxed: it may shrink, the pages past its new end lose their"
         + " versions (their blocks are never accepted back) and the library zeroes the tail of its last page", "strict", "relaxed"));

@@ -91,6 +91,44 @@ class SegoStrategyTest {
     assertTrue(time.keySet().stream().anyMatch(c -> c.startsWith("sego.")), "sego charges its own work: " + time.keySet());
   }
 
+  /**
+   * With batches (the default, {@code swap-folded} offered) a swap round trip takes two exits: the
+   * swap-in carries the page's entry, which the hypervisor installs once the bytes are there, and a
+   * swap-out's frame is given back when its write completes. Per page (batches off) it takes four.
+   * Either way the HAP reads what it reads under {@code none}.
+   */
+  @org.junit.jupiter.api.Test
+  void withBatchesASwapRoundTripTakesTwoExitsAndPerPageFour() {
+    Map<String, ?> params = Map.of("working-set", "12 MiB");
+    Map<String, ?> guest = Map.of("memory-limit", "6 MiB", "swap-device", "swap");
+    Outcome none = run("none", "memory-pressure", params, guest);
+    Outcome folded = run("sego", "memory-pressure", params, guest);
+    Outcome perPage = run("sego", Map.of("batch-hypercalls", false), "memory-pressure", params, guest);
+    for (Outcome o : List.of(folded, perPage)) {
+      assertEquals(none.output(), o.output(), "the same data");
+      assertEquals(0, o.stat("system.hv.violations"), o.run().violations().toString());
+    }
+    long outs = folded.stat("system.strategy.swap-outs");
+    long ins = folded.stat("system.strategy.swap-ins");
+    assertTrue(outs > 1000 && ins > 1000, outs + " swap-outs, " + ins + " swap-ins");
+    long released = folded.stat("system.strategy.swap-out-releases");
+    assertTrue(released <= outs && outs - released < 64, "every swapped-out frame given back at its write, but those the HAP took back"
+        + " or that were still in flight at its exit: " + released + " of " + outs);
+    long releases = folded.stat("system.guest.hypercalls.release-page");
+    long perPageReleases = perPage.stat("system.guest.hypercalls.release-page");
+    assertTrue(perPageReleases - releases > outs - 64, "the kernel released no swapped-out frame itself (only those left at"
+        + " exit): " + releases + " releases folded, " + perPageReleases + " per page");
+    assertTrue(folded.stat("system.guest.hypercalls.install-pte") < perPage.stat("system.guest.hypercalls.install-pte") - ins / 2,
+        "no install-pte after a swap-in: " + folded.stat("system.guest.hypercalls.install-pte") + " vs "
+        + perPage.stat("system.guest.hypercalls.install-pte"));
+    assertEquals(0, perPage.stat("system.strategy.swap-out-releases"));
+    assertTrue(perPage.stat("system.guest.hypercalls.release-page") >= perPage.stat("system.strategy.swap-outs"));
+    // Per page: swap-out, its entry, release, swap-in, its entry; folded: one batch out, one swap-in.
+    long perPageExits = perPage.stat("system.hv.hypercalls");
+    long foldedExits = folded.stat("system.hv.hypercalls");
+    assertTrue(foldedExits + 2 * outs + ins <= perPageExits + outs / 10, foldedExits + " exits folded, " + perPageExits + " per page");
+  }
+
   @org.junit.jupiter.api.Test
   void aSmallTagCacheSpillsToTheStoreAndEachMissIsCharged() {
     Map<String, ?> params = Map.of("working-set", "12 MiB");

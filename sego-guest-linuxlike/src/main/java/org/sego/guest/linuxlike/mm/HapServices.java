@@ -24,6 +24,13 @@ public final class HapServices {
   private final PageTables tables;
   private final Map<String, StatsSink.Counter> sent = new HashMap<>();
   private final Map<String, StatsSink.Counter> refused = new HashMap<>();
+  /** Whether the strategy offers anything, and the services every fault and swap asks about (a set lookup each time showed in profiles). */
+  private final boolean any;
+  final boolean swap;
+  final boolean pageTables;
+  final boolean batch;
+  final boolean release;
+  final boolean swapFolded;
 
   HapServices(KernelPorts ports, Map<Integer, AddressSpace> spaces, FrameTable frames, PageTables tables) {
     this.ports = ports;
@@ -31,6 +38,12 @@ public final class HapServices {
     this.spaces = spaces;
     this.frames = frames;
     this.tables = tables;
+    any = !caps.services().isEmpty();
+    swap = caps.offers(Capabilities.SWAP);
+    pageTables = caps.offers(Capabilities.PAGE_TABLES);
+    batch = caps.offers(Capabilities.BATCH);
+    release = caps.offers(Capabilities.RELEASE);
+    swapFolded = caps.offers(Capabilities.SWAP_FOLDED) && pageTables;
   }
 
   public Capabilities capabilities() {
@@ -48,7 +61,7 @@ public final class HapServices {
    * strategy offers nothing.
    */
   boolean hapSpace(AddressSpace as) {
-    if (as == null || caps.services().isEmpty()) {
+    if (as == null || !any) {
       return false;
     }
     if (as.hap < 0) {
@@ -87,7 +100,7 @@ public final class HapServices {
    */
   public boolean[] doneEach(java.util.List<KernelHypercall> calls) {
     boolean[] done = new boolean[calls.size()];
-    if (!offers(Capabilities.BATCH) || calls.size() < 2) {
+    if (!batch || calls.size() < 2) {
       for (int i = 0; i < done.length; i++) {
         done[i] = done(calls.get(i));
       }
@@ -108,7 +121,7 @@ public final class HapServices {
    * batches), each counted by name as {@link #call} does; returns how many were done.
    */
   public int doneInOrder(java.util.List<KernelHypercall> calls) {
-    if (!offers(Capabilities.BATCH) || calls.size() < 2) {
+    if (!batch || calls.size() < 2) {
       int n = 0;
       while (n < calls.size() && done(calls.get(n))) {
         n++;
@@ -165,7 +178,7 @@ public final class HapServices {
    * HAP's page tables are the hypervisor's to change). False when it refused: nothing was installed.
    */
   boolean installPte(AddressSpace as, long gva, long slot, long pte) {
-    if (hapSpace(as) && offers(Capabilities.PAGE_TABLES)) {
+    if (hapSpace(as) && pageTables) {
       return done(new KernelHypercalls.InstallPte(as.pid, gva, pte));
     }
     tables.write(slot, pte);

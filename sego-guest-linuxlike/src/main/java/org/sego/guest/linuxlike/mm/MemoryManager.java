@@ -205,7 +205,7 @@ public final class MemoryManager {
    * hypervisor scrubs it and gives it back to the OS), when the strategy offers release.
    */
   void freeFrame(long f) {
-    if (frames.has(f, FrameTable.HAP) && hap.offers(Capabilities.RELEASE)) {
+    if (frames.has(f, FrameTable.HAP) && hap.release) {
       long n = frames.has(f, FrameTable.HUGE) ? 512 : 1;
       for (long i = 0; i < n; i++) {
         hap.call(new KernelHypercalls.ReleasePage(-1, f + i));
@@ -415,13 +415,18 @@ public final class MemoryManager {
     if (!hap.installPte(as, page, slot, pteFor(f, vma, vma.writable()))) {
       return false; // refused: nothing mapped; the caller frees the frame
     }
+    mapped(as, vma, page, f);
+    return true;
+  }
+
+  /** The entry mapping {@code page} of {@code as} from fresh frame {@code f} is in place: the frame's owner, flags and lists follow. */
+  void mapped(AddressSpace as, Vma vma, long page, long f) {
     frames.setFlags(f, FrameTable.ANON | (vma.shared ? FrameTable.SHARED : 0) | (hap.hapSpace(as) ? FrameTable.HAP : 0));
     frames.map(f, as.pid, page >>> X86.PAGE_SHIFT);
     ports.hooks().pageTableUpdate(as.pid, page);
     if (!vma.shared) {
       reclaimer.added(f);
     }
-    return true;
   }
 
   int copyOnWrite(AddressSpace as, Vma vma, long slot, long pte, long page) {

@@ -4,7 +4,6 @@ import java.util.BitSet;
 import org.sego.api.guest.BlockQueue;
 import org.sego.api.guest.BlockRequest;
 import org.sego.api.guest.IoPurpose;
-import org.sego.api.hypercall.Capabilities;
 import org.sego.api.hypercall.HypercallResult;
 import org.sego.api.hypercall.KernelHypercalls;
 import org.sego.api.hw.X86;
@@ -137,11 +136,10 @@ public final class SwapSpace {
     AddressSpace as = mm.space(pid);
     boolean hap = mm.hap.hapSpace(as);
     boolean entry = false;
-    if (hap && mm.hap.offers(Capabilities.SWAP)) {
+    if (hap && mm.hap.swap) {
       // A HAP's page: the hypervisor binds the slot to the page and lets the write of this frame through;
       // where it keeps the HAP's tables, the swap entry goes in the same exit when it takes batches.
-      java.util.List<org.sego.api.hypercall.KernelHypercall> calls = mm.hap.offers(Capabilities.PAGE_TABLES)
-          && mm.hap.offers(Capabilities.BATCH)
+      java.util.List<org.sego.api.hypercall.KernelHypercall> calls = mm.hap.pageTables && mm.hap.batch
           ? java.util.List.of(new KernelHypercalls.SwapOutPage(pid, vpn, f, device, slot),
               new KernelHypercalls.InstallPte(pid, vpn << X86.PAGE_SHIFT, PageTables.swapEntry(slot)))
           : java.util.List.of(new KernelHypercalls.SwapOutPage(pid, vpn, f, device, slot));
@@ -223,6 +221,9 @@ public final class SwapSpace {
         mm.ports.hooks().swappedOut(pid, vpn, slot);
       }
       if (!takenBackByFault) {
+        if (status == BlockQueue.OK && mm.hap.swapFolded && mm.frames.has(f, FrameTable.HAP)) {
+          mm.frames.clearFlag(f, FrameTable.HAP); // (swap-folded: the hypervisor gave the frame back when the write completed)
+        }
         mm.freeFrame(f);
       }
       if (orphaned.get((int) slot)) {
@@ -278,10 +279,13 @@ public final class SwapSpace {
     ReadDone status = new ReadDone(pid);
     // An honest kernel reads the slot it wrote; a malicious one may read another.
     long readSlot = mm.ports.hooks().swapIn(pid, page >>> X86.PAGE_SHIFT, slot);
-    if (mm.hap.hapSpace(as) && mm.hap.offers(Capabilities.SWAP)) {
-      // The hypervisor checks the slot's binding and takes the frame for the HAP before the read lands.
+    long entry = 0;
+    if (mm.hap.hapSpace(as) && mm.hap.swap) {
+      // The hypervisor checks the slot's binding and takes the frame for the HAP before the read lands;
+      // swap-folded, it installs the page's entry too once the bytes are there.
       mm.frames.setFlags(f, FrameTable.HAP);
-      if (!(mm.hap.call(new KernelHypercalls.SwapInPage(pid, page >>> X86.PAGE_SHIFT, f, device, readSlot))
+      entry = mm.hap.swapFolded ? mm.pteFor(f, vma, vma.writable()) : 0;
+      if (!(mm.hap.call(new KernelHypercalls.SwapInPage(pid, page >>> X86.PAGE_SHIFT, f, device, readSlot, entry))
           instanceof HypercallResult.Ok)) {
         mm.freeFrame(f);
         return MemoryManager.SEGV;
@@ -297,7 +301,10 @@ public final class SwapSpace {
       mm.freeFrame(f);
       return MemoryManager.SEGV;
     }
-    if (!mm.mapNew(as, vma, ptSlot, page, f)) {
+    boolean installed = entry != 0 && (mm.tables.read(ptSlot) & ~(X86.PTE_A | X86.PTE_D)) == entry;
+    if (installed) {
+      mm.mapped(as, vma, page, f);
+    } else if (!mm.mapNew(as, vma, ptSlot, page, f)) {
       mm.freeFrame(f); // nothing was written: still swapped out, the slot keeps the page
       return MemoryManager.SEGV;
     }

@@ -37,6 +37,8 @@ public final class Tlb {
    */
   private final int[] byFrame = new int[FILTER_MASK + 1];
   private static final int FILTER_MASK = 4095;
+  /** Valid 2 MiB entries per {@code (gfn >>> 9) & FILTER_MASK}, the same filter for the large level. */
+  private final int[] byRegion = new int[FILTER_MASK + 1];
 
   public Tlb(int sets, int ways) {
     this.sets = sets;
@@ -122,6 +124,10 @@ public final class Tlb {
     }
     if (l == large) {
       anyLarge = true;
+      if (l.tag[victim] != 0) {
+        byRegion[region(l.gfn[victim])]--;
+      }
+      byRegion[region(gfn)]++;
     }
     if (l == small) {
       if (l.tag[victim] != 0) {
@@ -193,8 +199,18 @@ public final class Tlb {
     if (l == small) {
       dropSmall(i);
     } else {
-      l.tag[i] = 0;
+      dropLarge(i);
     }
+  }
+
+  /** Invalidates 2 MiB entry {@code i} (valid). */
+  private void dropLarge(int i) {
+    byRegion[region(large.gfn[i])]--;
+    large.tag[i] = 0;
+  }
+
+  private static int region(long gfn) {
+    return (int) ((gfn >>> 9) & FILTER_MASK);
   }
 
   private void dropMatching(Level l, long cr3, long vpn) {
@@ -242,13 +258,13 @@ public final class Tlb {
   }
 
   private void invalidateLarge(int view, long gfn) {
-    if (!anyLarge) {
-      return;
+    if (!anyLarge || byRegion[region(gfn)] == 0) {
+      return; // (no 2 MiB entry can be in this region)
     }
     long region = gfn >>> 9;
     for (int i = 0; i < large.tag.length; i++) {
       if (large.tag[i] != 0 && (large.gfn[i] >>> 9) == region && viewOf(large.tag[i]) == view) {
-        large.tag[i] = 0;
+        dropLarge(i);
       }
     }
   }
@@ -262,6 +278,7 @@ public final class Tlb {
     Arrays.fill(large.tag, 0);
     anyLarge = false;
     Arrays.fill(byFrame, 0);
+    Arrays.fill(byRegion, 0);
     fractured = 0;
   }
 }
