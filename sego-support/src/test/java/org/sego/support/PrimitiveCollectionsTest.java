@@ -100,6 +100,53 @@ class PrimitiveCollectionsTest {
 
   @ParameterizedTest(name = "seed {0}")
   @MethodSource("seeds")
+  void runLongMapActsAsAHashMapOfPairs(long seed) {
+    SplittableRandom r = new SplittableRandom(seed);
+    RunLongMap one = new RunLongMap(1);
+    RunLongMap two = new RunLongMap(2);
+    Map<Long, List<Long>> ref = new HashMap<>();
+    int ops = 300 + r.nextInt(3000);
+    for (int i = 0; i < ops; i++) {
+      // Runs (an id in the high bits, consecutive indices) as well as the scattered keys.
+      long k = r.nextBoolean() ? key(r) : (long) r.nextInt(3) << 40 | r.nextInt(1500);
+      switch (r.nextInt(6)) {
+        case 0, 1 -> {
+          long a = i + 1;
+          boolean absent = ref.put(k, List.of(a, -a)) == null;
+          assertEquals(absent, one.put(k, a), "put " + k);
+          assertEquals(absent, two.put(k, a, -a), "put " + k);
+        }
+        case 2 -> {
+          boolean present = ref.remove(k) != null;
+          assertEquals(present, one.remove(k), "remove " + k);
+          assertEquals(present, two.remove(k), "remove " + k);
+        }
+        case 3 -> assertEquals(ref.containsKey(k), two.containsKey(k), "contains " + k);
+        default -> {
+          if (r.nextInt(200) == 0) {
+            one.clear();
+            two.clear();
+            ref.clear();
+          }
+        }
+      }
+      assertEquals(ref.size(), one.size());
+      assertEquals(ref.size(), two.size());
+      List<Long> want = ref.getOrDefault(k, List.of(0L, 0L));
+      assertEquals(want.get(0), one.first(k), "value of " + k);
+      assertEquals(want, List.of(two.first(k), two.second(k)), "values of " + k);
+    }
+    Map<Long, List<Long>> seen = new HashMap<>();
+    two.forEach((k, a, b) -> assertNull(seen.put(k, List.of(a, b)), "visited twice: " + k));
+    assertEquals(ref, seen, "every entry visited once");
+    if (ref.isEmpty()) {
+      assertTrue(two.allocatedBytes() <= 4L * (2 * 512 + 1) * 8, "a chunk goes with its last key (4 kept for reuse)");
+    }
+    assertThrows(IllegalArgumentException.class, () -> one.put(5, 0), "a present key's first value is not 0");
+  }
+
+  @ParameterizedTest(name = "seed {0}")
+  @MethodSource("seeds")
   void longObjectMapActsAsAHashMap(long seed) {
     SplittableRandom r = new SplittableRandom(seed);
     LongObjectMap<String> m = new LongObjectMap<>();

@@ -7,7 +7,7 @@ import org.sego.api.cost.CostProfile;
 import org.sego.api.hv.HypervisorServices;
 import org.sego.api.sim.StatsSink;
 import org.sego.api.storage.MetadataStore;
-import org.sego.support.LongPairMap;
+import org.sego.support.RunLongMap;
 
 /**
  * The tag of every protected block of the guest's devices, binding the block to what it holds: an
@@ -30,7 +30,7 @@ final class BlockTags {
   private String lastDevice;
   private long lastIndex;
   /** Each cached tag: the block key to whom and the version (one map, so a lookup touches one cache line). */
-  private final LongPairMap cache = new LongPairMap(0, 0);
+  private final RunLongMap cache = new RunLongMap(2);
   private final long[] ring;
   private int ringHead;
   private int ringSize;
@@ -230,9 +230,9 @@ final class BlockTags {
     stored = 0;
   }
 
-  /** Host memory the cache holds: 24 bytes per entry, twice over for the map's load factor, and the ring. */
+  /** Host memory the cache holds: its chunks (16 bytes per block of a run of 512 with a tag) and the ring. */
   long ramBytes() {
-    return 48L * cache.size() + 8L * ring.length;
+    return cache.allocatedBytes() + 8L * ring.length;
   }
 
 }

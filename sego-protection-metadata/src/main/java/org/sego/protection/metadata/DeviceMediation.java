@@ -5,7 +5,7 @@ import org.sego.api.hw.X86;
 import org.sego.api.sim.StatsSink;
 import org.sego.protection.metadata.page.PageMetadata;
 import org.sego.support.LongLongMap;
-import org.sego.support.LongPairMap;
+import org.sego.support.RunLongMap;
 
 /**
  * The virtual device under sego: every block request of the kernel and the adversary, before the
@@ -20,7 +20,7 @@ final class DeviceMediation {
   private final PageGuard guard;
   private final BlockTags tags;
   private final SecureFileTable files;
-  private final LongPairMap swapped;
+  private final RunLongMap swapped;
   private final LongLongMap authorizedOut;
   private final LongLongMap authorizedIn;
   private final StatsSink.Counter dmaRefused;

@@ -9,7 +9,7 @@ import org.sego.api.hw.EptView;
 import org.sego.api.hw.X86;
 import org.sego.api.sim.StatsSink;
 import org.sego.protection.metadata.page.PageMetadata;
-import org.sego.support.LongPairMap;
+import org.sego.support.RunLongMap;
 
 /**
  * The check {@link PageGuard} asks of every HAP page-table entry it sees arrive (by {@code
@@ -22,7 +22,7 @@ final class MappingCheck {
   private final SegoSettings settings;
   private final SegoFrames frames;
   private final HapViews viewOf;
-  private final LongPairMap swapped;
+  private final RunLongMap swapped;
   private final StatsSink.Counter violations;
   private final StatsSink.Counter freshZeroed;
   private final int scrubCategory;

@@ -13,7 +13,7 @@ import org.sego.api.hypercall.KernelHypercalls;
 import org.sego.api.sim.StatsSink;
 import org.sego.protection.metadata.page.PageMetadata;
 import org.sego.support.LongLongMap;
-import org.sego.support.LongPairMap;
+import org.sego.support.RunLongMap;
 
 /**
  * Sego's memory services for the kernel: swap-out (the block tagged with owner, page and version),
@@ -27,7 +27,7 @@ final class MemoryServices {
   private final SegoFrames frames;
   private final HapViews viewOf;
   private final BlockTags tags;
-  private final LongPairMap swapped;
+  private final RunLongMap swapped;
   private final LongLongMap authorizedIn;
   private final int copyCategory;
   private final long copyNanos;

@@ -5,8 +5,8 @@ import org.sego.api.hv.HypervisorServices;
 import org.sego.api.hw.X86;
 import org.sego.api.sim.StatsSink;
 import org.sego.protection.metadata.page.PageMetadata;
-import org.sego.support.LongLongMap;
 import org.sego.support.LongObjectMap;
+import org.sego.support.RunLongMap;
 
 /**
  * Sego's S-pages: which guest frames hold a HAP's page (trusted {@link PageMetadata} per frame),
@@ -21,7 +21,8 @@ final class SegoFrames {
   private final HypervisorServices hv;
   private final HapViews viewOf;
   /** {@link #pageKey} to the frame holding that page. */
-  private final LongLongMap resident = new LongLongMap(-1);
+  /** Each resident anonymous page ({@link #pageKey}) to its frame + 1 (consecutive pages in consecutive memory). */
+  private final RunLongMap resident = new RunLongMap(1);
   /** A frame merged copy-on-write to the page keys of all that map it (its owner's first). */
   private final LongObjectMap<long[]> holders = new LongObjectMap<>();
   private final int scrubCategory;
@@ -50,6 +51,11 @@ final class SegoFrames {
     scrubbed = hv.stats().counter(p + ".frames-scrubbed", "frames", "S-pages scrubbed before the OS got them back");
   }
 
+  /** The frame holding resident page {@code key}, or -1. */
+  private long residentFrame(long key) {
+    return resident.first(key) - 1;
+  }
+
   static long pageKey(int pid, long vpn) {
     return (long) pid << VPN_BITS | vpn;
   }
@@ -72,7 +78,7 @@ final class SegoFrames {
 
   /** The frame holding page {@code vpn} of {@code pid}, or -1. */
   long frameOf(int pid, long vpn) {
-    return resident.get(pageKey(pid, vpn));
+    return residentFrame(pageKey(pid, vpn));
   }
 
   /** Whether {@code gfn} holds anonymous page {@code vpn} of {@code pid} (as its owner or a copy-on-write holder). */
@@ -116,7 +122,7 @@ final class SegoFrames {
   /** As {@link #bindAnonymous}, but mapped in no view yet (its bytes are still to arrive). */
   long bindAnonymousUnmapped(long gfn, int pid, long vpn) {
     long v = meta.bindAnonymous(gfn, pid, vpn, PageMetadata.READ | PageMetadata.WRITE | PageMetadata.EXECUTE, epoch);
-    resident.put(pageKey(pid, vpn), gfn);
+    resident.put(pageKey(pid, vpn), gfn + 1);
     withhold(gfn);
     return v;
   }
@@ -172,7 +178,7 @@ final class SegoFrames {
     long[] more = java.util.Arrays.copyOf(h, h.length + 1);
     more[h.length] = key;
     holders.put(keep, more);
-    resident.put(key, keep);
+    resident.put(key, keep + 1);
     for (long k : more) {
       map(pidOf(k), keep, X86.EPT_R | X86.EPT_X);
     }
@@ -187,7 +193,7 @@ final class SegoFrames {
     }
     long key = pageKey(pid, vpn);
     long[] left = java.util.Arrays.stream(h).filter(k -> k != key).toArray();
-    if (resident.get(key) == gfn) {
+    if (residentFrame(key) == gfn) {
       resident.remove(key);
     }
     int v = viewOf.view(pid);
@@ -240,13 +246,13 @@ final class SegoFrames {
     }
     if (meta.state(gfn) == PageMetadata.SHARED_COW) {
       for (long k : holders.remove(gfn)) {
-        if (resident.get(k) == gfn) {
+        if (residentFrame(k) == gfn) {
           resident.remove(k);
         }
       }
     } else if (!meta.filePage(gfn)) {
       long k = pageKey(meta.owner(gfn), meta.where(gfn));
-      if (resident.get(k) == gfn) {
+      if (residentFrame(k) == gfn) {
         resident.remove(k);
       }
     }
@@ -272,7 +278,7 @@ final class SegoFrames {
     }
     release(src);
     for (long k : pages) {
-      resident.put(k, dst);
+      resident.put(k, dst + 1);
     }
   }
 

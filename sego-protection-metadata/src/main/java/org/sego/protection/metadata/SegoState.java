@@ -8,6 +8,7 @@ import org.sego.api.sim.StatsSink;
 import org.sego.protection.metadata.page.PageMetadata;
 import org.sego.support.LongLongMap;
 import org.sego.support.LongPairMap;
+import org.sego.support.RunLongMap;
 
 /**
  * What the parts of the sego strategy share: the hypervisor's services and the settings, the HAPs'
@@ -26,7 +27,7 @@ final class SegoState {
   /** The write-ahead log of secure-file pages, or null ({@code write-protocol = in-place}, or no metadata store). */
   WriteAheadLog wal;
   /** A swapped-out page ({@link SegoFrames#pageKey}) to its block's key and the version it was written at. */
-  final LongPairMap swapped = new LongPairMap(-1, 0);
+  final RunLongMap swapped = new RunLongMap(2);
   /** A frame whose write the hypervisor authorized (not yet issued), to the block key; what the block will hold, and at which version. */
   final LongLongMap authorizedOut = new LongLongMap(-1);
   final LongPairMap out = new LongPairMap(0, 0);

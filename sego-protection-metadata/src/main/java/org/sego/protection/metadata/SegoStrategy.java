@@ -24,7 +24,7 @@ import org.sego.api.hypercall.KernelHypercalls;
 import org.sego.api.sim.StatsSink;
 import org.sego.api.storage.MetadataStore;
 import org.sego.protection.metadata.page.PageMetadata;
-import org.sego.support.LongPairMap;
+import org.sego.support.RunLongMap;
 
 /**
  * Sego: the hypervisor keeps trusted metadata for every protected page and block instead of
@@ -58,7 +58,7 @@ final class SegoStrategy implements ProtectionStrategy {
   private final SegoFrames frames;
   private final MappingCheck mapping;
   private final PageGuard guard;
-  private final LongPairMap swapped;
+  private final RunLongMap swapped;
   /** Made at {@code start}, with the store. */
   private BlockTags tags;
   private SecureFileTable files;
