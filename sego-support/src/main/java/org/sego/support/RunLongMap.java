@@ -5,9 +5,10 @@ import org.sego.api.Experimental;
 /**
  * A map from {@code long} keys that come in runs (the pages of an address space, the blocks of a
  * device: an id in the high bits, an index in the low ones) to one or two {@code long}s, without
- * boxing. Keys that differ only in their low 9 bits share a chunk of 512 entries, found through a
+ * boxing. Keys that differ only in their low 6 bits share a chunk of 64 entries, found through a
  * small hash map of chunks (the last two remembered), so a pass over consecutive keys reads
  * consecutive memory: where a hash map costs a cache miss per key, this costs one per 4 or 8 keys.
+ * (Small chunks bound what scattered keys cost: at most 1 KiB per key at width 2.)
  * A chunk is allocated on its first key and dropped with its last (a few dropped chunks are kept
  * for reuse, so a working set moving through a range allocates nothing). A key is present when its first
  * value is not 0 (callers that store 0 offset it); an absent key reads as zeros. Iteration order
@@ -15,11 +16,11 @@ import org.sego.api.Experimental;
  */
 @Experimental("helpers for plug-in authors")
 public final class RunLongMap {
-  private static final int SHIFT = 9;
+  private static final int SHIFT = 6;
   private static final int CHUNK = 1 << SHIFT;
   private static final int MASK = CHUNK - 1;
   private final int width;
-  /** Chunk id ({@code key >>> 9}) to its entries ({@code width} longs each), then its count of keys. */
+  /** Chunk id ({@code key >>> 6}) to its entries ({@code width} longs each), then its count of keys. */
   private final LongObjectMap<long[]> chunks = new LongObjectMap<>();
   private long lastId = -1;
   private long[] last;
@@ -80,8 +81,11 @@ public final class RunLongMap {
     return c == null ? 0 : c[at(key)];
   }
 
-  /** The second value of {@code key}; 0 when absent. */
+  /** The second value of {@code key}; 0 when absent. Only for a map of width 2. */
   public long second(long key) {
+    if (width != 2) {
+      throw new IllegalStateException("a map of width 1 holds one value per key");
+    }
     long[] c = chunk(key >>> SHIFT);
     return c == null ? 0 : c[at(key) + 1];
   }

@@ -140,7 +140,7 @@ class PrimitiveCollectionsTest {
     two.forEach((k, a, b) -> assertNull(seen.put(k, List.of(a, b)), "visited twice: " + k));
     assertEquals(ref, seen, "every entry visited once");
     if (ref.isEmpty()) {
-      assertTrue(two.allocatedBytes() <= 4L * (2 * 512 + 1) * 8, "a chunk goes with its last key (4 kept for reuse)");
+      assertTrue(two.allocatedBytes() <= 4L * (2 * 64 + 1) * 8, "a chunk goes with its last key (4 kept for reuse)");
     }
     assertThrows(IllegalArgumentException.class, () -> one.put(5, 0), "a present key's first value is not 0");
   }

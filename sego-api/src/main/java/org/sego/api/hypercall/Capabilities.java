@@ -33,8 +33,9 @@ public record Capabilities(Set<String> services, Set<String> libraryChecks,
    * Two exits per swap round trip instead of four: the hypervisor installs the page's entry
    * carried by {@link KernelHypercalls.SwapInPage#pte} once the read's bytes have arrived (checked
    * as {@code install-pte} would be), and gives back (scrubbed) a frame whose {@link
-   * KernelHypercalls.SwapOutPage} write completed, so the kernel sends neither an {@code
-   * install-pte} after the read nor a {@code release} after the write.
+   * KernelHypercalls.SwapOutPage} asked for it ({@code releaseAtWrite}) when its write completed,
+   * so the kernel sends neither an {@code install-pte} after the read nor a {@code release} after
+   * the write.
    */
   public static final String SWAP_FOLDED = "swap-folded";
 

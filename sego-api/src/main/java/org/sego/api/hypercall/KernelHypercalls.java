@@ -48,9 +48,17 @@ public final class KernelHypercalls {
    * version) and lets the kernel's {@code IoPurpose.Swap(pid, vpn)} write of exactly that block from
    * frame {@code gfn} through the virtual device, which reads the frame by DMA. When the write has
    * completed the kernel sends {@link ReleasePage}, and the hypervisor scrubs the frame before the
-   * OS may use it. {@code Refused}: the frame stays resident, its mapping unchanged.
+   * OS may use it; or, with {@code releaseAtWrite} (and {@link Capabilities#SWAP_FOLDED} offered),
+   * the hypervisor scrubs and gives it back itself when the write completes, if the block then holds
+   * the page's current copy. {@code Refused}: the frame stays resident, its mapping unchanged.
    */
-  public record SwapOutPage(int pid, long vpn, long gfn, String device, long block) implements KernelHypercall {
+  public record SwapOutPage(int pid, long vpn, long gfn, String device, long block, boolean releaseAtWrite)
+      implements KernelHypercall {
+    /** A swap-out whose frame the kernel releases itself after the write. */
+    public SwapOutPage(int pid, long vpn, long gfn, String device, long block) {
+      this(pid, vpn, gfn, device, block, false);
+    }
+
     @Override
     public String name() {
       return "swap-out";

@@ -90,8 +90,9 @@ public final class Simulation implements Clock, CostMeter, EventQueue {
     }
     Vcpu v = current;
     if (eventTime > v.clock) {
-      // Work done by an event (a daemon) starts no earlier than the event's time.
-      v.advance(eventTime, CostCategory.IDLE, Principal.KERNEL, accounts);
+      // Work done by an event (a daemon, a completion) starts no earlier than the event's time; the
+      // gap before it is what the vCPU was waiting for (I/O, if its process blocked on I/O).
+      v.advance(eventTime, v.idleCategory, Principal.KERNEL, accounts);
     }
     v.clock += nanos;
     accounts.add(v.id, category, principal, nanos);

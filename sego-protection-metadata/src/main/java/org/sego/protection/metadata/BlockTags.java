@@ -230,7 +230,7 @@ final class BlockTags {
     stored = 0;
   }
 
-  /** Host memory the cache holds: its chunks (16 bytes per block of a run of 512 with a tag) and the ring. */
+  /** Host memory the cache holds: its chunks (16 bytes per block of a run of 64 with a tag) and the ring. */
   long ramBytes() {
     return cache.allocatedBytes() + 8L * ring.length;
   }

@@ -105,6 +105,11 @@ final class DeviceMediation {
           state.out.remove(gfn);
           // (A later authorized write of the block before the first completes: the last one's tag, at the last completion.)
           state.inflight.put(key, whom, v);
+          if (state.releaseAtWrite.remove(gfn) != 0) {
+            state.inflightRelease.put(key, gfn + 1); // (this write's frame goes back when it completes)
+          } else {
+            state.inflightRelease.remove(key);
+          }
           state.inflightCount.add(key, 1);
           if (state.wal != null && (whom & BlockTags.FILE) != 0) {
             long pageKey = SecureFileTable.pageKey(BlockTags.oidOf(whom), BlockTags.pageOf(whom));
@@ -148,10 +153,11 @@ final class DeviceMediation {
           long whom = state.inflight.first(key);
           long v = state.inflight.second(key);
           state.inflight.remove(key);
+          boolean release = state.inflightRelease.remove(key) == gfn + 1;
           boolean file = (whom & BlockTags.FILE) != 0;
           if (ok && (!file || files.known(BlockTags.oidOf(whom)))) { // (a file deleted meanwhile leaves its block as deletion left it)
             tags.put(key, whom, v);
-            if (!file && settings.batch()) {
+            if (!file && release) {
               releaseSwappedOut(gfn, key, whom, v);
             }
             if (file && (BlockTags.pageOf(whom) << X86.PAGE_SHIFT) >= files.length(BlockTags.oidOf(whom))) {
@@ -164,7 +170,12 @@ final class DeviceMediation {
             state.wal.issued(SecureFileTable.pageKey(BlockTags.oidOf(whom), BlockTags.pageOf(whom)));
           }
         }
-      } else if (state.arriving.first(gfn) == key && authorizedIn.get(key) != gfn) {
+      } else {
+        // The bytes land now: a frame that was (or has become) a guarded table is checked again
+        // before the HAP runs, whatever was found at submission.
+        guard.written(gfn);
+      }
+      if (!io.write() && state.arriving.first(gfn) == key && authorizedIn.get(key) != gfn) {
         long pte = state.arriving.second(gfn);
         state.arriving.remove(gfn);
         if (ok && frames.bound(gfn) && !frames.meta.filePage(gfn)) {

@@ -93,6 +93,9 @@ final class MemoryServices {
     // The block is tagged when the write completes; until the frame is released the HAP's touch
     // exits (a read maps it read-only, a write takes the page back from the swap-out).
     state.authorizeOut(gfn, key, BlockTags.anonymous(s.pid(), s.vpn()), v);
+    if (s.releaseAtWrite() && settings.batch()) {
+      state.releaseAtWrite.put(gfn, 1); // (swap-folded: given back when the write completes)
+    }
     frames.unmapFromViews(gfn);
     swapOuts.add(1);
     return HypercallResult.ok();

@@ -31,6 +31,10 @@ final class SegoState {
   /** A frame whose write the hypervisor authorized (not yet issued), to the block key; what the block will hold, and at which version. */
   final LongLongMap authorizedOut = new LongLongMap(-1);
   final LongPairMap out = new LongPairMap(0, 0);
+  /** Frames whose swap-out asked the hypervisor to release them when the write completes (swap-folded), to 1. */
+  final LongLongMap releaseAtWrite = new LongLongMap(0);
+  /** Such a write issued: its block key to the frame + 1 (the write's own, whatever the frame does next). */
+  final LongLongMap inflightRelease = new LongLongMap(0);
   /** An authorized write issued and not yet completed: the block key to what it tags the block with, and the version. */
   final LongPairMap inflight = new LongPairMap(0, 0);
   /** How many authorized writes of the block key are in flight (the tag is written at the last one's completion). */
@@ -75,7 +79,7 @@ final class SegoState {
     out.clear();
     arriving.clear();
     inflight.clear();
-    for (LongLongMap m : new LongLongMap[] {authorizedOut, inflightCount, authorizedIn, discarded,
+    for (LongLongMap m : new LongLongMap[] {authorizedOut, releaseAtWrite, inflightRelease, inflightCount, authorizedIn, discarded,
         dirtyFile}) {
       m.clear();
     }
@@ -92,6 +96,7 @@ final class SegoState {
     if (authorizedOut.containsKey(gfn)) {
       authorizedOut.remove(gfn);
       out.remove(gfn);
+      releaseAtWrite.remove(gfn);
     }
     long key = arriving.first(gfn);
     arriving.remove(gfn);

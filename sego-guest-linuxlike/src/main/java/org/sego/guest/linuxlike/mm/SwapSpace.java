@@ -140,7 +140,7 @@ public final class SwapSpace {
       // A HAP's page: the hypervisor binds the slot to the page and lets the write of this frame through;
       // where it keeps the HAP's tables, the swap entry goes in the same exit when it takes batches.
       java.util.List<org.sego.api.hypercall.KernelHypercall> calls = mm.hap.pageTables && mm.hap.batch
-          ? java.util.List.of(new KernelHypercalls.SwapOutPage(pid, vpn, f, device, slot),
+          ? java.util.List.of(new KernelHypercalls.SwapOutPage(pid, vpn, f, device, slot, mm.hap.swapFolded),
               new KernelHypercalls.InstallPte(pid, vpn << X86.PAGE_SHIFT, PageTables.swapEntry(slot)))
           : java.util.List.of(new KernelHypercalls.SwapOutPage(pid, vpn, f, device, slot));
       int done = mm.hap.doneInOrder(calls);
