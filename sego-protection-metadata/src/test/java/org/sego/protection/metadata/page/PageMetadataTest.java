@@ -116,7 +116,7 @@ class PageMetadataTest {
     m.release(1000);
     long again = m.bindAnonymous(1000, 3, 77, PageMetadata.READ, 2);
     assertTrue(PageMetadata.counterOf(again) > PageMetadata.counterOf(newer), "rebinding never reuses a version");
-    assertEquals(4096L * 28, m.trustedBytes(), "one chunk of 4,096 frames, 28 bytes each");
+    assertEquals(4096L * 24, m.trustedBytes(), "one chunk of 4,096 frames, 24 bytes each");
   }
 
   @Test
