@@ -301,8 +301,13 @@ public final class SwapSpace {
       mm.freeFrame(f);
       return MemoryManager.SEGV;
     }
-    boolean installed = entry != 0 && (mm.tables.read(ptSlot) & ~(X86.PTE_A | X86.PTE_D)) == entry;
-    if (installed) {
+    if (entry != 0) {
+      // Swap-folded: the hypervisor installed the entry when the bytes arrived, or refused it (it
+      // would refuse an install-pte of it the same way): then the fault fails.
+      if ((mm.tables.read(ptSlot) & ~(X86.PTE_A | X86.PTE_D)) != entry) {
+        mm.freeFrame(f);
+        return MemoryManager.SEGV;
+      }
       mm.mapped(as, vma, page, f);
     } else if (!mm.mapNew(as, vma, ptSlot, page, f)) {
       mm.freeFrame(f); // nothing was written: still swapped out, the slot keeps the page
