@@ -14,8 +14,16 @@ public final class PairedRoundTrip {
   private PairedRoundTrip() {}
 
   public static void main(String[] args) throws InterruptedException {
-    double warm = args.length > 0 ? Double.parseDouble(args[0]) : 15;
-    double measure = args.length > 1 ? Double.parseDouble(args[1]) : 20;
+    double warm;
+    double measure;
+    try {
+      warm = args.length > 0 ? Double.parseDouble(args[0]) : 15;
+      measure = args.length > 1 ? Double.parseDouble(args[1]) : 20;
+    } catch (NumberFormatException e) {
+      System.err.println("usage: ./sego bench --paired [WARM_SECONDS [MEASURE_SECONDS]] (default 15 20); got " + String.join(" ", args));
+      System.exit(2);
+      return;
+    }
     SegoRoundTripBenchmark none = system("none");
     SegoRoundTripBenchmark sego = system("sego");
     try {

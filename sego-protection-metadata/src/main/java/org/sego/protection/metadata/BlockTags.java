@@ -72,6 +72,9 @@ final class BlockTags {
    */
   static final long STALE = FILE | (1L << 34) - 1;
 
+  /** The last file page a tag can name (34 bits of page beside the OID). */
+  static final long MAX_FILE_PAGE = (1L << 34) - 1;
+
   static long file(long oid, long page) {
     return FILE | oid << 34 | page;
   }

@@ -60,6 +60,11 @@ final class HapMappings {
       if (d.objectId() != 0 && !files.known(d.objectId())) {
         return new HypercallResult.Refused("OID " + d.objectId() + " is no secure file of this HAP");
       }
+      if (d.objectId() != 0 && (d.offset() < 0 || (d.offset() & (X86.PAGE_SIZE - 1)) != 0
+          || (d.offset() + d.length() - 1) >>> X86.PAGE_SHIFT > BlockTags.MAX_FILE_PAGE)) {
+        return new HypercallResult.Refused("file offset " + d.offset() + " (+" + d.length() + "): page-aligned, its pages"
+            + " within 0.." + BlockTags.MAX_FILE_PAGE);
+      }
       try {
         return new HypercallResult.Ok(hv.intents().declare(pid, d.gva(), d.length(), d.objectId(), d.offset()).token());
       } catch (IllegalArgumentException e) {

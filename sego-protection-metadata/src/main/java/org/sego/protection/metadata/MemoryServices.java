@@ -71,7 +71,23 @@ final class MemoryServices {
     this.dirtyFile = state.dirtyFile;
   }
 
+  /**
+   * A kernel-named page outside what the metadata holds (a pid outside 1..MAX_OWNER, a vpn past
+   * MAX_PAGE): refused, or its page key would alias another HAP's page.
+   */
+  static HypercallResult outOfRange(int pid, long vpn) {
+    if (pid >= 1 && pid <= PageMetadata.MAX_OWNER && vpn >= 0 && vpn <= PageMetadata.MAX_PAGE) {
+      return null;
+    }
+    return new HypercallResult.Refused("page " + vpn + " of pid " + pid + " is outside pids 1.." + PageMetadata.MAX_OWNER
+        + " and pages 0.." + PageMetadata.MAX_PAGE);
+  }
+
   HypercallResult swapOut(KernelHypercalls.SwapOutPage s) {
+    HypercallResult range = outOfRange(s.pid(), s.vpn());
+    if (range != null) {
+      return range;
+    }
     long gfn = s.gfn();
     if (!frames.bound(gfn)) {
       swapOuts.add(1);
@@ -95,6 +111,8 @@ final class MemoryServices {
     state.authorizeOut(gfn, key, BlockTags.anonymous(s.pid(), s.vpn()), v);
     if (s.releaseAtWrite() && settings.batch()) {
       state.releaseAtWrite.put(gfn, 1); // (swap-folded: given back when the write completes)
+    } else {
+      state.releaseAtWrite.remove(gfn);
     }
     frames.unmapFromViews(gfn);
     swapOuts.add(1);
@@ -114,6 +132,10 @@ final class MemoryServices {
   }
 
   HypercallResult swapIn(KernelHypercalls.SwapInPage s) {
+    HypercallResult range = outOfRange(s.pid(), s.vpn());
+    if (range != null) {
+      return range;
+    }
     long page = SegoFrames.pageKey(s.pid(), s.vpn());
     long key = tags.key(s.device(), s.block());
     if (!swapped.containsKey(page)) {
@@ -150,6 +172,10 @@ final class MemoryServices {
   }
 
   HypercallResult copyPage(KernelHypercalls.CopyPage c) {
+    HypercallResult range = outOfRange(c.pid(), c.vpn());
+    if (range != null) {
+      return range;
+    }
     long src = c.srcGfn();
     long dst = c.dstGfn();
     if (frames.bound(dst) || guard.guards(dst)) {

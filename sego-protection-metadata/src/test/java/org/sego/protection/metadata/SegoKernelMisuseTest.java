@@ -111,6 +111,28 @@ class SegoKernelMisuseTest {
     assertTrue(AttackResult.SUCCESS.contains(r.baseline().orElseThrow().outcome()), r.baseline().toString());
   }
 
+  /**
+   * A page the metadata cannot name (a vpn past 2^36 - 1 would spill into the pid bits of its key
+   * and alias another HAP's page) is refused, not bound, and the run goes on.
+   */
+  @Test
+  void pagesOutsideTheMetadatasRangeAreRefused() {
+    List<HypercallResult> answers = new ArrayList<>();
+    judge(atFirstRound("out-of-range-pages", "integrity", ops -> {
+      int pid = ops.victimPid();
+      long vpn = ops.residentPages(pid)[1] >>> X86.PAGE_SHIFT;
+      long frame = osFrame(ops);
+      answers.add(ops.hypercall(new KernelHypercalls.SwapInPage(pid ^ 1, vpn | 1L << 36, frame, "swap", 0)));
+      answers.add(ops.hypercall(new KernelHypercalls.CopyPage(pid, vpn | 1L << 52, frame, frame + 1)));
+      answers.add(ops.hypercall(new KernelHypercalls.SwapOutPage(-3, vpn, frame, "swap", 0)));
+    }));
+    assertEquals(6, answers.size(), "the adversary ran under sego and under the baseline");
+    long refusedForRange = answers.stream().filter(h -> h instanceof HypercallResult.Refused
+        && ((HypercallResult.Refused) h).reason().contains("outside pids")).count();
+    assertEquals(3, refusedForRange, "sego refused all three for their range: " + answers);
+    answers.forEach(h -> assertInstanceOf(HypercallResult.Refused.class, h));
+  }
+
   @Test
   void aCopyOfAnotherPageOfTheHapIsAViolation() {
     AttackResult r = judge(atFirstRound("copy-other-page", "integrity", ops -> {
