@@ -54,8 +54,6 @@ final class LibrarySecureFiles implements SecureFiles {
   }
 
   private final Map<Integer, Open> open = new TreeMap<>();
-  /** OIDs unlinked while open here: the hypervisor keeps their pages until the last close. */
-  private final java.util.Set<Long> unlinkedOpen = new java.util.HashSet<>();
   /** Secure descriptors start here, far above the kernel's, so the two never collide. */
   static final int FIRST_DESCRIPTOR = 1 << 20;
   private int next = FIRST_DESCRIPTOR;
@@ -393,9 +391,9 @@ final class LibrarySecureFiles implements SecureFiles {
     }
     unmap(f);
     int r = sys.close(f.fd);
-    if (f.oid != 0 && unlinkedOpen.contains(f.oid) && open.values().stream().noneMatch(o -> o.oid == f.oid)) {
-      unlinkedOpen.remove(f.oid);
-      user.hypercalls().call(new HapHypercalls.ReleaseSecureFile(f.oid)); // the last close of an unlinked file
+    if (f.oid != 0 && open.values().stream().noneMatch(o -> o.oid == f.oid)) {
+      // This HAP's last close of the file: an unlinked file nobody else holds goes now.
+      user.hypercalls().call(new HapHypercalls.ReleaseSecureFile(f.oid));
     }
     return r;
   }
@@ -411,10 +409,7 @@ final class LibrarySecureFiles implements SecureFiles {
     int r = sys.unlink(path);
     checkNamespace("unlink", path, r);
     if (r == 0 && runtime.registered()) {
-      long unbound = ask(new HapHypercalls.UnbindSecureFile(path, held));
-      if (held && unbound > 0) {
-        unlinkedOpen.add(unbound); // (the OID the hypervisor unbound: the one to release at the last close)
-      }
+      ask(new HapHypercalls.UnbindSecureFile(path, held)); // (a held file lives until its last close, released there)
     }
     return r;
   }
@@ -426,10 +421,7 @@ final class LibrarySecureFiles implements SecureFiles {
     int r = sys.rename(from, to);
     checkNamespace("rename", from, r);
     if (r == 0 && runtime.registered()) {
-      long gone = ask(new HapHypercalls.RenameSecureFile(from, to, held));
-      if (held && gone > 0) {
-        unlinkedOpen.add(gone); // (the replaced file lives until the last close, as after an unlink)
-      }
+      ask(new HapHypercalls.RenameSecureFile(from, to, held)); // (a replaced file held open lives until its last close)
     }
     return r;
   }

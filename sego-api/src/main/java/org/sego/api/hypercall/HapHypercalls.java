@@ -126,10 +126,10 @@ public final class HapHypercalls {
   }
 
   /**
-   * Removes {@code path} from the HAP's secure namespace; its OID never returns. With {@code held}
-   * the HAP still holds the file open (POSIX: an unlinked file lives until its last close): its pages
-   * and length stay until {@link ReleaseSecureFile}; otherwise they go now. {@code Ok(oid)}; {@code
-   * Refused}: not bound.
+   * Removes {@code path} from the HAP's secure namespace; its OID never returns. While any HAP
+   * holds the file open (it bound it at its open and has not sent {@link ReleaseSecureFile}; {@code
+   * held}: the caller does) the file lives on, unnamed (POSIX: an unlinked file lives until its
+   * last close); otherwise its pages and length go now. {@code Ok(oid)}; {@code Refused}: not bound.
    */
   public record UnbindSecureFile(String path, boolean held) implements HapHypercall {
     /** An unbind of a file the HAP does not hold open. */
@@ -143,7 +143,11 @@ public final class HapHypercalls {
     }
   }
 
-  /** The HAP closed the last descriptor of {@code objectId}, a file it unbound while holding it: its pages go now. {@code Refused}: no such held file. */
+  /**
+   * The HAP closed its last descriptor of secure file {@code objectId}: it holds it no more. A file
+   * whose name went and that no HAP holds any more goes now. {@code Refused}: the HAP held no such
+   * file open.
+   */
   public record ReleaseSecureFile(long objectId) implements HapHypercall {
     @Override
     public String name() {

@@ -30,8 +30,12 @@ final class SecureFileService {
   private final LongLongMap dirtyFile;
   private final LongLongMap authorizedIn;
   private final PageGuard guard;
-  /** Files unbound while a HAP held them open, to the HAP's pid: their pages go at its last close or its exit. */
-  private final LongLongMap held = new LongLongMap(-1);
+  /**
+   * Which HAPs hold each secure file open: added at a HAP's open ({@code secure-file-bind}),
+   * removed at its last close ({@code secure-file-release}) or its exit. A file whose name goes
+   * while any HAP holds it lives on, unnamed, until the last lets go.
+   */
+  private final java.util.TreeMap<Long, java.util.TreeSet<Integer>> openers = new java.util.TreeMap<>();
   private final StatsSink.Counter fileWriteBacks;
   private final StatsSink.Counter fileReadIns;
   private final StatsSink.Counter blockCopies;
@@ -57,7 +61,11 @@ final class SecureFileService {
   /** A HAP's secure-file hypercall, or null if {@code call} is not one. */
   HypercallResult hapCall(int pid, org.sego.api.hypercall.Hypercall call) {
     if (call instanceof org.sego.api.hypercall.HapHypercalls.BindSecureFile) {
-      return new HypercallResult.Ok(files.bind(((org.sego.api.hypercall.HapHypercalls.BindSecureFile) call).path()));
+      long oid = files.bind(((org.sego.api.hypercall.HapHypercalls.BindSecureFile) call).path());
+      if (oid > 0) {
+        openers.computeIfAbsent(oid, o -> new java.util.TreeSet<>()).add(pid);
+      }
+      return new HypercallResult.Ok(oid);
     }
     if (call instanceof org.sego.api.hypercall.HapHypercalls.LookupSecureFile) {
       return new HypercallResult.Ok(files.certainOid(((org.sego.api.hypercall.HapHypercalls.LookupSecureFile) call).path()));
@@ -80,32 +88,35 @@ final class SecureFileService {
         return new HypercallResult.Refused("not bound");
       }
       if (u.held()) {
-        held.put(oid, pid); // (its pages stay until the HAP's last close, or its exit)
-      } else {
-        deleteFile(oid);
+        openers.computeIfAbsent(oid, o -> new java.util.TreeSet<>()).add(pid);
+      }
+      if (!openers.containsKey(oid)) {
+        deleteFile(oid); // (else its pages stay until the last HAP holding it lets go)
       }
       return new HypercallResult.Ok(oid);
     }
     if (call instanceof org.sego.api.hypercall.HapHypercalls.ReleaseSecureFile) {
       long oid = ((org.sego.api.hypercall.HapHypercalls.ReleaseSecureFile) call).objectId();
-      if (held.get(oid) != pid) {
-        return new HypercallResult.Refused("OID " + oid + " is no unbound file the HAP holds");
+      java.util.TreeSet<Integer> holders = openers.get(oid);
+      if (holders == null || !holders.remove(pid)) {
+        return new HypercallResult.Refused("OID " + oid + " is no file the HAP holds open");
       }
-      held.remove(oid);
-      deleteFile(oid);
+      letGo(oid, holders);
       return HypercallResult.ok();
     }
     if (call instanceof org.sego.api.hypercall.HapHypercalls.RenameSecureFile) {
       org.sego.api.hypercall.HapHypercalls.RenameSecureFile r = (org.sego.api.hypercall.HapHypercalls.RenameSecureFile) call;
       long replaced = files.oid(r.to());
-      if (!files.rename(r.from(), r.to(), this::deletedBlock, r.replacedHeld())) {
+      if (replaced != 0 && r.replacedHeld() && files.oid(r.from()) != 0 && !r.from().equals(r.to())) {
+        openers.computeIfAbsent(replaced, o -> new java.util.TreeSet<>()).add(pid);
+      }
+      boolean keep = replaced != 0 && openers.containsKey(replaced);
+      if (!files.rename(r.from(), r.to(), this::deletedBlock, keep)) {
         return new HypercallResult.Refused("not bound");
       }
       if (replaced != 0 && replaced != files.oid(r.to())) {
-        if (r.replacedHeld()) {
-          held.put(replaced, pid); // (its pages stay until the HAP's last close)
-        } else {
-          releaseFile(replaced);
+        if (!keep) {
+          releaseFile(replaced); // (else its pages stay until the last HAP holding it lets go)
         }
         return new HypercallResult.Ok(replaced);
       }
@@ -138,27 +149,34 @@ final class SecureFileService {
     return null;
   }
 
-  /** HAP {@code pid} is gone: the unbound files it still held go too. */
-  void processExited(int pid) {
-    java.util.List<Long> gone = new java.util.ArrayList<>();
-    held.forEach((oid, holder) -> {
-      if (holder == pid) {
-        gone.add(oid);
+  /** A HAP let go of {@code oid} ({@code holders}: those left): an unnamed file nobody holds goes. */
+  private void letGo(long oid, java.util.TreeSet<Integer> holders) {
+    if (holders.isEmpty()) {
+      openers.remove(oid);
+      if (files.unnamed(oid)) {
+        deleteFile(oid);
       }
-    });
-    for (long oid : gone) {
-      held.remove(oid);
-      deleteFile(oid);
     }
   }
 
-  /** The guest is gone, and every HAP with it: the unbound files they held go. */
+  /** HAP {@code pid} is gone: it holds no file any more, and the unnamed ones nobody holds go. */
+  void processExited(int pid) {
+    for (long oid : new java.util.ArrayList<>(openers.keySet())) {
+      java.util.TreeSet<Integer> holders = openers.get(oid);
+      if (holders.remove(pid)) {
+        letGo(oid, holders);
+      }
+    }
+  }
+
+  /** The guest is gone, and every HAP with it: the unnamed files they held go. */
   void guestCrashed() {
-    java.util.List<Long> gone = new java.util.ArrayList<>();
-    held.forEach((oid, holder) -> gone.add(oid));
-    held.clear();
-    for (long oid : gone) {
-      deleteFile(oid);
+    java.util.List<Long> all = new java.util.ArrayList<>(openers.keySet());
+    openers.clear();
+    for (long oid : all) {
+      if (files.unnamed(oid)) {
+        deleteFile(oid);
+      }
     }
   }
 

@@ -176,6 +176,11 @@ final class SecureFileTable {
    * Removes {@code name} from the namespace; its OID never returns, but keeps its length and page
    * versions until {@link #dropFile}. Returns the OID, or 0 if the name was not bound.
    */
+  /** Whether {@code oid} is a file whose name went while it lived on (held open). */
+  boolean unnamed(long oid) {
+    return unnamed.contains(oid);
+  }
+
   long unbindName(String name) {
     Long o = oids.remove(name);
     if (o == null) {

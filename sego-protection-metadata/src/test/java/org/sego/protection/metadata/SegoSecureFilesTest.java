@@ -255,6 +255,60 @@ class SegoSecureFilesTest {
     }
   }
 
+  /**
+   * Two HAPs open one secure file; the first, no longer holding it, unlinks it while the second
+   * still has it open: the second reads it whole through its descriptor (POSIX: the file lives
+   * until its last close anywhere), and afterwards the name binds a new file. Under {@code none} too.
+   */
+  @ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"none", "sego"})
+  void aFileUnlinkedByOneHapLivesWhileAnotherHoldsItOpen(String strategy) {
+    SegoSystem s = SegoSystem.builder(PluginRegistry.discover()).memory("128 MiB").seed(5).strategy(strategy, Map.of())
+        .device("disk", "nvme", Map.of("size", "64 MiB"))
+        .device("hvstore", "sata-ssd", Map.of("size", "16 MiB", "access", "hypervisor"))
+        .guest("linuxlike", Map.of("fs-device", "disk")).build();
+    try (SystemRun run = s.start()) {
+      run.bootGuest();
+      long[] out = new long[4];
+      java.util.concurrent.atomic.AtomicInteger phase = new java.util.concurrent.atomic.AtomicInteger();
+      run.startHap(t -> { // the first HAP: writes the file, closes it, and unlinks it once the second has it open
+        long buf = t.allocateSecure(4096L * PAGES);
+        out[0] = writeFile(t.files(), t, buf, "/shared", 7) ? 1 : 0;
+        phase.set(1);
+        while (phase.get() < 2) {
+          t.syscalls().yield();
+        }
+        out[1] = t.files().unlink("/shared");
+        phase.set(3);
+      }, (p, l, v) -> {});
+      run.startHap(t -> { // the second: opens it, waits for the unlink, reads it through its descriptor
+        long buf = t.allocateSecure(4096L * PAGES);
+        while (phase.get() < 1) {
+          t.syscalls().yield();
+        }
+        SecureFiles fs = t.files();
+        int sfd = fs.open("/shared", 0);
+        phase.set(2);
+        while (phase.get() < 3) {
+          t.syscalls().yield();
+        }
+        boolean whole = sfd >= 0 && fs.read(sfd, buf, 4096L * PAGES) == 4096L * PAGES;
+        for (int i = 0; whole && i < 512 * PAGES; i++) {
+          whole = t.user().load64(buf + 8L * i) == (MAGIC | 7L << 32 | i);
+        }
+        out[2] = whole ? 1 : 0;
+        fs.close(sfd);
+        out[3] = writeFile(fs, t, buf, "/shared", 8) && readsBack(fs, t, buf, "/shared", 8) ? 1 : 0;
+      }, (p, l, v) -> {});
+      run.run();
+      assertEquals(List.of(), run.violations());
+      assertEquals(1, out[0], "written");
+      assertEquals(0, out[1], "unlinked by the first HAP");
+      assertEquals(1, out[2], "the second HAP, holding the file open, reads it whole after the unlink");
+      assertEquals(1, out[3], "after its last close the name binds a new file");
+    }
+  }
+
   @Test
   void aSecureFileShrinksOnlyUnderTheRelaxedRules() {
     long[] strict = shrinkAndGrow("strict");
