@@ -198,6 +198,14 @@ class SegoSecureFilesTest {
     }
   }
 
+  /** A file system on an NVMe disk, the hypervisor's store on a SATA SSD of its own. */
+  private static SegoSystem nvmeWithStore(String strategy) {
+    return SegoSystem.builder(PluginRegistry.discover()).memory("128 MiB").seed(5).strategy(strategy, Map.of())
+        .device("disk", "nvme", Map.of("size", "64 MiB"))
+        .device("hvstore", "sata-ssd", Map.of("size", "16 MiB", "access", "hypervisor"))
+        .guest("linuxlike", Map.of("fs-device", "disk")).build();
+  }
+
   /**
    * A secure file unlinked while the HAP holds it open lives until its last close, as POSIX says:
    * read back through the descriptor (and through a mapping of it) it is whole, the name is gone at
@@ -206,11 +214,7 @@ class SegoSecureFilesTest {
   @ParameterizedTest
   @org.junit.jupiter.params.provider.ValueSource(strings = {"none", "sego"})
   void anUnlinkedFileLivesUntilItsLastClose(String strategy) {
-    SegoSystem s = SegoSystem.builder(PluginRegistry.discover()).memory("128 MiB").seed(5).strategy(strategy, Map.of())
-        .device("disk", "nvme", Map.of("size", "64 MiB"))
-        .device("hvstore", "sata-ssd", Map.of("size", "16 MiB", "access", "hypervisor"))
-        .guest("linuxlike", Map.of("fs-device", "disk")).build();
-    try (SystemRun run = s.start()) {
+    try (SystemRun run = nvmeWithStore(strategy).start()) {
       run.bootGuest();
       long[] out = new long[6];
       run.startHap(t -> {
@@ -263,11 +267,7 @@ class SegoSecureFilesTest {
   @ParameterizedTest
   @org.junit.jupiter.params.provider.ValueSource(strings = {"none", "sego"})
   void aFileUnlinkedByOneHapLivesWhileAnotherHoldsItOpen(String strategy) {
-    SegoSystem s = SegoSystem.builder(PluginRegistry.discover()).memory("128 MiB").seed(5).strategy(strategy, Map.of())
-        .device("disk", "nvme", Map.of("size", "64 MiB"))
-        .device("hvstore", "sata-ssd", Map.of("size", "16 MiB", "access", "hypervisor"))
-        .guest("linuxlike", Map.of("fs-device", "disk")).build();
-    try (SystemRun run = s.start()) {
+    try (SystemRun run = nvmeWithStore(strategy).start()) {
       run.bootGuest();
       long[] out = new long[4];
       java.util.concurrent.atomic.AtomicInteger phase = new java.util.concurrent.atomic.AtomicInteger();
