@@ -14,15 +14,12 @@ import java.util.stream.LongStream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.sego.api.attack.AdversaryOps;
-import org.sego.api.attack.KernelHooks;
 import org.sego.api.hap.HapProgram;
 import org.sego.api.hap.SecureFiles;
 import org.sego.api.posix.Fcntl;
 import org.sego.api.storage.PowerFailure;
 import org.sego.core.SegoSystem;
 import org.sego.core.compose.PluginRegistry;
-import org.sego.core.run.AdversaryLog;
 import org.sego.core.run.SystemRun;
 import org.sego.support.SeededCases;
 
@@ -164,16 +161,7 @@ class SegoSecureFileRecoveryTest {
     try (SystemRun second = SystemRun.reboot(first)) {
       second.bootGuest();
       int pid = second.startHap(t -> t.syscalls().getpid(), (p, l, v) -> {});
-      AdversaryLog log = new AdversaryLog();
-      AdversaryOps ops = second.adversary(log, pid);
-      second.installHooks(new KernelHooks() {
-        @Override
-        public void syscallEntry(int p, String syscall) {
-          if (p == pid && syscall.equals("getpid")) {
-            scanDisk(ops, found, 9);
-          }
-        }
-      }, log);
+      atGetpid(second, pid, ops -> scanDisk(ops, found, 9));
       second.run();
       assertEquals(List.of(), second.violations(), "recovery raises no alarm");
     }
@@ -267,21 +255,14 @@ class SegoSecureFileRecoveryTest {
       assertEquals(0, t.files().commit());
       t.syscalls().getpid();
     }, (p, l, v) -> {});
-    AdversaryLog log = new AdversaryLog();
-    AdversaryOps ops = first.adversary(log, pid);
-    first.installHooks(new KernelHooks() {
-      @Override
-      public void syscallEntry(int p, String syscall) {
-        if (p == pid && syscall.equals("getpid")) {
-          try {
-            ops.readBlock("disk", 12_288); // the region's first block (48 MiB in)
-          } catch (IllegalArgumentException e) {
-            beyond[0] = e.getMessage().contains("0..12287") ? 1 : 0;
-          }
-          beyond[1] = ops.readBlock("disk", 12_287) == null ? 0 : 1; // the guest's last block
-        }
+    atGetpid(first, pid, ops -> {
+      try {
+        ops.readBlock("disk", 12_288); // the region's first block (48 MiB in)
+      } catch (IllegalArgumentException e) {
+        beyond[0] = e.getMessage().contains("0..12287") ? 1 : 0;
       }
-    }, log);
+      beyond[1] = ops.readBlock("disk", 12_287) == null ? 0 : 1; // the guest's last block
+    });
     first.run();
     assertEquals(1, beyond[0], "the guest's device ends where the region begins");
     assertEquals(1, beyond[1]);
@@ -345,24 +326,16 @@ class SegoSecureFileRecoveryTest {
         }
         found[2] = readsBack(t.files(), t, buf, "/new7", 27) && readsBack(t.files(), t, buf, "/keep", 8) ? 1 : 0;
       }, (p, l, v) -> {});
-      AdversaryLog log = new AdversaryLog();
-      AdversaryOps ops = second.adversary(log, pid);
-      second.installHooks(new KernelHooks() {
-        @Override
-        public void syscallEntry(int p, String syscall) {
-          if (p != pid || !syscall.equals("getpid")) {
-            return;
-          }
-          scanDisk(ops, found);
-          if (heldOpen) {
-            for (long block = 0; block < 4096; block++) { // found[3]: blocks the OS may neither read nor overwrite (live)
-              if (ops.readBlock("disk", block) == null && !ops.writeBlock("disk", block, new byte[4096])) {
-                found[3]++;
-              }
+      atGetpid(second, pid, ops -> {
+        scanDisk(ops, found);
+        if (heldOpen) {
+          for (long block = 0; block < 4096; block++) { // found[3]: blocks the OS may neither read nor overwrite (live)
+            if (ops.readBlock("disk", block) == null && !ops.writeBlock("disk", block, new byte[4096])) {
+              found[3]++;
             }
           }
         }
-      }, log);
+      });
       second.run();
       assertEquals(List.of(), second.violations(), "no alarm on the new boot, blocks reused included");
       assertEquals(0, second.exitStatuses().get(pid));

@@ -43,6 +43,20 @@ class SegoSecureFilesTest {
   }
 
   /** Writes {@code name} with words {@code MAGIC | tag << 32 | i}, fsyncs it; true if every step succeeded. */
+  /** Each time HAP {@code pid} of {@code run} calls getpid (the point a test picked), {@code look} runs with the adversary's powers. */
+  static void atGetpid(SystemRun run, int pid, java.util.function.Consumer<AdversaryOps> look) {
+    AdversaryLog log = new AdversaryLog();
+    AdversaryOps ops = run.adversary(log, pid);
+    run.installHooks(new KernelHooks() {
+      @Override
+      public void syscallEntry(int p, String syscall) {
+        if (p == pid && syscall.equals("getpid")) {
+          look.accept(ops);
+        }
+      }
+    }, log);
+  }
+
   static boolean writeFile(SecureFiles fs, org.sego.api.hap.TrustedRuntime t, long buf, String name, long tag) {
     writePages(t, buf, tag);
     int sfd = fs.open(name, Fcntl.O_CREAT);
@@ -98,18 +112,8 @@ class SegoSecureFilesTest {
         t.syscalls().getpid(); // the adversary looks now
       };
       int pid = run.startHap(hap, (p, l, v) -> {});
-      AdversaryLog log = new AdversaryLog();
-      AdversaryOps ops = run.adversary(log, pid);
       long[] found = {0, 0};
-      run.installHooks(new KernelHooks() {
-        @Override
-        public void syscallEntry(int p, String syscall) {
-          if (p != pid || !syscall.equals("getpid")) {
-            return;
-          }
-          scanDisk(ops, found);
-        }
-      }, log);
+      atGetpid(run, pid, ops -> scanDisk(ops, found));
       run.run();
       assertEquals(0, run.exitStatuses().get(pid));
       return found;
