@@ -17,15 +17,7 @@ import org.sego.api.hw.EptViews;
 import org.sego.api.hw.Mmu;
 import org.sego.api.hw.PhysicalMemory;
 import org.sego.api.hw.X86;
-import org.sego.api.hypercall.Caller;
-import org.sego.api.hypercall.Capabilities;
-import org.sego.api.hypercall.HapHypercall;
-import org.sego.api.hypercall.HapHypercalls;
-import org.sego.api.hypercall.KernelHypercalls;
-import org.sego.api.hypercall.Hypercall;
-import org.sego.api.hypercall.HypercallResult;
 import org.sego.api.hypercall.Hypercalls;
-import org.sego.api.hypercall.KernelHypercall;
 import org.sego.api.sim.CostCategory;
 import org.sego.api.sim.Principal;
 import org.sego.api.sim.Registers;
@@ -38,7 +30,8 @@ import org.sego.core.sim.Simulation;
  * the strategy asks and no more: EPT exits, hypercalls, DMA mediation and register scrubbing all go
  * through the strategy; under {@code none} nothing is scrubbed or mediated. The strategy runs only
  * at an exit, a hypercall, DMA, a context switch, a process's exit and the lifecycle steps; the EPT
- * view a vCPU runs in is cached here from the strategy's answer at the last switch.
+ * view a vCPU runs in is cached here from the strategy's answer at the last switch. Its hypercall
+ * ports and their dispatch are {@link HypercallPorts}; the virtual devices {@link BlockDevices}.
  */
 public final class HypervisorShell {
   private final PhysicalMemory memory;
@@ -48,7 +41,6 @@ public final class HypervisorShell {
   private final StrategyServices services;
   private final Simulation sim;
   private final long vmexitNanos;
-  private final long hypercallNanos;
   private final long copyPageNanos;
   private final long zeroPageNanos;
   private final long invalidationNanos;
@@ -65,10 +57,7 @@ public final class HypervisorShell {
   private boolean[] saved = new boolean[64];
   private final StatsSink.Counter exits;
   private final StatsSink.Counter denied;
-  private final StatsSink.Counter hypercalls;
-  private final StatsSink.Counter refused;
-  private final StatsSink.Counter wrongPort;
-  private final StatsSink.Counter batched;
+  private final HypercallPorts ports;
   private final StatsSink.Counter scrubs;
   private final StatsSink.Counter registerWritesRefused;
   private final StatsSink.Counter eptInvalidations;
@@ -88,7 +77,6 @@ public final class HypervisorShell {
     this.services = services;
     this.sim = sim;
     this.vmexitNanos = cost.duration(CostProfile.HV_VMEXIT).nanos();
-    this.hypercallNanos = cost.duration(CostProfile.HV_HYPERCALL).nanos();
     this.copyPageNanos = cost.bandwidth(CostProfile.CPU_COPY).nanosFor(X86.PAGE_SIZE);
     this.zeroPageNanos = cost.bandwidth(CostProfile.CPU_ZERO).nanosFor(X86.PAGE_SIZE);
     this.invalidationNanos = cost.duration(CostProfile.HV_EPT_INVALIDATION).nanos();
@@ -102,11 +90,7 @@ public final class HypervisorShell {
     StatsSink s = sim.stats();
     exits = s.counter("system.hv.ept-violations", "exits", "EPT violations handled by the hypervisor");
     denied = s.counter("system.hv.ept-denied", "exits", "EPT violations the strategy denied");
-    hypercalls = s.counter("system.hv.hypercalls", "calls", "hypercalls dispatched to the strategy");
-    refused = s.counter("system.hv.hypercalls-refused", "calls", "hypercalls the strategy or the shell refused");
-    batched = s.counter("system.hv.hypercalls-batched", "calls", "kernel hypercalls sent inside batches (one exit per batch)");
-    wrongPort = s.counter("system.hv.hypercalls-wrong-port", "calls",
-        "HAP hypercalls sent on the kernel's port, or kernel hypercalls on a process's, refused by the shell");
+    ports = new HypercallPorts(sim, strategy, services, cost, this::chargeEptChanges, () -> blocks);
     scrubs = s.counter("system.hv.register-scrubs", "switches", "kernel entries whose registers were saved and scrubbed");
     registerWritesRefused = s.counter("system.hv.register-writes-refused", "writes",
         "kernel writes to a protected process's registers, refused");
@@ -268,132 +252,12 @@ public final class HypervisorShell {
 
   /** The kernel's hypercall port: the caller is the kernel, on behalf of the process it runs for. */
   public Hypercalls kernelPort() {
-    return new Port(Caller.Mode.KERNEL, -1);
+    return ports.kernelPort();
   }
 
   /** Process {@code pid}'s own hypercall port (a HAP's trusted library calls through it). */
   public Hypercalls processPort(int pid) {
-    return new Port(Caller.Mode.HAP, pid);
-  }
-
-  private final class Port implements Hypercalls {
-    private final Caller.Mode mode;
-    private final int pid;
-
-    /** The caller of the last call, reused while the pid stays. */
-    private Caller last;
-
-    Port(Caller.Mode mode, int pid) {
-      this.mode = mode;
-      this.pid = pid;
-    }
-
-    @Override
-    public HypercallResult call(Hypercall call) {
-      int who = mode == Caller.Mode.KERNEL ? sim.currentPid() : pid;
-      Caller caller = last;
-      if (caller == null || caller.pid() != who) {
-        caller = last = new Caller(mode, who); // (a record: the same caller is shared, call after call)
-      }
-      HypercallResult r = dispatch(caller, call);
-      if (mode == Caller.Mode.HAP && services.halted(pid) && sim.currentPid() == pid) {
-        // A violation on the HAP's own call: it halts before it uses the answer.
-        throw sim.exitCurrent(StrategyServices.HALT_STATUS);
-      }
-      return r;
-    }
-
-    @Override
-    public org.sego.api.hypercall.Capabilities capabilities() {
-      return kernelCapabilities();
-    }
-  }
-
-  private org.sego.api.hypercall.Capabilities capabilities;
-
-  /**
-   * What the strategy offers, with its handling of every kernel write into user memory (asked once
-   * per path through {@code userWriteHandling}): constant for the run, so built once.
-   */
-  org.sego.api.hypercall.Capabilities kernelCapabilities() {
-    if (capabilities == null) {
-      java.util.Map<org.sego.api.guest.KernelUserWrite, org.sego.api.guest.KernelUserWrite.Handling> w =
-          new java.util.EnumMap<>(org.sego.api.guest.KernelUserWrite.class);
-      for (org.sego.api.guest.KernelUserWrite path : org.sego.api.guest.KernelUserWrite.values()) {
-        w.put(path, strategy.userWriteHandling(path));
-      }
-      capabilities = strategy.capabilities().withUserWrites(w);
-    }
-    return capabilities;
-  }
-
-  private HypercallResult dispatch(Caller caller, Hypercall call) {
-    sim.charge(CostCategory.HYPERCALL, Principal.HV, hypercallNanos);
-    hypercalls.add(1);
-    if (caller.kernel() && call instanceof KernelHypercalls.Batch && strategy.capabilities().offers(Capabilities.BATCH)) {
-      java.util.List<KernelHypercall> calls = ((KernelHypercalls.Batch) call).calls();
-      batched.add(calls.size());
-      for (int n = 0; n < calls.size(); n++) {
-        KernelHypercall c = calls.get(n);
-        HypercallResult r;
-        if (c instanceof KernelHypercalls.Batch || c instanceof KernelHypercalls.IsHap) {
-          refused.add(1);
-          r = new HypercallResult.Refused("'" + c.name() + "' cannot be batched");
-        } else {
-          r = handle(caller, c);
-        }
-        if (!(r instanceof HypercallResult.Ok)) {
-          return n == 0 ? r : new HypercallResult.Ok(n);
-        }
-      }
-      return new HypercallResult.Ok(calls.size());
-    }
-    return handle(caller, call);
-  }
-
-  /** One hypercall's work, its exit charged by the caller. */
-  private HypercallResult handle(Caller caller, Hypercall call) {
-    HypercallResult r;
-    if (caller.kernel() && call instanceof HapHypercall) {
-      wrongPort.add(1);
-      r = new HypercallResult.Refused("'" + call.name() + "' is a HAP's hypercall: the kernel's port cannot send it");
-    } else if (!caller.kernel() && call instanceof KernelHypercall) {
-      wrongPort.add(1);
-      r = new HypercallResult.Refused("'" + call.name() + "' is the kernel's hypercall: a process's port cannot send it");
-    } else if (call instanceof KernelHypercalls.IsHap) {
-      r = new HypercallResult.Ok(services.processes().isHap(((KernelHypercalls.IsHap) call).pid()) ? 1 : 0);
-    } else if (call instanceof HapHypercalls.ReportFailedCheck) {
-      HapHypercalls.ReportFailedCheck f = (HapHypercalls.ReportFailedCheck) call;
-      services.violation(caller.pid(), "trusted library check " + f.check() + " failed: " + f.evidence());
-      r = new HypercallResult.Violation(f.check() + ": " + f.evidence());
-    } else {
-      r = strategy.hypercall(caller, call);
-      chargeEptChanges();
-      if (r instanceof HypercallResult.Violation) {
-        // A HAP's own call halts it; for the kernel's, the strategy names the HAP concerned itself
-        // (HypervisorServices.violation): the process the kernel ran for may be a bystander.
-        services.violation(caller.kernel() ? -1 : caller.pid(),
-            "hypercall " + call.name() + " from the " + caller.mode().name().toLowerCase(java.util.Locale.ROOT) + ": "
-            + ((HypercallResult.Violation) r).evidence());
-      } else if (r instanceof HypercallResult.Ok && call instanceof HapHypercalls.Register) {
-        services.registered(caller.pid());
-      } else if (r instanceof HypercallResult.Ok && call instanceof KernelHypercalls.BlockCopy) {
-        // The strategy moved the tags; the virtual device moves the bytes.
-        KernelHypercalls.BlockCopy c = (KernelHypercalls.BlockCopy) call;
-        if (!blocks.hypervisorCopy(c.device(), c.srcBlock(), c.dstBlock(), c.count())) {
-          r = new HypercallResult.Refused("block copy " + c.srcBlock() + " -> " + c.dstBlock() + " x" + c.count()
-              + " is outside guest device '" + c.device() + "'");
-        }
-      }
-    }
-    if (r instanceof HypercallResult.Refused) {
-      refused.add(1);
-    }
-    if (sim.trace().on) {
-      sim.trace().record(sim.nowNanos(), sim.currentCpu(), "system.hv", "hypercall",
-          Map.of("call", call.name(), "mode", caller.mode().name(), "pid", caller.pid(), "result", r.getClass().getSimpleName()));
-    }
-    return r;
+    return ports.processPort(pid);
   }
 
   /** Process {@code pid} ended: the strategy releases what it holds for it, its intents go. */

@@ -233,8 +233,6 @@ public final class MemoryManager {
       long f = allocFrame(true, true);
       if (f >= 0) {
         memory.zeroFrame(f);
-      }
-      if (f >= 0) {
         frames.setFlags(f, FrameTable.PAGETABLE);
         as.tables.add(f);
       }
@@ -481,38 +479,14 @@ public final class MemoryManager {
     return user.userAddress(as, gva, write);
   }
 
-  /**
-   * Copies {@code src} to user memory for {@code path}, as the strategy's capabilities say: itself
-   * ({@code DIRECT}, or {@code BOUNCE}, where the trusted library passed an unprotected buffer), or
-   * by {@code user-write} hypercall; 0 or -EFAULT.
-   */
+  /** Copies {@code src} to user memory for {@code path} ({@link UserMemory#copyToUser}); 0 or -EFAULT. */
   public int copyToUser(AddressSpace as, long gva, byte[] src, int off, int len, org.sego.api.guest.KernelUserWrite path) {
-    if (hap.capabilities().userWrite(path) == org.sego.api.guest.KernelUserWrite.Handling.HYPERCALL) {
-      for (long page = X86.pageBase(gva); page < gva + len; page += X86.PAGE_SIZE) {
-        if (userAddress(as, page, true) < 0) { // the pages are made present (and writable) first
-          return -Errno.EFAULT;
-        }
-      }
-      byte[] data = java.util.Arrays.copyOfRange(src, off, off + len);
-      return hap.call(new KernelHypercalls.WriteUser(as.pid, path, gva, data)) instanceof HypercallResult.Ok ? 0 : -Errno.EFAULT;
-    }
-    return user.copyToUser(as, gva, src, off, len);
+    return user.copyToUser(as, gva, src, off, len, path);
   }
 
   /** Copies user memory into {@code dst}; 0 or -EFAULT. */
   public int copyFromUser(AddressSpace as, long gva, byte[] dst, int off, int len) {
     return user.copyFromUser(as, gva, dst, off, len);
-  }
-
-  /** The slot of {@code f}'s first recorded mapping when that entry still maps {@code f}; else -1. */
-  long soleSlot(long f) {
-    if (frames.ownerCount(f) == 0) {
-      return -1;
-    }
-    long owner = frames.firstOwner(f);
-    long slot = slotOf(FrameTable.ownerPid(owner), FrameTable.ownerVpn(owner));
-    long pte = slot < 0 ? 0 : tables.read(slot);
-    return PageTables.present(pte) && PageTables.frame(pte) == f ? slot : -1;
   }
 
   /** The slot of the 4 KiB entry mapping {@code vpn} of {@code pid}, or -1. */

@@ -123,7 +123,7 @@ public final class PageSharing {
    * already shared and then with recent candidates, and merges on the first equal one.
    */
   private void shareByHypervisor(long f) {
-    long slot = mm.soleSlot(f);
+    long slot = soleSlot(f);
     if (slot < 0) {
       return;
     }
@@ -142,7 +142,7 @@ public final class PageSharing {
     for (long g : new java.util.ArrayList<>(hapSeen)) {
       // g becomes a shared page only once the hypervisor found f equal to it: a candidate that
       // matches nothing stays writable.
-      if (mm.hap.hapFrame(g) && mm.soleSlot(g) >= 0 && mergeByHypervisor(f, g)) {
+      if (mm.hap.hapFrame(g) && soleSlot(g) >= 0 && mergeByHypervisor(f, g)) {
         hapSeen.remove(g);
         makeShared(g);
         hapShared.addFirst(g);
@@ -166,7 +166,7 @@ public final class PageSharing {
 
   /** Points {@code f}'s mapping at {@code k} if the hypervisor finds them equal (it scrubs {@code f}). */
   private boolean mergeByHypervisor(long f, long k) {
-    long slot = mm.soleSlot(f);
+    long slot = soleSlot(f);
     if (slot < 0) {
       return false;
     }
@@ -276,5 +276,16 @@ public final class PageSharing {
     long h = h0 ^ Long.rotateLeft(h1, 17) ^ Long.rotateLeft(h2, 31) ^ Long.rotateLeft(h3, 47);
     h *= 0xff51afd7ed558ccdL;
     return h ^ (h >>> 33);
+  }
+
+  /** The slot of {@code f}'s first recorded mapping when that entry still maps {@code f}; else -1. */
+  private long soleSlot(long f) {
+    if (mm.frames.ownerCount(f) == 0) {
+      return -1;
+    }
+    long owner = mm.frames.firstOwner(f);
+    long slot = mm.slotOf(FrameTable.ownerPid(owner), FrameTable.ownerVpn(owner));
+    long pte = slot < 0 ? 0 : mm.tables.read(slot);
+    return PageTables.present(pte) && PageTables.frame(pte) == f ? slot : -1;
   }
 }

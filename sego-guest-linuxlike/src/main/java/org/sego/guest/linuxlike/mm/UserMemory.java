@@ -2,12 +2,15 @@ package org.sego.guest.linuxlike.mm;
 
 import org.sego.api.guest.OsView;
 import org.sego.api.hw.X86;
+import org.sego.api.hypercall.HypercallResult;
+import org.sego.api.hypercall.KernelHypercalls;
 import org.sego.api.posix.Errno;
 
 /**
  * The kernel's accesses to user memory (copy_to_user, copy_from_user): each page is found by
  * walking the process's tables, faulted in (and copied on write) as the hardware would, then
- * reached through the OS view.
+ * reached through the OS view; or, where the strategy's capabilities say so, written by {@code
+ * user-write} hypercall.
  */
 final class UserMemory {
   private final MemoryManager mm;
@@ -39,8 +42,26 @@ final class UserMemory {
     return -Errno.EFAULT;
   }
 
-  /** Copies {@code src} to user mm.memory; 0 or -EFAULT. */
-  public int copyToUser(AddressSpace as, long gva, byte[] src, int off, int len) {
+  /**
+   * Copies {@code src} to user memory for {@code path}, as the strategy's capabilities say: itself
+   * ({@code DIRECT}, or {@code BOUNCE}, where the trusted library passed an unprotected buffer), or
+   * by {@code user-write} hypercall; 0 or -EFAULT.
+   */
+  int copyToUser(AddressSpace as, long gva, byte[] src, int off, int len, org.sego.api.guest.KernelUserWrite path) {
+    if (mm.hap.capabilities().userWrite(path) == org.sego.api.guest.KernelUserWrite.Handling.HYPERCALL) {
+      for (long page = X86.pageBase(gva); page < gva + len; page += X86.PAGE_SIZE) {
+        if (userAddress(as, page, true) < 0) { // the pages are made present (and writable) first
+          return -Errno.EFAULT;
+        }
+      }
+      byte[] data = java.util.Arrays.copyOfRange(src, off, off + len);
+      return mm.hap.call(new KernelHypercalls.WriteUser(as.pid, path, gva, data)) instanceof HypercallResult.Ok ? 0 : -Errno.EFAULT;
+    }
+    return copyDirect(as, gva, src, off, len);
+  }
+
+  /** Copies {@code src} to user memory through the OS view; 0 or -EFAULT. */
+  private int copyDirect(AddressSpace as, long gva, byte[] src, int off, int len) {
     while (len > 0) {
       int n = (int) Math.min(len, X86.PAGE_SIZE - (gva & X86.PAGE_MASK));
       long gpa = userAddress(as, gva, true);
