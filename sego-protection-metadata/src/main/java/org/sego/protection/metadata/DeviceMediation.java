@@ -125,7 +125,7 @@ final class DeviceMediation {
         if (authorizedIn.get(key) == gfn) {
           authorizedIn.remove(key);
         }
-        guard.written(gfn); // (a read into a frame that still was a HAP's page table)
+        // (A read into a frame that is a HAP's page table is marked changed at its completion, when its bytes land.)
       }
     }
     if (logged) {
